@@ -1,0 +1,127 @@
+"""Data files users hand in: calibration/evaluation `.npz` and inference input JSON."""
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.io_spec import IOSpec, TensorSpec
+
+Samples = dict[str, np.ndarray]
+
+
+def _per_sample_shape(arr_shape: tuple[int, ...], spec: TensorSpec) -> bool:
+    """True when `arr_shape` is (samples, *shape) or (samples, *shape without a leading 1)."""
+    want = tuple(spec.shape)
+    rest = arr_shape[1:]
+    return rest == want or (len(want) > 0 and want[0] == 1 and rest == want[1:])
+
+
+def load_samples(path: Path, spec: IOSpec) -> Samples:
+    """Load an `.npz` with one array per graph input, shaped (samples, *input_shape).
+
+    Returns arrays reshaped to (samples, *input_shape) as float32.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise UserInputError(f"{path}: not an .npz file ({exc})") from exc
+    with archive:
+        samples: Samples = {}
+        count = None
+        for tensor in spec.inputs:
+            if tensor.name not in archive.files:
+                raise UserInputError(
+                    f"{path}: no array for input '{tensor.name}' (has: {', '.join(archive.files)})"
+                )
+            arr = np.asarray(archive[tensor.name], dtype=np.float32)
+            if arr.ndim == 0 or not _per_sample_shape(arr.shape, tensor):
+                raise UserInputError(
+                    f"{path}: array '{tensor.name}' has shape {arr.shape}, expected "
+                    f"(samples, {', '.join(map(str, tensor.shape))})"
+                )
+            if not np.all(np.isfinite(arr)):
+                raise UserInputError(f"{path}: array '{tensor.name}' contains NaN or infinity")
+            if count is not None and len(arr) != count:
+                raise UserInputError(f"{path}: arrays have different sample counts")
+            count = len(arr)
+            samples[tensor.name] = arr.reshape((len(arr), *tensor.shape))
+    if not count:
+        raise UserInputError(f"{path}: no samples")
+    return samples
+
+
+def split_samples(samples: Samples, start: int, stop: int | None) -> Samples:
+    """Return samples[start:stop] of every input."""
+    return {k: v[start:stop] for k, v in samples.items()}
+
+
+def sample_count(samples: Samples) -> int:
+    """Number of samples in a set."""
+    return len(next(iter(samples.values())))
+
+
+def parse_input_json(path: Path, spec: IOSpec) -> dict[str, np.ndarray]:
+    """Read one inference input: `{"<input>": nested list}` or EZKL's `{"input_data": [[...]]}`.
+
+    Returns float32 arrays in the inputs' shapes; rejects wrong shapes, missing inputs and NaN.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    try:
+        doc = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise UserInputError(f"{path}: expected a JSON object of input name to values")
+    if "input_data" in doc:
+        return _from_ezkl_layout(path, doc["input_data"], spec)
+    unknown = sorted(set(doc) - {t.name for t in spec.inputs})
+    if unknown:
+        raise UserInputError(f"{path}: unknown input '{unknown[0]}'")
+    result = {}
+    for tensor in spec.inputs:
+        if tensor.name not in doc:
+            raise UserInputError(f"{path}: missing input '{tensor.name}'")
+        result[tensor.name] = _to_array(path, tensor, doc[tensor.name])
+    return result
+
+
+def _to_array(path: Path, tensor: TensorSpec, value: object) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise UserInputError(
+            f"{path}: input '{tensor.name}' is not a rectangular list of numbers"
+        ) from exc
+    want = tuple(tensor.shape)
+    if arr.shape != want and not (want and want[0] == 1 and arr.shape == want[1:]):
+        raise UserInputError(
+            f"{path}: input '{tensor.name}' has shape {arr.shape}, the circuit expects {want}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise UserInputError(f"{path}: input '{tensor.name}' contains NaN or infinity")
+    return arr.reshape(want).astype(np.float32)
+
+
+def _from_ezkl_layout(path: Path, data: object, spec: IOSpec) -> dict[str, np.ndarray]:
+    if not isinstance(data, list) or len(data) != len(spec.inputs):
+        raise UserInputError(
+            f"{path}: 'input_data' must hold {len(spec.inputs)} flat list(s), one per input"
+        )
+    result = {}
+    for tensor, flat in zip(spec.inputs, data, strict=True):
+        arr = _to_array(path, tensor.model_copy(update={"shape": [tensor.size]}), flat)
+        result[tensor.name] = arr.reshape(tensor.shape)
+    return result
+
+
+def to_ezkl_input(inputs: dict[str, np.ndarray], spec: IOSpec) -> dict:
+    """Lay inputs out as EZKL's input file: `{"input_data": [[flat values], ...]}` in graph order."""
+    return {"input_data": [inputs[t.name].reshape(-1).astype(float).tolist() for t in spec.inputs]}

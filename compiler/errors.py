@@ -1,0 +1,38 @@
+"""Errors a user can cause, and the exit codes the CLI maps them to."""
+
+
+class ZkcError(Exception):
+    """Base class of every error zkc reports to a user as one line."""
+
+    exit_code = 2
+
+
+class UserInputError(ZkcError):
+    """Bad input: a file, node, field or value the user handed in is wrong (exit 2)."""
+
+    exit_code = 2
+
+
+class UnsupportedOpError(UserInputError):
+    """The model uses an op the target cannot compile; names the op type and node."""
+
+    def __init__(self, source: str, node_name: str, op_type: str, reason: str):
+        self.node_name = node_name
+        self.op_type = op_type
+        super().__init__(f"{source}: node '{node_name}' ({op_type}): {reason}")
+
+
+class ArtifactError(UserInputError):
+    """An artifact directory is missing files, or a file does not match its manifest hash."""
+
+
+class VerificationError(ZkcError):
+    """A proof or check failed (exit 1)."""
+
+    exit_code = 1
+
+
+class ToolError(ZkcError):
+    """An external tool (EZKL, onnxruntime) failed on input zkc believed valid (exit 1)."""
+
+    exit_code = 1

@@ -1,0 +1,51 @@
+"""Fidelity of a circuit: its outputs (from the witness) against onnxruntime's on held-out samples."""
+
+import numpy as np
+from pydantic import BaseModel
+
+
+class FidelityReport(BaseModel):
+    """Errors of the circuit's outputs against the reference, over `samples` held-out inputs."""
+
+    samples: int
+    source: str
+    max_abs_error: float
+    mean_abs_error: float
+    top1_agreement: float | None = None
+
+    def summary(self) -> str:
+        """One line for humans."""
+        top1 = f", top-1 agreement {self.top1_agreement:.2%}" if self.top1_agreement is not None else ""
+        return (
+            f"{self.samples} held-out samples ({self.source}): max |err| {self.max_abs_error:.4g}, "
+            f"mean |err| {self.mean_abs_error:.4g}{top1}"
+        )
+
+
+def is_classifier_output(shape: tuple[int, ...]) -> bool:
+    """A single score vector per sample: (C,) or (1, C) with C >= 2."""
+    dims = [d for d in shape if d != 1]
+    return len(dims) == 1 and dims[0] >= 2
+
+
+def fidelity_report(
+    reference: dict[str, np.ndarray], circuit: dict[str, np.ndarray], source: str
+) -> FidelityReport:
+    """Compare per-output arrays shaped (samples, *output_shape)."""
+    errors = [np.abs(reference[k].astype(np.float64) - circuit[k].astype(np.float64)) for k in reference]
+    flat = np.concatenate([e.reshape(-1) for e in errors])
+    samples = len(next(iter(reference.values())))
+    top1 = None
+    if len(reference) == 1:
+        name = next(iter(reference))
+        if is_classifier_output(reference[name].shape[1:]):
+            ref_cls = reference[name].reshape(samples, -1).argmax(axis=1)
+            got_cls = circuit[name].reshape(samples, -1).argmax(axis=1)
+            top1 = float(np.mean(ref_cls == got_cls))
+    return FidelityReport(
+        samples=samples,
+        source=source,
+        max_abs_error=float(flat.max()),
+        mean_abs_error=float(flat.mean()),
+        top1_agreement=top1,
+    )

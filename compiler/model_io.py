@@ -1,0 +1,54 @@
+"""Load ONNX files into onnx-ir and serialise them back, with one-line errors for bad files."""
+
+from pathlib import Path
+
+import onnx
+import onnx_ir as ir
+from google.protobuf.message import DecodeError
+
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.hashing import sha256_bytes
+
+
+def load_model(path: Path) -> ir.Model:
+    """Read and check an ONNX file; return it as an `ir.Model`.
+
+    Raises UserInputError naming the file when it is missing, not ONNX, truncated or invalid.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    data = path.read_bytes()
+    if not data:
+        raise UserInputError(f"{path}: empty file, not an ONNX model")
+    try:
+        proto = onnx.ModelProto.FromString(data)
+    except (DecodeError, RuntimeError, ValueError) as exc:
+        raise UserInputError(f"{path}: not an ONNX model or truncated ({_first_line(exc)})") from exc
+    if not proto.graph.node and not proto.graph.output:
+        raise UserInputError(f"{path}: not an ONNX model (no graph found)")
+    try:
+        onnx.checker.check_model(proto)
+    except onnx.checker.ValidationError as exc:
+        raise UserInputError(f"{path}: invalid ONNX model: {_first_line(exc)}") from exc
+    return ir.serde.deserialize_model(proto)
+
+
+def model_bytes(model: ir.Model) -> bytes:
+    """Serialise a model deterministically (the bytes its digest is taken over)."""
+    return ir.serde.serialize_model(model).SerializeToString(deterministic=True)
+
+
+def model_digest(model: ir.Model) -> str:
+    """Return the sha256 of the model's deterministic serialisation."""
+    return sha256_bytes(model_bytes(model))
+
+
+def save_model(model: ir.Model, path: Path) -> None:
+    """Write a model to an ONNX file (not atomic: callers write inside a temp directory)."""
+    Path(path).write_bytes(model_bytes(model))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,38 @@
+"""The proof file zkc writes: EZKL's proof plus what it claims and which artifact it is for."""
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from zkc.compiler.errors import UserInputError
+
+PROOF_FORMAT = "zkc-proof/1"
+
+
+class ProofEnvelope(BaseModel):
+    """A proof of one inference: request inputs, response outputs, and EZKL's proof of both."""
+
+    format: str = PROOF_FORMAT
+    artifact_key: str
+    vk_sha256: str
+    inputs: dict[str, list | float]
+    outputs: dict[str, list | float]
+    proof: dict
+
+
+def load_proof(path: Path) -> ProofEnvelope:
+    """Read a zkc proof file; UserInputError naming the file when it is not one."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    try:
+        doc = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != PROOF_FORMAT:
+        raise UserInputError(f"{path}: not a zkc proof file (expected \"format\": \"{PROOF_FORMAT}\")")
+    try:
+        return ProofEnvelope.model_validate(doc)
+    except ValidationError as exc:
+        raise UserInputError(f"{path}: malformed proof file ({str(exc).splitlines()[0]})") from exc

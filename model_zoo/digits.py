@@ -1,0 +1,36 @@
+"""scikit-learn's bundled 8x8 digits, split deterministically into train / calibration / held-out."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DigitsSplit:
+    """Images scaled to [0, 1] as float32 (N, 8, 8) and labels, per split."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    calib_x: np.ndarray
+    holdout_x: np.ndarray
+    holdout_y: np.ndarray
+
+
+def load_digits_split(seed: int = 0) -> DigitsSplit:
+    """1797 images: 60% train, 20% calibration, 20% held-out, shuffled with a fixed seed."""
+    from sklearn.datasets import load_digits
+
+    images, labels = load_digits(return_X_y=True)
+    images = (images / 16.0).astype(np.float32).reshape(-1, 8, 8)
+    order = np.random.default_rng(seed).permutation(len(images))
+    images, labels = images[order], labels[order].astype(np.int64)
+    n_train = int(0.6 * len(images))
+    n_calib = int(0.2 * len(images))
+    calib_end = n_train + n_calib
+    return DigitsSplit(
+        train_x=images[:n_train],
+        train_y=labels[:n_train],
+        calib_x=images[n_train:calib_end],
+        holdout_x=images[calib_end:],
+        holdout_y=labels[calib_end:],
+    )

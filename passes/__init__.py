@@ -1,0 +1,1 @@
+"""zkc.passes: one graph-rewrite or quantization pass per file."""

@@ -1,0 +1,45 @@
+"""Small IR helpers shared by passes (bypassing a node, reading constants)."""
+
+import numpy as np
+import onnx_ir as ir
+
+
+def constant_array(value: ir.Value | None) -> np.ndarray | None:
+    """The value's constant contents (initializer or folded constant), or None."""
+    if value is None or value.const_value is None:
+        return None
+    return value.const_value.numpy()
+
+
+def bypass_node(graph: ir.Graph, node: ir.Node, source: ir.Value, result: ir.Value) -> bool:
+    """Make every user of `result` read `source` instead, then remove `node`.
+
+    When `result` is a graph output, `source` takes its name so the graph's interface is
+    unchanged; that is impossible when `source` is itself a graph input or output, and
+    then the node is kept (returns False).
+    """
+    if result.is_graph_output():
+        if source.is_graph_input() or source.is_graph_output() or source.is_initializer():
+            return False
+        name = result.name
+        result.replace_all_uses_with(source, replace_graph_outputs=True)
+        graph.remove(node, safe=True)
+        source.name = name
+        return True
+    result.replace_all_uses_with(source)
+    graph.remove(node, safe=True)
+    return True
+
+
+def add_initializer(graph: ir.Graph, name: str, array: np.ndarray) -> ir.Value:
+    """Register a new initializer with a name not used in the graph yet."""
+    taken = set(graph.initializers)
+    candidate, n = name, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    value = ir.Value(name=candidate, const_value=ir.tensor(array, name=candidate))
+    value.shape = ir.Shape(array.shape)
+    value.dtype = ir.DataType.FLOAT if array.dtype == np.float32 else value.const_value.dtype
+    graph.register_initializer(value)
+    return value

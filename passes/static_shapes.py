@@ -1,0 +1,79 @@
+"""StaticShapesPass: pin every symbolic input dimension, then re-infer all shapes."""
+
+import onnx_ir as ir
+from onnx_ir.passes.common import ShapeInferencePass
+
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.pass_base import PassOptions, ZkcPass
+
+
+def pinned_input_shapes(model: ir.Model, options: PassOptions) -> dict[str, tuple[int, ...]]:
+    """The static shape each graph input gets: user-given, or batch dim -> batch_size.
+
+    Raises UserInputError naming the input and dimension when a non-batch dimension is
+    symbolic and the user gave no shape for it.
+    """
+    initializers = set(model.graph.initializers)
+    shapes: dict[str, tuple[int, ...]] = {}
+    for value in model.graph.inputs:
+        if value.name in initializers:
+            continue
+        if value.name in options.input_shapes:
+            shapes[value.name] = tuple(options.input_shapes[value.name])
+            continue
+        if value.shape is None:
+            raise UserInputError(
+                f"input '{value.name}' has no shape; give one with --input-shape {value.name}=D0,D1,..."
+            )
+        dims = []
+        for axis, dim in enumerate(value.shape):
+            if isinstance(dim, int):
+                dims.append(dim)
+            elif axis == 0:
+                dims.append(options.batch_size)
+            else:
+                raise UserInputError(
+                    f"input '{value.name}' has dynamic dimension '{dim}' at axis {axis} that "
+                    f"cannot be pinned; give a shape with --input-shape {value.name}=D0,D1,..."
+                )
+        shapes[value.name] = tuple(dims)
+    unknown = set(options.input_shapes) - set(shapes)
+    if unknown:
+        raise UserInputError(f"--input-shape names no graph input '{sorted(unknown)[0]}'")
+    return shapes
+
+
+class StaticShapesPass(ir.passes.InPlacePass, ZkcPass):
+    """Pins symbolic input dimensions (batch -> `batch_size`, others from `input_shapes`).
+
+    Intermediate and output shapes are cleared and re-inferred from the pinned inputs, so
+    every tensor has a static shape afterwards (EZKL circuits have fixed shapes).
+    """
+
+    pass_name = "static_shapes"
+    version = 1
+
+    def call(self, model: ir.Model) -> ir.passes.PassResult:
+        shapes = pinned_input_shapes(model, self.options)
+        modified = False
+        for value in model.graph.inputs:
+            if value.name in shapes and tuple(value.shape or ()) != shapes[value.name]:
+                value.shape = ir.Shape(shapes[value.name])
+                modified = True
+        if not modified:
+            return ir.passes.PassResult(model, modified=False)
+        inputs = set(model.graph.inputs)
+        for node in model.graph:
+            for out in node.outputs:
+                if out not in inputs:
+                    out.shape = None
+        ShapeInferencePass()(model)
+        return ir.passes.PassResult(model, modified=True)
+
+    def ensures(self, model: ir.Model) -> None:
+        for value in (*model.graph.inputs, *model.graph.outputs):
+            if value.shape is None or not all(isinstance(d, int) for d in value.shape):
+                raise UserInputError(
+                    f"tensor '{value.name}' still has a dynamic shape {value.shape} after "
+                    "pinning inputs; give its input shapes with --input-shape"
+                )

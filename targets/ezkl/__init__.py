@@ -1,0 +1,1 @@
+"""zkc.targets.ezkl: the EZKL proof backend (the only package that imports `ezkl`)."""

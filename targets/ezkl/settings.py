@@ -1,0 +1,63 @@
+"""EZKL run args from the compile config, settings generation and calibration over many samples."""
+
+import json
+from pathlib import Path
+
+import ezkl
+import numpy as np
+
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.errors import ToolError
+from zkc.compiler.io_spec import IOSpec
+from zkc.targets.ezkl._native import call_ezkl
+
+
+def run_args(config: CompileConfig) -> "ezkl.PyRunArgs":
+    """EZKL run args for a config: visibilities, columns, fixed scales if given."""
+    args = ezkl.PyRunArgs()
+    args.input_visibility = config.input_visibility
+    args.output_visibility = config.output_visibility
+    args.param_visibility = config.param_visibility
+    args.num_inner_cols = config.num_inner_cols
+    args.variables = [("batch_size", config.batch_size)]
+    if config.input_scale is not None:
+        args.input_scale = config.input_scale
+    if config.param_scale is not None:
+        args.param_scale = config.param_scale
+    return args
+
+
+def write_calibration_data(path: Path, samples: dict[str, np.ndarray], spec: IOSpec) -> None:
+    """EZKL's calibration file: per input one flat list of all samples, which EZKL splits into batches."""
+    data = [samples[t.name].reshape(-1).astype(float).tolist() for t in spec.inputs]
+    path.write_text(json.dumps({"input_data": data}))
+
+
+def generate_and_calibrate(
+    model_path: Path, settings_path: Path, calibration_path: Path, config: CompileConfig
+) -> dict:
+    """Generate settings, calibrate them on the calibration file, and return them normalised.
+
+    Scales are searched unless the config fixes them. The settings' timestamp is zeroed so
+    identical inputs give identical settings bytes (content hashing).
+    """
+    call_ezkl("gen_settings", ezkl.gen_settings, str(model_path), str(settings_path), run_args(config))
+    if not settings_path.is_file():
+        # EZKL reports success without writing settings for some ops it does not know.
+        raise ToolError(f"{model_path}: EZKL could not generate circuit settings for this model")
+    scales = [config.input_scale] if config.input_scale is not None else None
+    call_ezkl(
+        "calibrate_settings",
+        ezkl.calibrate_settings,
+        str(calibration_path),
+        str(model_path),
+        str(settings_path),
+        config.calibration_target,
+        scales=scales,
+        max_logrows=config.max_logrows,
+    )
+    settings = json.loads(settings_path.read_text())
+    settings["timestamp"] = 0
+    settings_path.write_text(json.dumps(settings, sort_keys=True, indent=1))
+    return settings
+

@@ -1,0 +1,156 @@
+"""EzklTarget: emits settings, compiled circuit and keys; runs, proves and verifies with them."""
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx_ir as ir
+
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.data import Samples
+from zkc.compiler.errors import VerificationError
+from zkc.compiler.hashing import sha256_file
+from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.progress import Reporter
+from zkc.targets.ezkl import circuit, ops, proving, srs
+from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
+
+MODEL_FILE = "model.onnx"
+SETTINGS_FILE = "settings.json"
+COMPILED_FILE = "model.compiled"
+VK_FILE = "vk.key"
+PK_FILE = "pk.key"
+
+
+class EzklTarget:
+    """The EZKL (halo2, KZG) proof backend. SRS files come from `srs_dir`, never a download."""
+
+    name = "ezkl"
+
+    def __init__(self, srs_dir: Path = srs.DEFAULT_SRS_DIR, allow_dev_srs: bool = False):
+        self.srs_dir = Path(srs_dir).expanduser()
+        self.allow_dev_srs = allow_dev_srs
+
+    def check_model(self, model: ir.Model, source: str) -> None:
+        """Refuse, before EZKL runs, any op this target cannot compile."""
+        ops.check_ops(model, source)
+
+    def emit(
+        self, out_dir: Path, calibration: Samples, spec: IOSpec, config: CompileConfig, reporter: Reporter
+    ) -> tuple[dict, dict]:
+        """Calibrate, compile and set up the circuit for `out_dir/model.onnx`.
+
+        Returns (circuit facts for the manifest, timings for provenance).
+        """
+        timings = {}
+        model_path, settings_path = out_dir / MODEL_FILE, out_dir / SETTINGS_FILE
+        with tempfile.TemporaryDirectory(prefix="zkc-calib-") as tmp:
+            calib_path = Path(tmp) / "calibration.json"
+            write_calibration_data(calib_path, calibration, spec)
+            with reporter.step(f"calibrating on {len(next(iter(calibration.values())))} samples"):
+                start = time.perf_counter()
+                settings = generate_and_calibrate(model_path, settings_path, calib_path, config)
+                timings["calibrate_seconds"] = time.perf_counter() - start
+        logrows = settings["run_args"]["logrows"]
+        srs_path, srs_info = srs.find_srs(self.srs_dir, logrows, self.allow_dev_srs)
+        with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):
+            start = time.perf_counter()
+            circuit.compile_circuit(model_path, settings_path, out_dir / COMPILED_FILE)
+            circuit.setup_keys(out_dir / COMPILED_FILE, out_dir / VK_FILE, out_dir / PK_FILE, srs_path)
+            timings["setup_seconds"] = time.perf_counter() - start
+        facts = {
+            "logrows": logrows,
+            "num_rows": settings.get("num_rows"),
+            "input_scales": settings["model_input_scales"],
+            "output_scales": settings["model_output_scales"],
+            "param_scale": settings["run_args"]["param_scale"],
+            "run_args": settings["run_args"],
+            "srs": srs_info.model_dump(),
+        }
+        return facts, timings
+
+    def files(self) -> list[str]:
+        """The files `emit` writes besides the model."""
+        return [MODEL_FILE, SETTINGS_FILE, COMPILED_FILE, VK_FILE, PK_FILE]
+
+    def run(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The circuit's outputs for one input, from its witness (no proof)."""
+        with tempfile.TemporaryDirectory(prefix="zkc-run-") as tmp:
+            _, witness = proving.generate_witness(Path(art_dir) / COMPILED_FILE, inputs, spec, Path(tmp))
+        return proving.decode_outputs(witness["outputs"], facts["output_scales"], spec)
+
+    def run_many(self, art_dir: Path, facts: dict, spec: IOSpec, samples: Samples, reporter: Reporter) -> dict:
+        """Circuit outputs for every sample, stacked per output as (samples, *shape)."""
+        count = len(next(iter(samples.values())))
+        collected: dict[str, list] = {t.name: [] for t in spec.outputs}
+        for i in reporter.track(range(count), count, "fidelity (witness per held-out sample)"):
+            outs = self.run(art_dir, facts, spec, {k: v[i] for k, v in samples.items()})
+            for name, value in outs.items():
+                collected[name].append(value)
+        return {name: np.stack(values) for name, values in collected.items()}
+
+    def _srs_for(self, facts: dict) -> Path:
+        info = srs.SrsInfo.model_validate(facts["srs"])
+        path = srs.srs_file(self.srs_dir, info.logrows)
+        srs.check_srs(path, info)
+        return path
+
+    def prove(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]) -> tuple[dict, dict, float]:
+        """Prove one inference; returns (EZKL proof JSON, outputs, prove seconds)."""
+        art_dir = Path(art_dir)
+        srs_path = self._srs_for(facts)
+        with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
+            witness_path, witness = proving.generate_witness(art_dir / COMPILED_FILE, inputs, spec, Path(tmp))
+            start = time.perf_counter()
+            proof = proving.prove(witness_path, art_dir / COMPILED_FILE, art_dir / PK_FILE, Path(tmp) / "proof.json", srs_path)
+            seconds = time.perf_counter() - start
+        outputs = proving.decode_outputs(witness["outputs"], facts["output_scales"], spec)
+        return proof, outputs, seconds
+
+    def verify(self, art_dir: Path, facts: dict, spec: IOSpec, proof: dict, inputs: dict, outputs: dict) -> None:
+        """Check that `proof` is valid for this circuit and binds exactly these inputs and outputs.
+
+        Raises VerificationError saying which check failed.
+        """
+        art_dir = Path(art_dir)
+        instances = proof.get("instances")
+        if not isinstance(instances, list) or not instances or not isinstance(instances[0], list):
+            raise VerificationError("proof has no public instances")
+        n_in = sum(t.size for t in spec.inputs)
+        n_out = sum(t.size for t in spec.outputs)
+        public = instances[0]
+        if len(public) != n_in + n_out:
+            raise VerificationError(
+                f"proof has {len(public)} public values, this circuit has {n_in + n_out}"
+            )
+        arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
+        if public[:n_in] != proving.input_felts(arrays, facts["input_scales"], spec):
+            raise VerificationError("the proof's public inputs are not the request's inputs")
+        proved = proving.decode_outputs(_split(public[n_in:], spec), facts["output_scales"], spec)
+        for name, value in proved.items():
+            claimed = np.asarray(outputs.get(name, []), dtype=np.float64)
+            if claimed.shape != value.shape or not np.array_equal(claimed, value):
+                raise VerificationError(f"output '{name}' is not what the proof commits to")
+        srs_path = self._srs_for(facts)
+        with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
+            proof_path = Path(tmp) / "proof.json"
+            proof_path.write_text(json.dumps(proof))
+            ok = proving.verify(proof_path, art_dir / SETTINGS_FILE, art_dir / VK_FILE, srs_path)
+        if not ok:
+            raise VerificationError("the EZKL proof does not verify against this circuit's verifying key")
+
+    @staticmethod
+    def vk_sha256(art_dir: Path) -> str:
+        """sha256 of the verifying key (the circuit's identity, as SN2 uses it)."""
+        return sha256_file(Path(art_dir) / VK_FILE)
+
+
+def _split(felts: list[str], spec: IOSpec) -> list[list[str]]:
+    out, pos = [], 0
+    for tensor in spec.outputs:
+        out.append(felts[pos : pos + tensor.size])
+        pos += tensor.size
+    return out
+
