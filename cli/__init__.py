@@ -1,0 +1,1 @@
+"""zkc.cli: the click application. Thin: parses, calls the library, prints."""

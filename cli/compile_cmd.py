@@ -1,0 +1,73 @@
+"""`zkc compile`."""
+
+from pathlib import Path
+
+import click
+
+from zkc.cli.options import json_option, parse_input_shape, srs_dir_option
+from zkc.cli.render import RichReporter, print_json
+
+
+@click.command("compile")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("--calibration", "calibration", required=True, type=click.Path(path_type=Path),
+              help=".npz with one array per graph input, shaped (samples, *input_shape).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Artifact directory to write (NAME.zkc).")
+@click.option("--eval", "eval_path", type=click.Path(path_type=Path),
+              help="Held-out .npz for the fidelity report (default: the last 25% of --calibration).")
+@click.option("--dev-srs", is_flag=True, help="Generate a missing SRS locally (INSECURE, for tests/dev only).")
+@srs_dir_option
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("~/.cache/zkc"),
+              show_default=True, help="Artifact cache; the same key is never rebuilt.")
+@click.option("--no-cache", is_flag=True, help="Build without reading or writing the cache.")
+@click.option("--dump-ir", type=click.Path(file_okay=False, path_type=Path), help="Write the IR as text after every pass.")
+@click.option("--pipeline", default="ezkl-default", show_default=True, help="Named pass pipeline.")
+@click.option("--disable-pass", "disabled", multiple=True, help="Skip a pass of the pipeline (repeatable; for bisecting).")
+@click.option("--input-scale", type=click.IntRange(0, 24), help="Fix the input scale (bits) instead of calibrating it.")
+@click.option("--param-scale", type=click.IntRange(0, 24), help="Fix the parameter scale (bits).")
+@click.option("--max-logrows", type=click.IntRange(1, 25), help="Upper bound on the circuit's logrows.")
+@click.option("--calibration-target", type=click.Choice(["resources", "accuracy"]), default="resources", show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--input-shape", "input_shapes", multiple=True, callback=parse_input_shape,
+              help="Pin an input's shape: NAME=D0,D1,... (repeatable).")
+@json_option
+def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
+                    pipeline, disabled, input_scale, param_scale, max_logrows, calibration_target,
+                    batch_size, input_shapes, as_json):  # fmt: skip
+    """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
+
+    \b
+    Example:
+      zkc compile build/lenet.onnx --calibration build/calib.npz -o build/lenet.zkc --dev-srs
+    """
+    from zkc.compiler.compile import CompileRequest, compile_model
+    from zkc.compiler.config import CompileConfig
+
+    config = CompileConfig(
+        pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
+        input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
+        max_logrows=max_logrows, calibration_target=calibration_target,
+    )  # fmt: skip
+    request = CompileRequest(
+        model_path=model, calibration_path=calibration, output=output, config=config,
+        eval_path=eval_path, srs_dir=srs_dir, dev_srs=dev_srs,
+        cache_dir=None if no_cache else cache_dir, dump_ir=dump_ir,
+    )  # fmt: skip
+    result = compile_model(request, RichReporter(quiet=as_json))
+    m = result.manifest
+    summary = {
+        "artifact": str(result.path), "key": m.key, "cached": result.cached,
+        "logrows": m.circuit["logrows"], "num_rows": m.circuit["num_rows"],
+        "input_scales": m.circuit["input_scales"], "param_scale": m.circuit["param_scale"],
+        "srs": m.circuit["srs"], "fidelity": m.fidelity.model_dump(),
+    }  # fmt: skip
+    if as_json:
+        print_json(summary)
+        return
+    state = "reused from cache (no setup)" if result.cached else "built"
+    click.echo(f"{model} -> {result.path}  [{state}] key {m.key[:16]}")
+    click.echo(f"  circuit: logrows {m.circuit['logrows']}, {m.circuit['num_rows']} rows, "
+               f"input scale {m.circuit['input_scales']}, param scale {m.circuit['param_scale']}")  # fmt: skip
+    click.echo(f"  fidelity: {m.fidelity.summary()}")
+    if m.circuit["srs"]["insecure_dev"]:
+        click.echo("  WARNING: set up with an INSECURE locally generated SRS (--dev-srs)")

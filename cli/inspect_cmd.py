@@ -1,0 +1,54 @@
+"""`zkc inspect`."""
+
+import json
+from pathlib import Path
+
+import click
+
+from zkc.cli.options import json_option
+from zkc.cli.render import print_json
+
+
+@click.command("inspect")
+@click.argument("artifact", type=click.Path(path_type=Path))
+@click.option("--no-verify", is_flag=True, help="Do not re-hash the artifact's files.")
+@json_option
+def inspect_command(artifact, no_verify, as_json):
+    """Show what an artifact is: passes run, logrows, scales, file sizes, fidelity.
+
+    \b
+    Example:
+      zkc inspect build/lenet.zkc --json
+    """
+    from zkc.compiler.artifact import PROVENANCE, load_manifest, verify_files
+
+    manifest = load_manifest(artifact)
+    if not no_verify:
+        verify_files(artifact, manifest)
+    provenance_path = Path(artifact) / PROVENANCE
+    provenance = json.loads(provenance_path.read_text()) if provenance_path.is_file() else {}
+    if as_json:
+        print_json({"manifest": manifest.model_dump(mode="json"), "provenance": provenance})
+        return
+    c = manifest.circuit
+    click.echo(f"artifact {artifact}  key {manifest.key}")
+    click.echo(f"  zkc {manifest.zkc_version}; " + ", ".join(f"{k} {v}" for k, v in manifest.tools.items()))
+    click.echo(f"  target {manifest.target}: logrows {c['logrows']}, {c['num_rows']} rows, "
+               f"input scales {c['input_scales']}, param scale {c['param_scale']}, "
+               f"output scales {c['output_scales']}")  # fmt: skip
+    srs = c["srs"]
+    click.echo(f"  SRS k={srs['logrows']} sha256 {srs['sha256'][:16]}" + ("  (INSECURE dev SRS)" if srs["insecure_dev"] else ""))
+    for t in manifest.io.inputs:
+        click.echo(f"  input  {t.name} {tuple(t.shape)}")
+    for t in manifest.io.outputs:
+        click.echo(f"  output {t.name} {tuple(t.shape)}")
+    seconds = provenance.get("pass_seconds", {})
+    click.echo(f"  pipeline {manifest.pipeline}:")
+    for p in manifest.passes:
+        took = f"{seconds[p.name]:.3f}s" if p.name in seconds else "-"
+        click.echo(f"    {p.name} v{p.version}  modified={p.modified}  {took}  -> {p.digest[:12]}")
+    click.echo(f"  fidelity: {manifest.fidelity.summary()}")
+    for name, entry in manifest.files.items():
+        click.echo(f"  file {name:16s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
+    if provenance.get("timings"):
+        click.echo("  timings: " + ", ".join(f"{k} {v:.1f}" for k, v in provenance["timings"].items()))

@@ -1,0 +1,99 @@
+"""`zkc run`, `zkc prove`, `zkc verify`."""
+
+import json
+from pathlib import Path
+
+import click
+
+from zkc.cli.options import json_option, srs_dir_option
+from zkc.cli.render import RichReporter, format_outputs, print_json
+
+artifact_arg = click.argument("artifact", type=click.Path(path_type=Path))
+
+
+def _open(artifact: Path, srs_dir: Path):
+    from zkc.compiler.runtime import CompiledArtifact
+
+    return CompiledArtifact(artifact, srs_dir)
+
+
+@click.command("run")
+@artifact_arg
+@click.argument("input_json", type=click.Path(path_type=Path))
+@srs_dir_option
+@json_option
+def run_command(artifact, input_json, srs_dir, as_json):
+    """Compute the outputs through the circuit's witness (no proof).
+
+    \b
+    Example:
+      zkc run build/lenet.zkc input.json --json
+    """
+    from zkc.compiler.data import parse_input_json
+
+    compiled = _open(artifact, srs_dir)
+    outputs = compiled.run(parse_input_json(input_json, compiled.spec))
+    if as_json:
+        print_json({"outputs": outputs})
+    else:
+        click.echo(format_outputs(outputs))
+
+
+@click.command("prove")
+@artifact_arg
+@click.argument("input_json", type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Proof file to write.")
+@srs_dir_option
+@json_option
+def prove_command(artifact, input_json, output, srs_dir, as_json):
+    """Prove one inference and write the proof (with its inputs and outputs).
+
+    \b
+    Example:
+      zkc prove build/lenet.zkc input.json -o proof.json
+    """
+    from zkc.compiler.atomic import write_bytes_atomic
+    from zkc.compiler.data import parse_input_json
+
+    compiled = _open(artifact, srs_dir)
+    inputs = parse_input_json(input_json, compiled.spec)
+    with RichReporter(quiet=as_json).step(f"proving (logrows {compiled.manifest.circuit['logrows']})"):
+        result = compiled.prove(inputs)
+    write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
+    if as_json:
+        print_json({"outputs": result.outputs, "proof": str(output), "prove_seconds": result.prove_seconds})
+    else:
+        click.echo(format_outputs(result.outputs))
+        click.echo(f"proof written to {output} ({result.prove_seconds:.1f}s)")
+
+
+@click.command("verify")
+@artifact_arg
+@click.argument("proof", type=click.Path(path_type=Path))
+@srs_dir_option
+@json_option
+def verify_command(artifact, proof, srs_dir, as_json):
+    """Verify a proof against an artifact: exit 0 if valid, 1 if not.
+
+    Checks the proof, that its public inputs are the stated request and its public outputs
+    the stated response, and that it was made for this artifact.
+
+    \b
+    Example:
+      zkc verify build/lenet.zkc proof.json
+    """
+    from zkc.compiler.errors import VerificationError
+    from zkc.compiler.proof import load_proof
+
+    compiled = _open(artifact, srs_dir)
+    envelope = load_proof(proof)
+    try:
+        compiled.verify(envelope)
+    except VerificationError as exc:
+        if as_json:
+            print_json({"verified": False, "reason": str(exc)})
+        raise
+    if as_json:
+        print_json({"verified": True, "outputs": envelope.outputs})
+    else:
+        click.echo(f"verified: {proof} is a valid proof for {artifact}")
