@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import load_samples, sample_count, split_samples
+from zkc.compiler.data import load_samples, sample_count, samples_digest, split_samples
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.fidelity import fidelity_report
 from zkc.compiler.hashing import sha256_file, sha256_json
@@ -76,16 +76,17 @@ def compile_model(request: CompileRequest, reporter: Reporter | None = None) -> 
         inputs=[TensorSpec(name=n, shape=list(s), dtype="float") for n, s in pinned.items()], outputs=[]
     )
     calibration = load_samples(request.calibration_path, source_spec)
-    calib_sha = sha256_file(request.calibration_path)
+    calib_sha = samples_digest(calibration)
     if request.eval_path is not None:
         evaluation, eval_source = load_samples(request.eval_path, source_spec), str(request.eval_path.name)
-        eval_sha = sha256_file(request.eval_path)
+        eval_sha = samples_digest(evaluation)
     else:
         calibration, evaluation, eval_source = _holdout_split(calibration, config.holdout_fraction)
         eval_sha = None
-    key = artifact_key(sha256_file(request.model_path), calib_sha, eval_sha, config)
+    model_sha = sha256_file(request.model_path)
+    key = artifact_key(model_sha, calib_sha, eval_sha, config)
     source = {
-        "model_sha256": sha256_file(request.model_path),
+        "model_sha256": model_sha,
         "calibration_sha256": calib_sha,
         "eval_sha256": eval_sha,
     }

@@ -1,5 +1,6 @@
 """Data files users hand in: calibration/evaluation `.npz` and inference input JSON."""
 
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -54,6 +55,16 @@ def load_samples(path: Path, spec: IOSpec) -> Samples:
     if not count:
         raise UserInputError(f"{path}: no samples")
     return samples
+
+
+def samples_digest(samples: Samples) -> str:
+    """sha256 over the arrays' names, shapes and bytes: the data's identity, whatever file held it."""
+    digest = hashlib.sha256()
+    for name in sorted(samples):
+        arr = np.ascontiguousarray(samples[name], dtype=np.float32)
+        digest.update(f"{name}:{arr.shape};".encode())
+        digest.update(arr.tobytes())
+    return digest.hexdigest()
 
 
 def split_samples(samples: Samples, start: int, stop: int | None) -> Samples:
