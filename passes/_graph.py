@@ -1,5 +1,7 @@
 """Small IR helpers shared by passes (bypassing a node, reading constants)."""
 
+import hashlib
+
 import numpy as np
 import onnx_ir as ir
 
@@ -43,3 +45,25 @@ def add_initializer(graph: ir.Graph, name: str, array: np.ndarray) -> ir.Value:
     value.dtype = ir.DataType.FLOAT if array.dtype == np.float32 else value.const_value.dtype
     graph.register_initializer(value)
     return value
+
+
+def graph_signature(model: ir.Model) -> str:
+    """A digest of what the graph computes: nodes (ops, wiring, attributes) and initializer data.
+
+    Unlike the model digest it ignores metadata, doc strings and inferred value infos, so a
+    tool that only re-annotates a model does not count as modifying it.
+    """
+    digest = hashlib.sha256()
+    for node in model.graph:
+        ins = [v.name if v is not None else "" for v in node.inputs]
+        outs = [v.name for v in node.outputs]
+        attrs = sorted((k, repr(a.value)) for k, a in node.attributes.items())
+        digest.update(repr((node.domain, node.op_type, ins, outs, attrs)).encode())
+    for name in sorted(model.graph.initializers):
+        value = model.graph.initializers[name]
+        data = value.const_value.numpy() if value.const_value is not None else np.zeros(0)
+        digest.update(f"{name}:{data.dtype}:{data.shape}".encode())
+        digest.update(np.ascontiguousarray(data).tobytes())
+    io = [(v.name, str(v.shape)) for v in (*model.graph.inputs, *model.graph.outputs)]
+    digest.update(repr(io).encode())
+    return digest.hexdigest()

@@ -4,15 +4,16 @@ import onnx_ir as ir
 import onnxsim
 
 from zkc.compiler.errors import ToolError
-from zkc.compiler.model_io import model_digest
 from zkc.compiler.pass_base import ZkcPass
+from zkc.passes._graph import graph_signature
 
 
 class SimplifyPass(ir.passes.FunctionalPass, ZkcPass):
     """Runs onnxsim and returns a new model.
 
     BatchNormalization fusion is left to FoldBatchNormPass (skip_fuse_bn) so that rewrite
-    is ours, versioned and tested. `modified` compares model digests.
+    is ours, versioned and tested. `modified` compares graph signatures (ops, wiring,
+    weights), not metadata onnxsim rewrites on every run.
     """
 
     pass_name = "simplify"
@@ -27,4 +28,5 @@ class SimplifyPass(ir.passes.FunctionalPass, ZkcPass):
         if not ok:
             raise ToolError("onnxsim produced a model that does not match the original")
         new_model = ir.serde.deserialize_model(simplified)
-        return ir.passes.PassResult(new_model, modified=model_digest(new_model) != model_digest(model))
+        modified = graph_signature(new_model) != graph_signature(model)
+        return ir.passes.PassResult(new_model, modified=modified)

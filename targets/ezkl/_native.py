@@ -2,12 +2,19 @@
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 
 from zkc.compiler.errors import ToolError
+
+# EZKL logs every failed calibration attempt through Python logging at ERROR level; without
+# this, Python's last-resort handler would print them to a user's terminal.
+_ezkl_log = logging.getLogger("ezkl")
+_ezkl_log.addHandler(logging.NullHandler())
+_ezkl_log.propagate = False
 
 
 def resolve(result):

@@ -1,0 +1,82 @@
+import numpy as np
+import onnx_ir as ir
+import pytest
+from onnx import helper
+
+from tests.graphs import make_model, tensor
+from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument, PassEquivalenceError
+from zkc.compiler.pass_base import PassOptions, ZkcPass
+from zkc.compiler.pipeline import PIPELINES, instantiate, pipeline_passes, run_pipeline
+from zkc.compiler.errors import UserInputError
+import zkc.passes
+import pkgutil
+import importlib
+
+
+def _model():
+    nodes = [
+        helper.make_node("Identity", ["x"], ["a"], name="id"),
+        helper.make_node("Relu", ["a"], ["y"], name="relu"),
+    ]
+    return make_model(nodes, [tensor("x", ["batch", 4])], [tensor("y", ["batch", 4])])
+
+
+def test_every_pass_belongs_to_a_pipeline():
+    in_pipelines = {cls for passes in PIPELINES.values() for cls in passes}
+    for info in pkgutil.iter_modules(zkc.passes.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"zkc.passes.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, ZkcPass) and obj.__module__ == module.__name__:
+                assert obj in in_pipelines, f"{obj.__name__} is in no pipeline"
+                assert obj.__doc__ and isinstance(obj.version, int)
+
+
+def test_pass_log_records_each_pass_with_digest_and_modified():
+    passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
+    x = np.ones((1, 4), np.float32)
+    model, log = run_pipeline(_model(), passes, [EquivalenceInstrument([{"x": x}])])
+    assert [r.name for r in log] == [p.pass_name for p in passes]
+    by_name = {r.name: r for r in log}
+    assert by_name["static_shapes"].modified is True
+    assert by_name["fold_batchnorm"].modified is False
+    assert all(len(r.digest) == 64 and r.seconds >= 0 for r in log)
+    assert [n.op_type for n in model.graph] == ["Relu"]
+
+
+def test_disable_pass_and_unknown_names():
+    names = [p.pass_name for p in pipeline_passes("ezkl-default", ["simplify"])]
+    assert "simplify" not in names and "static_shapes" in names
+    with pytest.raises(UserInputError, match="no pass 'nope'"):
+        pipeline_passes("ezkl-default", ["nope"])
+    with pytest.raises(UserInputError, match="unknown pipeline 'x'"):
+        pipeline_passes("x")
+
+
+class _BreakingPass(ir.passes.InPlacePass, ZkcPass):
+    """Test-only: turns Relu into Neg (a miscompile)."""
+
+    pass_name = "breaking"
+    version = 1
+
+    def call(self, model):
+        for node in model.graph:
+            if node.op_type == "Relu":
+                node.op_type = "Neg"
+        return ir.passes.PassResult(model, modified=True)
+
+
+def test_equivalence_instrument_names_the_pass_that_changed_outputs():
+    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [1, 2])], [tensor("y", [1, 2])])
+    instrument = EquivalenceInstrument([{"x": np.array([[1.0, -2.0]], np.float32)}])
+    with pytest.raises(PassEquivalenceError, match="pass 'breaking' changed the model's outputs"):
+        run_pipeline(model, [_BreakingPass()], [instrument])
+
+
+def test_ir_dump_writes_one_file_per_pass(tmp_path):
+    passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
+    run_pipeline(_model(), passes, [IRDumpInstrument(tmp_path)])
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names[0] == "000_input.onnx.txt"
+    assert names[1:] == [f"{i + 1:03d}_{p.pass_name}.onnx.txt" for i, p in enumerate(passes)]

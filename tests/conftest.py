@@ -1,0 +1,67 @@
+"""Shared fixtures: a test SRS cached per logrows, zoo exports and compiled zoo artifacts."""
+
+from pathlib import Path
+
+import pytest
+
+from zkc.cli.main import main
+from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.config import CompileConfig
+
+# Insecure, test-only SRS files, generated once per logrows and reused across runs.
+TEST_SRS_DIR = Path.home() / ".cache" / "zkc-tests" / "srs"
+
+FAST = {"max_calibration_samples": 24, "max_eval_samples": 120}
+
+
+@pytest.fixture(scope="session")
+def srs_dir() -> Path:
+    TEST_SRS_DIR.mkdir(parents=True, exist_ok=True)
+    return TEST_SRS_DIR
+
+
+@pytest.fixture(scope="session")
+def zoo_files(tmp_path_factory):
+    """Export each zoo model once per session: name -> (onnx, calib, holdout)."""
+    from zkc.model_zoo.export import export_zoo_model
+
+    root = tmp_path_factory.mktemp("zoo")
+    files = {}
+    for name in ("mlp_digits", "lenet_digits"):
+        result = export_zoo_model(name, root / f"{name}.onnx", root / f"{name}.calib.npz")
+        files[name] = (result.onnx_path, result.calibration_path, result.holdout_path)
+    return files
+
+
+def _compile(name, zoo_files, srs_dir, out_root, **overrides):
+    onnx_path, calib, holdout = zoo_files[name]
+    request = CompileRequest(
+        model_path=onnx_path, calibration_path=calib, eval_path=holdout,
+        output=out_root / f"{name}.zkc", config=CompileConfig(**{**FAST, **overrides}),
+        srs_dir=srs_dir, dev_srs=True, cache_dir=out_root / "cache",
+    )  # fmt: skip
+    return compile_model(request)
+
+
+@pytest.fixture(scope="session")
+def mlp_artifact(zoo_files, srs_dir, tmp_path_factory):
+    """mlp_digits compiled once per session (the artifact tests must not modify it)."""
+    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("mlp"))
+
+
+@pytest.fixture(scope="session")
+def lenet_artifact(zoo_files, srs_dir, tmp_path_factory):
+    """lenet_digits compiled once per session, fidelity over the full held-out set."""
+    return _compile("lenet_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("lenet"), max_eval_samples=400)
+
+
+@pytest.fixture
+def zkc(capsys):
+    """Run the CLI in-process: returns (exit code, stdout, stderr)."""
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
