@@ -3,33 +3,79 @@
 from pathlib import Path
 
 import click
-
 from zkc.cli.options import json_option, parse_input_shape, srs_dir_option
 from zkc.cli.render import RichReporter, print_json
 
 
 @click.command("compile")
 @click.argument("model", type=click.Path(path_type=Path))
-@click.option("--calibration", "calibration", required=True, type=click.Path(path_type=Path),
-              help=".npz with one array per graph input, shaped (samples, *input_shape).")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Artifact directory to write (NAME.zkc).")
-@click.option("--eval", "eval_path", type=click.Path(path_type=Path),
-              help="Held-out .npz for the fidelity report (default: the last 25% of --calibration).")
-@click.option("--dev-srs", is_flag=True, help="Generate a missing SRS locally (INSECURE, for tests/dev only).")
+@click.option(
+    "--calibration",
+    "calibration",
+    required=True,
+    type=click.Path(path_type=Path),
+    help=".npz with one array per graph input, shaped (samples, *input_shape).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Artifact directory to write (NAME.zkc).",
+)
+@click.option(
+    "--eval",
+    "eval_path",
+    type=click.Path(path_type=Path),
+    help="Held-out .npz for the fidelity report (default: the last 25% of --calibration).",
+)
+@click.option(
+    "--dev-srs", is_flag=True, help="Generate a missing SRS locally (INSECURE, for tests/dev only)."
+)
 @srs_dir_option
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("~/.cache/zkc"),
-              show_default=True, help="Artifact cache; the same key is never rebuilt.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("~/.cache/zkc"),
+    show_default=True,
+    help="Artifact cache; the same key is never rebuilt.",
+)
 @click.option("--no-cache", is_flag=True, help="Build without reading or writing the cache.")
-@click.option("--dump-ir", type=click.Path(file_okay=False, path_type=Path), help="Write the IR as text after every pass.")
+@click.option(
+    "--dump-ir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the IR as text after every pass.",
+)
 @click.option("--pipeline", default="ezkl-default", show_default=True, help="Named pass pipeline.")
-@click.option("--disable-pass", "disabled", multiple=True, help="Skip a pass of the pipeline (repeatable; for bisecting).")
-@click.option("--input-scale", type=click.IntRange(0, 24), help="Fix the input scale (bits) instead of calibrating it.")
+@click.option(
+    "--disable-pass",
+    "disabled",
+    multiple=True,
+    help="Skip a pass of the pipeline (repeatable; for bisecting).",
+)
+@click.option(
+    "--input-scale",
+    type=click.IntRange(0, 24),
+    help="Fix the input scale (bits) instead of calibrating it.",
+)
 @click.option("--param-scale", type=click.IntRange(0, 24), help="Fix the parameter scale (bits).")
-@click.option("--max-logrows", type=click.IntRange(1, 25), help="Upper bound on the circuit's logrows.")
-@click.option("--calibration-target", type=click.Choice(["resources", "accuracy"]), default="resources", show_default=True)
+@click.option(
+    "--max-logrows", type=click.IntRange(1, 25), help="Upper bound on the circuit's logrows."
+)
+@click.option(
+    "--calibration-target",
+    type=click.Choice(["resources", "accuracy"]),
+    default="resources",
+    show_default=True,
+)
 @click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--input-shape", "input_shapes", multiple=True, callback=parse_input_shape,
-              help="Pin an input's shape: NAME=D0,D1,... (repeatable).")
+@click.option(
+    "--input-shape",
+    "input_shapes",
+    multiple=True,
+    callback=parse_input_shape,
+    help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
+)
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
                     pipeline, disabled, input_scale, param_scale, max_logrows, calibration_target,

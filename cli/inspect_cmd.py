@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import click
-
 from zkc.cli.options import json_option
 from zkc.cli.render import print_json
 
@@ -32,12 +31,17 @@ def inspect_command(artifact, no_verify, as_json):
         return
     c = manifest.circuit
     click.echo(f"artifact {artifact}  key {manifest.key}")
-    click.echo(f"  zkc {manifest.zkc_version}; " + ", ".join(f"{k} {v}" for k, v in manifest.tools.items()))
+    click.echo(
+        f"  zkc {manifest.zkc_version}; " + ", ".join(f"{k} {v}" for k, v in manifest.tools.items())
+    )
     click.echo(f"  target {manifest.target}: logrows {c['logrows']}, {c['num_rows']} rows, "
                f"input scales {c['input_scales']}, param scale {c['param_scale']}, "
                f"output scales {c['output_scales']}")  # fmt: skip
     srs = c["srs"]
-    click.echo(f"  SRS k={srs['logrows']} sha256 {srs['sha256'][:16]}" + ("  (INSECURE dev SRS)" if srs["insecure_dev"] else ""))
+    click.echo(
+        f"  SRS k={srs['logrows']} sha256 {srs['sha256'][:16]}"
+        + ("  (INSECURE dev SRS)" if srs["insecure_dev"] else "")
+    )
     for t in manifest.io.inputs:
         click.echo(f"  input  {t.name} {tuple(t.shape)}")
     for t in manifest.io.outputs:
@@ -51,4 +55,6 @@ def inspect_command(artifact, no_verify, as_json):
     for name, entry in manifest.files.items():
         click.echo(f"  file {name:16s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
     if provenance.get("timings"):
-        click.echo("  timings: " + ", ".join(f"{k} {v:.1f}" for k, v in provenance["timings"].items()))
+        click.echo(
+            "  timings: " + ", ".join(f"{k} {v:.1f}" for k, v in provenance["timings"].items())
+        )

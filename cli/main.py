@@ -3,7 +3,6 @@
 import sys
 
 import click
-
 from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.proof_cmds import prove_command, run_command, verify_command
@@ -26,7 +25,14 @@ def cli(debug):
     """
 
 
-for command in (compile_command, prove_command, verify_command, run_command, inspect_command, zoo_group):
+for command in (
+    compile_command,
+    prove_command,
+    verify_command,
+    run_command,
+    inspect_command,
+    zoo_group,
+):
     cli.add_command(command)
 
 

@@ -21,7 +21,9 @@ def parse_input_shape(ctx, param, values: tuple[str, ...]) -> dict[str, tuple[in
         try:
             shapes[name] = tuple(int(d) for d in dims.split(","))
         except ValueError:
-            raise click.BadParameter(f"'{text}': expected NAME=D0,D1,... with integer dimensions") from None
+            raise click.BadParameter(
+                f"'{text}': expected NAME=D0,D1,... with integer dimensions"
+            ) from None
         if not name or any(d < 1 for d in shapes[name]):
             raise click.BadParameter(f"'{text}': expected NAME=D0,D1,... with positive dimensions")
     return shapes

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import click
-
 from zkc.cli.options import json_option, srs_dir_option
 from zkc.cli.render import RichReporter, format_outputs, print_json
 
@@ -42,7 +41,9 @@ def run_command(artifact, input_json, srs_dir, as_json):
 @click.command("prove")
 @artifact_arg
 @click.argument("input_json", type=click.Path(path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Proof file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Proof file to write."
+)
 @srs_dir_option
 @json_option
 def prove_command(artifact, input_json, output, srs_dir, as_json):
@@ -57,11 +58,15 @@ def prove_command(artifact, input_json, output, srs_dir, as_json):
 
     compiled = _open(artifact, srs_dir)
     inputs = parse_input_json(input_json, compiled.spec)
-    with RichReporter(quiet=as_json).step(f"proving (logrows {compiled.manifest.circuit['logrows']})"):
+    with RichReporter(quiet=as_json).step(
+        f"proving (logrows {compiled.manifest.circuit['logrows']})"
+    ):
         result = compiled.prove(inputs)
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:
-        print_json({"outputs": result.outputs, "proof": str(output), "prove_seconds": result.prove_seconds})
+        print_json(
+            {"outputs": result.outputs, "proof": str(output), "prove_seconds": result.prove_seconds}
+        )
     else:
         click.echo(format_outputs(result.outputs))
         click.echo(f"proof written to {output} ({result.prove_seconds:.1f}s)")

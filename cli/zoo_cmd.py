@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import click
-
 from zkc.cli.options import json_option
 from zkc.cli.render import print_json
 
@@ -33,14 +32,27 @@ def zoo_list(as_json):
         print_json(rows)
         return
     for row in rows:
-        click.echo(f"{row['name']:14s} {row['description']}  (top-1 agreement target {row['min_top1_agreement']:.0%})")
+        click.echo(
+            f"{row['name']:14s} {row['description']}  (top-1 agreement target {row['min_top1_agreement']:.0%})"
+        )
 
 
 @zoo_group.command("export")
 @click.argument("name")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="ONNX file to write.")
-@click.option("--calibration", required=True, type=click.Path(path_type=Path), help="Calibration .npz to write.")
-@click.option("--holdout", type=click.Path(path_type=Path), help="Held-out .npz to write (default: OUTPUT with .holdout.npz).")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="ONNX file to write."
+)
+@click.option(
+    "--calibration",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Calibration .npz to write.",
+)
+@click.option(
+    "--holdout",
+    type=click.Path(path_type=Path),
+    help="Held-out .npz to write (default: OUTPUT with .holdout.npz).",
+)
 @json_option
 def zoo_export(name, output, calibration, holdout, as_json):
     """Train a zoo model (deterministic, seconds) and export ONNX, calibration and held-out data.
@@ -65,7 +77,9 @@ def zoo_export(name, output, calibration, holdout, as_json):
 @zoo_group.command("sample")
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--index", type=click.IntRange(0), default=0, show_default=True, help="Which sample.")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Input JSON to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="Input JSON to write."
+)
 def zoo_sample(data, index, output):
     """Write one sample of a data .npz as an inference input JSON ({"<input>": nested list}).
 
@@ -78,7 +92,6 @@ def zoo_sample(data, index, output):
     import json
 
     import numpy as np
-
     from zkc.compiler.atomic import write_bytes_atomic
     from zkc.compiler.errors import UserInputError
 

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
-
 from zkc.compiler.atomic import atomic_directory
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.compiler.fidelity import FidelityReport
@@ -58,7 +57,9 @@ class Manifest(BaseModel):
 def hash_files(directory: Path, names: list[str]) -> dict[str, FileEntry]:
     """Hash and size of each named file in a directory."""
     return {
-        name: FileEntry(sha256=sha256_file(directory / name), size=(directory / name).stat().st_size)
+        name: FileEntry(
+            sha256=sha256_file(directory / name), size=(directory / name).stat().st_size
+        )
         for name in sorted(names)
     }
 
@@ -95,7 +96,9 @@ def verify_files(directory: Path, manifest: Manifest) -> None:
         if not path.is_file():
             raise ArtifactError(f"{path}: missing artifact file")
         if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
-            raise ArtifactError(f"{path}: does not match the manifest's sha256 (corrupted or modified)")
+            raise ArtifactError(
+                f"{path}: does not match the manifest's sha256 (corrupted or modified)"
+            )
 
 
 def load_verified(directory: Path) -> Manifest:

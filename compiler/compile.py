@@ -48,7 +48,9 @@ class CompileResult:
     cached: bool
 
 
-def artifact_key(model_sha: str, calib_sha: str, eval_sha: str | None, config: CompileConfig) -> str:
+def artifact_key(
+    model_sha: str, calib_sha: str, eval_sha: str | None, config: CompileConfig
+) -> str:
     """sha256 over everything that determines an artifact (Merkle-style over input digests)."""
     passes = pipeline_passes(config.pipeline, config.disabled_passes)
     return sha256_json(
@@ -73,12 +75,16 @@ def compile_model(request: CompileRequest, reporter: Reporter | None = None) -> 
     options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
     pinned = pinned_input_shapes(model, options)
     source_spec = IOSpec(
-        inputs=[TensorSpec(name=n, shape=list(s), dtype="float") for n, s in pinned.items()], outputs=[]
+        inputs=[TensorSpec(name=n, shape=list(s), dtype="float") for n, s in pinned.items()],
+        outputs=[],
     )
     calibration = load_samples(request.calibration_path, source_spec)
     calib_sha = samples_digest(calibration)
     if request.eval_path is not None:
-        evaluation, eval_source = load_samples(request.eval_path, source_spec), str(request.eval_path.name)
+        evaluation, eval_source = (
+            load_samples(request.eval_path, source_spec),
+            str(request.eval_path.name),
+        )
         eval_sha = samples_digest(evaluation)
     else:
         calibration, evaluation, eval_source = _holdout_split(calibration, config.holdout_fraction)
@@ -100,7 +106,19 @@ def compile_model(request: CompileRequest, reporter: Reporter | None = None) -> 
 
     build = store.building(key) if store is not None else art.atomic_directory(request.output)
     with build as tmp:
-        manifest = _build(tmp, model, calibration, evaluation, eval_source, source, key, config, target, request, reporter)
+        manifest = _build(
+            tmp,
+            model,
+            calibration,
+            evaluation,
+            eval_source,
+            source,
+            key,
+            config,
+            target,
+            request,
+            reporter,
+        )
     if store is not None:
         art.copy_artifact(store.path(key), request.output)
     return CompileResult(request.output, manifest, cached=False)
@@ -121,13 +139,21 @@ def _cached(store: art.ArtifactStore, key: str, target) -> art.Manifest | None:
 def _holdout_split(samples, fraction: float):
     count = sample_count(samples)
     if count < 2:
-        raise UserInputError("calibration data needs at least 2 samples to hold some out for fidelity")
+        raise UserInputError(
+            "calibration data needs at least 2 samples to hold some out for fidelity"
+        )
     held = max(1, int(round(count * fraction)))
     cut = count - held
-    return split_samples(samples, 0, cut), split_samples(samples, cut, None), f"last {held} of calibration file"
+    return (
+        split_samples(samples, 0, cut),
+        split_samples(samples, cut, None),
+        f"last {held} of calibration file",
+    )
 
 
-def _build(tmp, model, calibration, evaluation, eval_source, source, key, config, target, request, reporter):
+def _build(
+    tmp, model, calibration, evaluation, eval_source, source, key, config, target, request, reporter
+):
     started = time.perf_counter()
     reference = ReferenceRunner(model)
     n_eq = min(config.equivalence_samples, sample_count(calibration))
@@ -135,8 +161,10 @@ def _build(tmp, model, calibration, evaluation, eval_source, source, key, config
     instruments = [EquivalenceInstrument(eq_samples)]
     if request.dump_ir is not None:
         instruments.append(IRDumpInstrument(request.dump_ir))
-    passes = instantiate(pipeline_passes(config.pipeline, config.disabled_passes), 
-                         PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes)))
+    passes = instantiate(
+        pipeline_passes(config.pipeline, config.disabled_passes),
+        PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes)),
+    )
     with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
         model, pass_log = run_pipeline(model, passes, instruments)
     target.check_model(model, str(request.model_path))

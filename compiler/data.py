@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.io_spec import IOSpec, TensorSpec
 

@@ -15,7 +15,11 @@ class FidelityReport(BaseModel):
 
     def summary(self) -> str:
         """One line for humans."""
-        top1 = f", top-1 agreement {self.top1_agreement:.2%}" if self.top1_agreement is not None else ""
+        top1 = (
+            f", top-1 agreement {self.top1_agreement:.2%}"
+            if self.top1_agreement is not None
+            else ""
+        )
         return (
             f"{self.samples} held-out samples ({self.source}): max |err| {self.max_abs_error:.4g}, "
             f"mean |err| {self.mean_abs_error:.4g}{top1}"
@@ -32,7 +36,9 @@ def fidelity_report(
     reference: dict[str, np.ndarray], circuit: dict[str, np.ndarray], source: str
 ) -> FidelityReport:
     """Compare per-output arrays shaped (samples, *output_shape)."""
-    errors = [np.abs(reference[k].astype(np.float64) - circuit[k].astype(np.float64)) for k in reference]
+    errors = [
+        np.abs(reference[k].astype(np.float64) - circuit[k].astype(np.float64)) for k in reference
+    ]
     flat = np.concatenate([e.reshape(-1) for e in errors])
     samples = len(next(iter(reference.values())))
     top1 = None

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx_ir as ir
-
 from zkc.compiler.errors import ToolError
 from zkc.compiler.pass_base import ZkcPass
 from zkc.compiler.reference import ReferenceRunner
@@ -64,7 +63,9 @@ class EquivalenceInstrument(Instrument):
     (each already shaped like the model's input).
     """
 
-    def __init__(self, samples: list[dict[str, np.ndarray]], rtol: float = 1e-4, atol: float = 1e-4):
+    def __init__(
+        self, samples: list[dict[str, np.ndarray]], rtol: float = 1e-4, atol: float = 1e-4
+    ):
         self.samples = samples
         self.rtol = rtol
         self.atol = atol

@@ -5,7 +5,6 @@ from pathlib import Path
 import onnx
 import onnx_ir as ir
 from google.protobuf.message import DecodeError
-
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_bytes
 
@@ -24,7 +23,9 @@ def load_model(path: Path) -> ir.Model:
     try:
         proto = onnx.ModelProto.FromString(data)
     except (DecodeError, RuntimeError, ValueError) as exc:
-        raise UserInputError(f"{path}: not an ONNX model or truncated ({_first_line(exc)})") from exc
+        raise UserInputError(
+            f"{path}: not an ONNX model or truncated ({_first_line(exc)})"
+        ) from exc
     if not proto.graph.node and not proto.graph.output:
         raise UserInputError(f"{path}: not an ONNX model (no graph found)")
     try:

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
-
 from zkc.compiler.errors import UserInputError
 
 PROOF_FORMAT = "zkc-proof/1"
@@ -31,7 +30,7 @@ def load_proof(path: Path) -> ProofEnvelope:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("format") != PROOF_FORMAT:
-        raise UserInputError(f"{path}: not a zkc proof file (expected \"format\": \"{PROOF_FORMAT}\")")
+        raise UserInputError(f'{path}: not a zkc proof file (expected "format": "{PROOF_FORMAT}")')
     try:
         return ProofEnvelope.model_validate(doc)
     except ValidationError as exc:

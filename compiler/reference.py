@@ -3,7 +3,6 @@
 import numpy as np
 import onnx_ir as ir
 import onnxruntime as ort
-
 from zkc.compiler.model_io import model_bytes
 
 Feeds = dict[str, np.ndarray]
@@ -31,12 +30,16 @@ class ReferenceRunner:
         results = self.session.run(None, {k: feeds[k] for k in self.input_names})
         return dict(zip(self.output_names, results, strict=True))
 
-    def run_batch(self, samples: Feeds, shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    def run_batch(
+        self, samples: Feeds, shapes: dict[str, tuple[int, ...]]
+    ) -> dict[str, np.ndarray]:
         """Run every sample of a batch one at a time, reshaping each to the model's input shape."""
         count = len(next(iter(samples.values())))
         collected: dict[str, list[np.ndarray]] = {name: [] for name in self.output_names}
         for i in range(count):
-            feeds = {k: samples[k][i].reshape(shapes[k]).astype(np.float32) for k in self.input_names}
+            feeds = {
+                k: samples[k][i].reshape(shapes[k]).astype(np.float32) for k in self.input_names
+            }
             for name, value in self.run(feeds).items():
                 collected[name].append(value)
         return {name: np.stack(values) for name, values in collected.items()}

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from zkc.compiler.artifact import Manifest, load_verified
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.proof import ProofEnvelope
@@ -35,7 +34,9 @@ class CompiledArtifact:
 
     def prove(self, inputs: dict[str, np.ndarray]) -> ProofResult:
         """Prove one inference; the envelope names this artifact and carries inputs and outputs."""
-        proof, outputs, seconds = self.target.prove(self.path, self.manifest.circuit, self.spec, inputs)
+        proof, outputs, seconds = self.target.prove(
+            self.path, self.manifest.circuit, self.spec, inputs
+        )
         envelope = ProofEnvelope(
             artifact_key=self.manifest.key,
             vk_sha256=self.manifest.files["vk.key"].sha256,
@@ -47,10 +48,18 @@ class CompiledArtifact:
 
     def verify(self, envelope: ProofEnvelope) -> None:
         """Raise VerificationError unless the envelope's proof is valid for this artifact."""
-        if envelope.artifact_key != self.manifest.key or envelope.vk_sha256 != self.manifest.files["vk.key"].sha256:
+        if (
+            envelope.artifact_key != self.manifest.key
+            or envelope.vk_sha256 != self.manifest.files["vk.key"].sha256
+        ):
             raise VerificationError(
                 f"proof is for artifact {envelope.artifact_key[:12]}, not this one ({self.manifest.key[:12]})"
             )
         self.target.verify(
-            self.path, self.manifest.circuit, self.spec, envelope.proof, envelope.inputs, envelope.outputs
+            self.path,
+            self.manifest.circuit,
+            self.spec,
+            envelope.proof,
+            envelope.inputs,
+            envelope.outputs,
         )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-
 from zkc.compiler.atomic import write_bytes_atomic
 from zkc.compiler.errors import UserInputError
 from zkc.model_zoo.digits import load_digits_split
@@ -69,10 +68,15 @@ def export_zoo_model(
     onnx_path = Path(onnx_path)
     holdout_path = Path(holdout_path) if holdout_path else onnx_path.with_suffix(".holdout.npz")
     write_bytes_atomic(onnx_path, _onnx_bytes(model, entry))
-    _write_npz(calibration_path, {entry.input_name: split.calib_x.reshape((-1, *entry.sample_shape))})
+    _write_npz(
+        calibration_path, {entry.input_name: split.calib_x.reshape((-1, *entry.sample_shape))}
+    )
     _write_npz(
         holdout_path,
-        {entry.input_name: split.holdout_x.reshape((-1, *entry.sample_shape)), "labels": split.holdout_y},
+        {
+            entry.input_name: split.holdout_x.reshape((-1, *entry.sample_shape)),
+            "labels": split.holdout_y,
+        },
     )
     return ExportResult(onnx_path, Path(calibration_path), holdout_path, accuracy)
 

@@ -26,7 +26,9 @@ class LeNetDigits(nn.Module):
             nn.Conv2d(1, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), nn.AvgPool2d(2),
             nn.Conv2d(6, 12, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
         )  # fmt: skip
-        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(48, 32), nn.ReLU(), nn.Linear(32, 10))
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(48, 32), nn.ReLU(), nn.Linear(32, 10)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
@@ -51,7 +53,12 @@ ZOO: dict[str, ZooEntry] = {
         "mlp_digits", "MLP 64-32-10 on 8x8 digits (scikit-learn)", MlpDigits, "x", (64,), 300, 1e-2
     ),
     "lenet_digits": ZooEntry(
-        "lenet_digits", "LeNet-style CNN (conv-bn-relu-pool x2, 2 dense) on 8x8 digits",
-        LeNetDigits, "x", (1, 8, 8), 200, 1e-2,
+        "lenet_digits",
+        "LeNet-style CNN (conv-bn-relu-pool x2, 2 dense) on 8x8 digits",
+        LeNetDigits,
+        "x",
+        (1, 8, 8),
+        200,
+        1e-2,
     ),  # fmt: skip
 }

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from zkc.cli.main import main
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
@@ -52,7 +51,9 @@ def mlp_artifact(zoo_files, srs_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def lenet_artifact(zoo_files, srs_dir, tmp_path_factory):
     """lenet_digits compiled once per session, fidelity over the full held-out set."""
-    return _compile("lenet_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("lenet"), max_eval_samples=400)
+    return _compile(
+        "lenet_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("lenet"), max_eval_samples=400
+    )
 
 
 @pytest.fixture

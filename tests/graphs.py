@@ -4,13 +4,14 @@ import numpy as np
 import onnx
 import onnx_ir as ir
 from onnx import TensorProto, helper, numpy_helper
-
 from zkc.compiler.reference import ReferenceRunner
 
 
 def make_model(nodes, inputs, outputs, initializers=(), opset=17) -> ir.Model:
     """Build, check and import a model from onnx.helper pieces."""
-    graph = helper.make_graph(nodes, "g", inputs, outputs, [numpy_helper.from_array(a, n) for n, a in initializers])
+    graph = helper.make_graph(
+        nodes, "g", inputs, outputs, [numpy_helper.from_array(a, n) for n, a in initializers]
+    )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     proto.ir_version = 8
     onnx.checker.check_model(proto)

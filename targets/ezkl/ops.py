@@ -6,7 +6,6 @@ passes (Identity, Dropout, BatchNormalization and constant sub-graphs are gone b
 """
 
 import onnx_ir as ir
-
 from zkc.compiler.errors import UnsupportedOpError
 
 SUPPORTED_OPS: frozenset[str] = frozenset(
@@ -45,14 +44,19 @@ def check_ops(model: ir.Model, source: str) -> None:
                 "custom-domain ops are not supported by the EZKL target",
             )  # fmt: skip
         if node.op_type in KNOWN_BROKEN:
-            raise UnsupportedOpError(source, node.name or "?", node.op_type, KNOWN_BROKEN[node.op_type])
+            raise UnsupportedOpError(
+                source, node.name or "?", node.op_type, KNOWN_BROKEN[node.op_type]
+            )
         if node.op_type not in SUPPORTED_OPS:
             raise UnsupportedOpError(
                 source, node.name or "?", node.op_type, "op not supported by the EZKL target"
             )
         if node.op_type == "Conv" and _dilated(node):
             raise UnsupportedOpError(
-                source, node.name or "?", node.op_type, "dilated convolutions are mis-computed by EZKL 23"
+                source,
+                node.name or "?",
+                node.op_type,
+                "dilated convolutions are mis-computed by EZKL 23",
             )
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import ezkl
 import numpy as np
-
 from zkc.compiler.data import to_ezkl_input
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output
@@ -18,11 +17,15 @@ def generate_witness(
     data_path = work_dir / "input.json"
     witness_path = work_dir / "witness.json"
     data_path.write_text(json.dumps(to_ezkl_input(inputs, spec)))
-    witness = call_ezkl("gen_witness", ezkl.gen_witness, str(data_path), str(compiled_path), str(witness_path))
+    witness = call_ezkl(
+        "gen_witness", ezkl.gen_witness, str(data_path), str(compiled_path), str(witness_path)
+    )
     return witness_path, witness
 
 
-def decode_outputs(witness_outputs: list[list[str]], scales: list[int], spec: IOSpec) -> dict[str, np.ndarray]:
+def decode_outputs(
+    witness_outputs: list[list[str]], scales: list[int], spec: IOSpec
+) -> dict[str, np.ndarray]:
     """Field elements of each output, rescaled to floats, in the outputs' shapes."""
     result = {}
     for tensor, felts, scale in zip(spec.outputs, witness_outputs, scales, strict=True):
@@ -40,9 +43,19 @@ def input_felts(inputs: dict[str, np.ndarray], scales: list[int], spec: IOSpec) 
     return felts
 
 
-def prove(witness_path: Path, compiled_path: Path, pk_path: Path, proof_path: Path, srs_path: Path) -> dict:
+def prove(
+    witness_path: Path, compiled_path: Path, pk_path: Path, proof_path: Path, srs_path: Path
+) -> dict:
     """Create a proof for a witness; returns the EZKL proof JSON."""
-    call_ezkl("prove", ezkl.prove, str(witness_path), str(compiled_path), str(pk_path), str(proof_path), str(srs_path))
+    call_ezkl(
+        "prove",
+        ezkl.prove,
+        str(witness_path),
+        str(compiled_path),
+        str(pk_path),
+        str(proof_path),
+        str(srs_path),
+    )
     return json.loads(proof_path.read_text())
 
 
@@ -50,7 +63,9 @@ def verify(proof_path: Path, settings_path: Path, vk_path: Path, srs_path: Path)
     """Verify an EZKL proof file; False (never an exception) for a proof that does not verify."""
     try:
         with captured_native_output():
-            return bool(ezkl.verify(str(proof_path), str(settings_path), str(vk_path), str(srs_path)))
+            return bool(
+                ezkl.verify(str(proof_path), str(settings_path), str(vk_path), str(srs_path))
+            )
     except (RuntimeError, ValueError, OSError):
         # EZKL raises on malformed or non-verifying proofs; both mean "not verified".
         return False

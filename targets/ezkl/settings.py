@@ -5,7 +5,6 @@ from pathlib import Path
 
 import ezkl
 import numpy as np
-
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ToolError
 from zkc.compiler.io_spec import IOSpec
@@ -41,7 +40,9 @@ def generate_and_calibrate(
     Scales are searched unless the config fixes them. The settings' timestamp is zeroed so
     identical inputs give identical settings bytes (content hashing).
     """
-    call_ezkl("gen_settings", ezkl.gen_settings, str(model_path), str(settings_path), run_args(config))
+    call_ezkl(
+        "gen_settings", ezkl.gen_settings, str(model_path), str(settings_path), run_args(config)
+    )
     if not settings_path.is_file():
         # EZKL reports success without writing settings for some ops it does not know.
         raise ToolError(f"{model_path}: EZKL could not generate circuit settings for this model")
@@ -60,4 +61,3 @@ def generate_and_calibrate(
     settings["timestamp"] = 0
     settings_path.write_text(json.dumps(settings, sort_keys=True, indent=1))
     return settings
-

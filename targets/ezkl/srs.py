@@ -10,7 +10,6 @@ from pathlib import Path
 
 import ezkl
 from pydantic import BaseModel
-
 from zkc.compiler.atomic import write_json_atomic
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_file
@@ -49,7 +48,9 @@ def find_srs(srs_dir: Path, logrows: int, allow_dev_generate: bool) -> tuple[Pat
                 "(zkc never downloads), or pass --dev-srs to generate an insecure test SRS"
             )
         _generate(path, logrows)
-    return path, SrsInfo(logrows=logrows, sha256=sha256_file(path), insecure_dev=_marker(path).exists())
+    return path, SrsInfo(
+        logrows=logrows, sha256=sha256_file(path), insecure_dev=_marker(path).exists()
+    )
 
 
 def _generate(path: Path, logrows: int) -> None:
@@ -77,5 +78,3 @@ def describe(info: SrsInfo) -> str:
     """One line for humans."""
     kind = "INSECURE dev SRS" if info.insecure_dev else "SRS"
     return f"{kind} k={info.logrows} sha256={info.sha256[:12]}"
-
-

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx_ir as ir
-
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import VerificationError
@@ -38,7 +37,12 @@ class EzklTarget:
         ops.check_ops(model, source)
 
     def emit(
-        self, out_dir: Path, calibration: Samples, spec: IOSpec, config: CompileConfig, reporter: Reporter
+        self,
+        out_dir: Path,
+        calibration: Samples,
+        spec: IOSpec,
+        config: CompileConfig,
+        reporter: Reporter,
     ) -> tuple[dict, dict]:
         """Calibrate, compile and set up the circuit for `out_dir/model.onnx`.
 
@@ -58,7 +62,9 @@ class EzklTarget:
         with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):
             start = time.perf_counter()
             circuit.compile_circuit(model_path, settings_path, out_dir / COMPILED_FILE)
-            circuit.setup_keys(out_dir / COMPILED_FILE, out_dir / VK_FILE, out_dir / PK_FILE, srs_path)
+            circuit.setup_keys(
+                out_dir / COMPILED_FILE, out_dir / VK_FILE, out_dir / PK_FILE, srs_path
+            )
             timings["setup_seconds"] = time.perf_counter() - start
         facts = {
             "logrows": logrows,
@@ -75,13 +81,19 @@ class EzklTarget:
         """The files `emit` writes besides the model."""
         return [MODEL_FILE, SETTINGS_FILE, COMPILED_FILE, VK_FILE, PK_FILE]
 
-    def run(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def run(
+        self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]
+    ) -> dict[str, np.ndarray]:
         """The circuit's outputs for one input, from its witness (no proof)."""
         with tempfile.TemporaryDirectory(prefix="zkc-run-") as tmp:
-            _, witness = proving.generate_witness(Path(art_dir) / COMPILED_FILE, inputs, spec, Path(tmp))
+            _, witness = proving.generate_witness(
+                Path(art_dir) / COMPILED_FILE, inputs, spec, Path(tmp)
+            )
         return proving.decode_outputs(witness["outputs"], facts["output_scales"], spec)
 
-    def run_many(self, art_dir: Path, facts: dict, spec: IOSpec, samples: Samples, reporter: Reporter) -> dict:
+    def run_many(
+        self, art_dir: Path, facts: dict, spec: IOSpec, samples: Samples, reporter: Reporter
+    ) -> dict:
         """Circuit outputs for every sample, stacked per output as (samples, *shape)."""
         count = len(next(iter(samples.values())))
         collected: dict[str, list] = {t.name: [] for t in spec.outputs}
@@ -97,19 +109,31 @@ class EzklTarget:
         srs.check_srs(path, info)
         return path
 
-    def prove(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]) -> tuple[dict, dict, float]:
+    def prove(
+        self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]
+    ) -> tuple[dict, dict, float]:
         """Prove one inference; returns (EZKL proof JSON, outputs, prove seconds)."""
         art_dir = Path(art_dir)
         srs_path = self._srs_for(facts)
         with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
-            witness_path, witness = proving.generate_witness(art_dir / COMPILED_FILE, inputs, spec, Path(tmp))
+            witness_path, witness = proving.generate_witness(
+                art_dir / COMPILED_FILE, inputs, spec, Path(tmp)
+            )
             start = time.perf_counter()
-            proof = proving.prove(witness_path, art_dir / COMPILED_FILE, art_dir / PK_FILE, Path(tmp) / "proof.json", srs_path)
+            proof = proving.prove(
+                witness_path,
+                art_dir / COMPILED_FILE,
+                art_dir / PK_FILE,
+                Path(tmp) / "proof.json",
+                srs_path,
+            )
             seconds = time.perf_counter() - start
         outputs = proving.decode_outputs(witness["outputs"], facts["output_scales"], spec)
         return proof, outputs, seconds
 
-    def verify(self, art_dir: Path, facts: dict, spec: IOSpec, proof: dict, inputs: dict, outputs: dict) -> None:
+    def verify(
+        self, art_dir: Path, facts: dict, spec: IOSpec, proof: dict, inputs: dict, outputs: dict
+    ) -> None:
         """Check that `proof` is valid for this circuit and binds exactly these inputs and outputs.
 
         Raises VerificationError saying which check failed.
@@ -139,7 +163,9 @@ class EzklTarget:
             proof_path.write_text(json.dumps(proof))
             ok = proving.verify(proof_path, art_dir / SETTINGS_FILE, art_dir / VK_FILE, srs_path)
         if not ok:
-            raise VerificationError("the EZKL proof does not verify against this circuit's verifying key")
+            raise VerificationError(
+                "the EZKL proof does not verify against this circuit's verifying key"
+            )
 
     @staticmethod
     def vk_sha256(art_dir: Path) -> str:
@@ -153,4 +179,3 @@ def _split(felts: list[str], spec: IOSpec) -> list[list[str]]:
         out.append(felts[pos : pos + tensor.size])
         pos += tensor.size
     return out
-

@@ -4,11 +4,10 @@ import json
 
 import pytest
 from onnx import helper
-
-from tests.graphs import make_model, tensor
 from zkc.compiler.model_io import save_model
 
 from tests.cli.helpers import assert_one_error_line
+from tests.graphs import make_model, tensor
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +18,9 @@ def _args(zoo_files, name, out, srs_dir, cache, *extra):
             "--srs-dir", srs_dir, "--cache-dir", cache, "--dev-srs", "--json", *extra]  # fmt: skip
 
 
-def test_second_compile_is_a_cache_hit_without_setup(zkc, zoo_files, srs_dir, tmp_path, monkeypatch):
+def test_second_compile_is_a_cache_hit_without_setup(
+    zkc, zoo_files, srs_dir, tmp_path, monkeypatch
+):
     args = _args(zoo_files, "mlp_digits", tmp_path / "a.zkc", srs_dir, tmp_path / "cache")
     code, out, err = zkc(*args)
     assert code == 0, err
@@ -36,14 +37,18 @@ def test_second_compile_is_a_cache_hit_without_setup(zkc, zoo_files, srs_dir, tm
     assert code == 0, err
     second = json.loads(out)
     assert second["cached"] is True and second["key"] == first["key"]
-    code, out, err = zkc(*_args(zoo_files, "mlp_digits", tmp_path / "a.zkc", srs_dir, tmp_path / "cache", "--json"))
+    code, out, err = zkc(
+        *_args(zoo_files, "mlp_digits", tmp_path / "a.zkc", srs_dir, tmp_path / "cache", "--json")
+    )
     assert "cache hit" not in out
 
 
 def test_compile_is_deterministic_without_cache(zkc, zoo_files, srs_dir, tmp_path):
     manifests = []
     for run in ("one", "two"):
-        args = _args(zoo_files, "mlp_digits", tmp_path / f"{run}.zkc", srs_dir, tmp_path / "c", "--no-cache")
+        args = _args(
+            zoo_files, "mlp_digits", tmp_path / f"{run}.zkc", srs_dir, tmp_path / "c", "--no-cache"
+        )
         code, _, err = zkc(*args)
         assert code == 0, err
         manifests.append(json.loads((tmp_path / f"{run}.zkc" / "manifest.json").read_text()))
@@ -59,7 +64,9 @@ def test_compile_is_deterministic_without_cache(zkc, zoo_files, srs_dir, tmp_pat
 
 
 def test_missing_srs_without_dev_flag_is_refused(zkc, zoo_files, tmp_path):
-    args = _args(zoo_files, "mlp_digits", tmp_path / "x.zkc", tmp_path / "empty-srs", tmp_path / "c")
+    args = _args(
+        zoo_files, "mlp_digits", tmp_path / "x.zkc", tmp_path / "empty-srs", tmp_path / "c"
+    )
     args.remove("--dev-srs")
     code, _, err = zkc(*args)
     assert code == 2

@@ -25,7 +25,20 @@ def mlp_proof(mlp_artifact, mlp_input, srs_dir, tmp_path_factory):
     from zkc.cli.main import main
 
     proof = tmp_path_factory.mktemp("proof") / "proof.json"
-    assert main(["prove", str(mlp_artifact.path), str(mlp_input), "-o", str(proof), "--srs-dir", str(srs_dir)]) == 0
+    assert (
+        main(
+            [
+                "prove",
+                str(mlp_artifact.path),
+                str(mlp_input),
+                "-o",
+                str(proof),
+                "--srs-dir",
+                str(srs_dir),
+            ]
+        )
+        == 0
+    )
     return proof
 
 
@@ -43,9 +56,11 @@ def test_prove_then_verify(zkc, mlp_artifact, mlp_proof, srs_dir):
     assert json.loads(out)["verified"] is True
 
 
-def test_run_json_matches_proof_outputs_and_onnxruntime(zkc, mlp_artifact, mlp_input, mlp_proof, srs_dir):
-    from zkc.compiler.reference import ReferenceRunner
+def test_run_json_matches_proof_outputs_and_onnxruntime(
+    zkc, mlp_artifact, mlp_input, mlp_proof, srs_dir
+):
     from zkc.compiler.model_io import load_model
+    from zkc.compiler.reference import ReferenceRunner
 
     code, out, _ = zkc("run", mlp_artifact.path, mlp_input, "--json", "--srs-dir", srs_dir)
     assert code == 0
@@ -68,7 +83,9 @@ def _tampered(proof_path, tmp_path, edit):
 def _flip_proof_byte(doc):
     hex_proof = doc["proof"]["hex_proof"]
     pos = len(hex_proof) // 2
-    doc["proof"]["hex_proof"] = hex_proof[:pos] + ("0" if hex_proof[pos] != "0" else "1") + hex_proof[pos + 1 :]
+    doc["proof"]["hex_proof"] = (
+        hex_proof[:pos] + ("0" if hex_proof[pos] != "0" else "1") + hex_proof[pos + 1 :]
+    )
     raw = doc["proof"]["proof"]
     raw[len(raw) // 2] = (raw[len(raw) // 2] + 1) % 256
 
@@ -90,7 +107,9 @@ def _change_input(doc):
         (_change_input, "public inputs are not the request's inputs"),
     ],
 )
-def test_tampered_proof_fails_with_exit_1(zkc, mlp_artifact, mlp_proof, srs_dir, tmp_path, edit, message):
+def test_tampered_proof_fails_with_exit_1(
+    zkc, mlp_artifact, mlp_proof, srs_dir, tmp_path, edit, message
+):
     bad = _tampered(mlp_proof, tmp_path, edit)
     code, _, err = zkc("verify", mlp_artifact.path, bad, "--srs-dir", srs_dir)
     assert code == 1
@@ -104,7 +123,9 @@ def test_proof_from_another_artifact_is_refused(zkc, lenet_artifact, mlp_proof, 
     assert "proof is for artifact" in err
 
 
-def test_corrupted_or_missing_artifact_file_refused(zkc, mlp_artifact, mlp_input, srs_dir, tmp_path):
+def test_corrupted_or_missing_artifact_file_refused(
+    zkc, mlp_artifact, mlp_input, srs_dir, tmp_path
+):
     copy = tmp_path / "copy.zkc"
     shutil.copytree(mlp_artifact.path, copy)
     data = bytearray((copy / "vk.key").read_bytes())
@@ -122,7 +143,9 @@ def test_corrupted_or_missing_artifact_file_refused(zkc, mlp_artifact, mlp_input
 def test_bad_input_json_exit_2(zkc, mlp_artifact, srs_dir, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"x": [0.0] * 63}))
-    code, _, err = zkc("prove", mlp_artifact.path, bad, "-o", tmp_path / "p.json", "--srs-dir", srs_dir)
+    code, _, err = zkc(
+        "prove", mlp_artifact.path, bad, "-o", tmp_path / "p.json", "--srs-dir", srs_dir
+    )
     assert code == 2 and "input 'x' has shape (63,), the circuit expects (1, 64)" in err
     bad.write_text(json.dumps({"x": [float("nan")] * 64}))
     code, _, err = zkc("run", mlp_artifact.path, bad, "--srs-dir", srs_dir)
@@ -133,9 +156,22 @@ def test_bad_input_json_exit_2(zkc, mlp_artifact, srs_dir, tmp_path):
 def test_inspect_shows_passes_logrows_scales_sizes_fidelity(zkc, mlp_artifact):
     code, out, _ = zkc("inspect", mlp_artifact.path)
     assert code == 0
-    for needle in ("static_shapes v1", "logrows", "param scale", "pk.key", "top-1 agreement", "INSECURE"):
+    for needle in (
+        "static_shapes v1",
+        "logrows",
+        "param scale",
+        "pk.key",
+        "top-1 agreement",
+        "INSECURE",
+    ):
         assert needle in out
     code, out, _ = zkc("inspect", mlp_artifact.path, "--json")
     manifest = json.loads(out)["manifest"]
     assert manifest["key"] == mlp_artifact.manifest.key
-    assert set(manifest["files"]) == {"model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"}
+    assert set(manifest["files"]) == {
+        "model.onnx",
+        "settings.json",
+        "model.compiled",
+        "vk.key",
+        "pk.key",
+    }

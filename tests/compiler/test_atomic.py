@@ -1,5 +1,4 @@
 import pytest
-
 from zkc.compiler.atomic import atomic_directory
 
 

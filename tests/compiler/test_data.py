@@ -2,7 +2,6 @@ import json
 
 import numpy as np
 import pytest
-
 from zkc.compiler.data import load_samples, parse_input_json, samples_digest
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.io_spec import IOSpec, TensorSpec
@@ -58,7 +57,9 @@ def test_npz_loading_and_errors(tmp_path):
     assert samples_digest(samples) == samples_digest({"x": np.zeros((5, 1, 4), np.float32)})
     wrong = tmp_path / "wrong.npz"
     np.savez(wrong, x=np.zeros((5, 3), np.float32))
-    with pytest.raises(UserInputError, match=r"array 'x' has shape \(5, 3\), expected \(samples, 1, 4\)"):
+    with pytest.raises(
+        UserInputError, match=r"array 'x' has shape \(5, 3\), expected \(samples, 1, 4\)"
+    ):
         load_samples(wrong, SPEC)
     missing = tmp_path / "missing.npz"
     np.savez(missing, y=np.zeros((5, 4), np.float32))

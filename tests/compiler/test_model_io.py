@@ -1,5 +1,4 @@
 import pytest
-
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.model_io import load_model
 
@@ -15,7 +14,9 @@ def test_truncated_onnx(zoo_files, tmp_path):
     data = zoo_files["mlp_digits"][0].read_bytes()
     cut = tmp_path / "cut.onnx"
     cut.write_bytes(data[: len(data) // 2])
-    with pytest.raises(UserInputError, match=r"cut.onnx: (not an ONNX model or truncated|invalid ONNX)"):
+    with pytest.raises(
+        UserInputError, match=r"cut.onnx: (not an ONNX model or truncated|invalid ONNX)"
+    ):
         load_model(cut)
 
 

@@ -1,16 +1,17 @@
+import importlib
+import pkgutil
+
 import numpy as np
 import onnx_ir as ir
 import pytest
+import zkc.passes
 from onnx import helper
-
-from tests.graphs import make_model, tensor
+from zkc.compiler.errors import UserInputError
 from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument, PassEquivalenceError
 from zkc.compiler.pass_base import PassOptions, ZkcPass
 from zkc.compiler.pipeline import PIPELINES, instantiate, pipeline_passes, run_pipeline
-from zkc.compiler.errors import UserInputError
-import zkc.passes
-import pkgutil
-import importlib
+
+from tests.graphs import make_model, tensor
 
 
 def _model():
@@ -28,7 +29,11 @@ def test_every_pass_belongs_to_a_pipeline():
             continue
         module = importlib.import_module(f"zkc.passes.{info.name}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and issubclass(obj, ZkcPass) and obj.__module__ == module.__name__:
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, ZkcPass)
+                and obj.__module__ == module.__name__
+            ):
                 assert obj in in_pipelines, f"{obj.__name__} is in no pipeline"
                 assert obj.__doc__ and isinstance(obj.version, int)
 
@@ -68,7 +73,11 @@ class _BreakingPass(ir.passes.InPlacePass, ZkcPass):
 
 
 def test_equivalence_instrument_names_the_pass_that_changed_outputs():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [1, 2])], [tensor("y", [1, 2])])
+    model = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")],
+        [tensor("x", [1, 2])],
+        [tensor("y", [1, 2])],
+    )
     instrument = EquivalenceInstrument([{"x": np.array([[1.0, -2.0]], np.float32)}])
     with pytest.raises(PassEquivalenceError, match="pass 'breaking' changed the model's outputs"):
         run_pipeline(model, [_BreakingPass()], [instrument])

@@ -1,15 +1,20 @@
 import hashlib
 
 import numpy as np
-
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 
 
 def test_export_is_deterministic_and_accurate(tmp_path, zoo_files):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
-    again = export_zoo_model("mlp_digits", tmp_path / "m.onnx", tmp_path / "c.npz", tmp_path / "h.npz")
-    for a, b in ((onnx_path, again.onnx_path), (calib, again.calibration_path), (holdout, again.holdout_path)):
+    again = export_zoo_model(
+        "mlp_digits", tmp_path / "m.onnx", tmp_path / "c.npz", tmp_path / "h.npz"
+    )
+    for a, b in (
+        (onnx_path, again.onnx_path),
+        (calib, again.calibration_path),
+        (holdout, again.holdout_path),
+    ):
         assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
     assert again.holdout_accuracy > 0.9
 

@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
+from zkc.passes.constant_folding import ConstantFoldingPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
-from zkc.passes.constant_folding import ConstantFoldingPass
 
 
 def test_constant_subgraph_folded():
@@ -21,5 +21,7 @@ def test_constant_subgraph_folded():
 
 
 def test_nothing_constant_not_modified():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [2])], [tensor("y", [2])])
+    model = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [2])], [tensor("y", [2])]
+    )
     assert ConstantFoldingPass()(model).modified is False

@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
+from zkc.passes.remove_noops import RemoveNoOpsPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
-from zkc.passes.remove_noops import RemoveNoOpsPass
 
 
 def test_identity_and_dropout_removed_and_output_name_kept():
@@ -24,10 +24,14 @@ def test_identity_and_dropout_removed_and_output_name_kept():
 
 
 def test_not_modified_when_nothing_to_remove_or_identity_links_input_to_output():
-    plain = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [2])], [tensor("y", [2])])
+    plain = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [2])], [tensor("y", [2])]
+    )
     assert RemoveNoOpsPass()(plain).modified is False
     passthrough = make_model(
-        [helper.make_node("Identity", ["x"], ["y"], name="id")], [tensor("x", [2])], [tensor("y", [2])]
+        [helper.make_node("Identity", ["x"], ["y"], name="id")],
+        [tensor("x", [2])],
+        [tensor("y", [2])],
     )
     result = RemoveNoOpsPass()(passthrough)
     assert result.modified is False and op_types(result.model) == ["Identity"]

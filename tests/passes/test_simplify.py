@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
+from zkc.passes.simplify import SimplifyPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
-from zkc.passes.simplify import SimplifyPass
 
 
 def test_shape_arithmetic_simplified_to_constant_reshape():
@@ -21,5 +21,9 @@ def test_shape_arithmetic_simplified_to_constant_reshape():
 
 
 def test_already_simple_not_modified():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="relu")], [tensor("x", [2])], [tensor("y", [2])])
+    model = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        [tensor("x", [2])],
+        [tensor("y", [2])],
+    )
     assert SimplifyPass()(model).modified is False

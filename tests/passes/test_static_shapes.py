@@ -1,15 +1,19 @@
 import numpy as np
 import pytest
 from onnx import helper
-
-from tests.graphs import make_model, outputs_of, tensor
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.pass_base import PassOptions
 from zkc.passes.static_shapes import StaticShapesPass, pinned_input_shapes
 
+from tests.graphs import make_model, outputs_of, tensor
+
 
 def _relu(in_shape, out_shape):
-    return make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", in_shape)], [tensor("y", out_shape)])
+    return make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")],
+        [tensor("x", in_shape)],
+        [tensor("y", out_shape)],
+    )
 
 
 def test_batch_dim_pinned_and_shapes_inferred():
@@ -28,7 +32,9 @@ def test_static_model_not_modified():
 
 def test_non_batch_dynamic_dim_needs_a_shape():
     model = _relu([1, "seq"], [1, "seq"])
-    with pytest.raises(UserInputError, match=r"input 'x' has dynamic dimension 'seq' at axis 1.*--input-shape"):
+    with pytest.raises(
+        UserInputError, match=r"input 'x' has dynamic dimension 'seq' at axis 1.*--input-shape"
+    ):
         StaticShapesPass()(model)
     result = StaticShapesPass(PassOptions(input_shapes={"x": (1, 7)}))(model)
     assert list(result.model.graph.outputs[0].shape) == [1, 7]

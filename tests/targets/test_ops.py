@@ -1,14 +1,20 @@
 import pytest
 from onnx import helper
-
-from tests.graphs import make_model, tensor
 from zkc.compiler.errors import UnsupportedOpError
 from zkc.targets.ezkl.ops import check_ops
 
+from tests.graphs import make_model, tensor
+
 
 def test_unknown_op_names_op_and_node():
-    model = make_model([helper.make_node("Hardmax", ["x"], ["y"], name="my_hardmax")], [tensor("x", [1, 4])], [tensor("y", [1, 4])])
-    with pytest.raises(UnsupportedOpError, match=r"m.onnx: node 'my_hardmax' \(Hardmax\): op not supported"):
+    model = make_model(
+        [helper.make_node("Hardmax", ["x"], ["y"], name="my_hardmax")],
+        [tensor("x", [1, 4])],
+        [tensor("y", [1, 4])],
+    )
+    with pytest.raises(
+        UnsupportedOpError, match=r"m.onnx: node 'my_hardmax' \(Hardmax\): op not supported"
+    ):
         check_ops(model, "m.onnx")
 
 
@@ -31,5 +37,9 @@ def test_known_broken_op_and_dilated_conv_refused():
 
 
 def test_supported_graph_passes():
-    model = make_model([helper.make_node("Relu", ["x"], ["y"], name="r")], [tensor("x", [1, 4])], [tensor("y", [1, 4])])
+    model = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")],
+        [tensor("x", [1, 4])],
+        [tensor("y", [1, 4])],
+    )
     check_ops(model, "m.onnx")
