@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+
 from zkc.cli.options import json_option, parse_input_shape, srs_dir_option
 from zkc.cli.render import RichReporter, print_json
 

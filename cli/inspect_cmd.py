@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import click
+
 from zkc.cli.options import json_option
 from zkc.cli.render import print_json
 

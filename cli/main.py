@@ -3,6 +3,7 @@
 import sys
 
 import click
+
 from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.proof_cmds import prove_command, run_command, verify_command

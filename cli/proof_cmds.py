@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import click
+
 from zkc.cli.options import json_option, srs_dir_option
 from zkc.cli.render import RichReporter, format_outputs, print_json
 

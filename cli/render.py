@@ -8,6 +8,7 @@ import time
 import numpy as np
 from rich.console import Console
 from rich.progress import track
+
 from zkc.compiler.progress import Reporter
 
 err_console = Console(stderr=True, highlight=False)

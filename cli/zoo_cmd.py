@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+
 from zkc.cli.options import json_option
 from zkc.cli.render import print_json
 
@@ -92,6 +93,7 @@ def zoo_sample(data, index, output):
     import json
 
     import numpy as np
+
     from zkc.compiler.atomic import write_bytes_atomic
     from zkc.compiler.errors import UserInputError
 

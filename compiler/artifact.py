@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+
 from zkc.compiler.atomic import atomic_directory
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.compiler.fidelity import FidelityReport

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.io_spec import IOSpec, TensorSpec
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx_ir as ir
+
 from zkc.compiler.errors import ToolError
 from zkc.compiler.pass_base import ZkcPass
 from zkc.compiler.reference import ReferenceRunner

@@ -5,6 +5,7 @@ from pathlib import Path
 import onnx
 import onnx_ir as ir
 from google.protobuf.message import DecodeError
+
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_bytes
 

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 import onnx_ir as ir
 from pydantic import BaseModel
+
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.instruments import Instrument, TimingInstrument
 from zkc.compiler.model_io import model_digest

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+
 from zkc.compiler.errors import UserInputError
 
 PROOF_FORMAT = "zkc-proof/1"

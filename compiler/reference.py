@@ -3,6 +3,7 @@
 import numpy as np
 import onnx_ir as ir
 import onnxruntime as ort
+
 from zkc.compiler.model_io import model_bytes
 
 Feeds = dict[str, np.ndarray]

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from zkc.compiler.artifact import Manifest, load_verified
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.proof import ProofEnvelope

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
 from zkc.compiler.atomic import write_bytes_atomic
 from zkc.compiler.errors import UserInputError
 from zkc.model_zoo.digits import load_digits_split

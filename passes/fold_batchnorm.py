@@ -2,6 +2,7 @@
 
 import numpy as np
 import onnx_ir as ir
+
 from zkc.compiler.pass_base import ZkcPass
 from zkc.passes._graph import add_initializer, bypass_node, constant_array
 

@@ -1,6 +1,7 @@
 """RemoveNoOpsPass: drop nodes that compute nothing at inference time (Identity, Dropout)."""
 
 import onnx_ir as ir
+
 from zkc.compiler.pass_base import ZkcPass
 from zkc.passes._graph import bypass_node
 

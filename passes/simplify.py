@@ -2,6 +2,7 @@
 
 import onnx_ir as ir
 import onnxsim
+
 from zkc.compiler.errors import ToolError
 from zkc.compiler.pass_base import ZkcPass
 from zkc.passes._graph import graph_signature

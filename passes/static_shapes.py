@@ -2,6 +2,7 @@
 
 import onnx_ir as ir
 from onnx_ir.passes.common import ShapeInferencePass
+
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.pass_base import PassOptions, ZkcPass
 

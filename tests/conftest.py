@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from zkc.cli.main import main
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig

@@ -4,6 +4,7 @@ import numpy as np
 import onnx
 import onnx_ir as ir
 from onnx import TensorProto, helper, numpy_helper
+
 from zkc.compiler.reference import ReferenceRunner
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import ezkl
+
 from zkc.targets.ezkl._native import call_ezkl
 
 

@@ -6,6 +6,7 @@ passes (Identity, Dropout, BatchNormalization and constant sub-graphs are gone b
 """
 
 import onnx_ir as ir
+
 from zkc.compiler.errors import UnsupportedOpError
 
 SUPPORTED_OPS: frozenset[str] = frozenset(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import ezkl
 import numpy as np
+
 from zkc.compiler.data import to_ezkl_input
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output

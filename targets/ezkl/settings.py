@@ -5,6 +5,7 @@ from pathlib import Path
 
 import ezkl
 import numpy as np
+
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ToolError
 from zkc.compiler.io_spec import IOSpec

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import ezkl
 from pydantic import BaseModel
+
 from zkc.compiler.atomic import write_json_atomic
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_file

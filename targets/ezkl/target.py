@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx_ir as ir
+
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import VerificationError

@@ -4,10 +4,10 @@ import json
 
 import pytest
 from onnx import helper
-from zkc.compiler.model_io import save_model
 
 from tests.cli.helpers import assert_one_error_line
 from tests.graphs import make_model, tensor
+from zkc.compiler.model_io import save_model
 
 pytestmark = pytest.mark.slow
 

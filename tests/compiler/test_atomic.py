@@ -1,4 +1,5 @@
 import pytest
+
 from zkc.compiler.atomic import atomic_directory
 
 

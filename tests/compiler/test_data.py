@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+
 from zkc.compiler.data import load_samples, parse_input_json, samples_digest
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.io_spec import IOSpec, TensorSpec

@@ -1,4 +1,5 @@
 import pytest
+
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.model_io import load_model
 

@@ -4,14 +4,14 @@ import pkgutil
 import numpy as np
 import onnx_ir as ir
 import pytest
-import zkc.passes
 from onnx import helper
+
+import zkc.passes
+from tests.graphs import make_model, tensor
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument, PassEquivalenceError
 from zkc.compiler.pass_base import PassOptions, ZkcPass
 from zkc.compiler.pipeline import PIPELINES, instantiate, pipeline_passes, run_pipeline
-
-from tests.graphs import make_model, tensor
 
 
 def _model():

@@ -1,6 +1,7 @@
 import hashlib
 
 import numpy as np
+
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 

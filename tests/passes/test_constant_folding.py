@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
-from zkc.passes.constant_folding import ConstantFoldingPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
+from zkc.passes.constant_folding import ConstantFoldingPass
 
 
 def test_constant_subgraph_folded():

@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
-from zkc.passes.fold_batchnorm import FoldBatchNormPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
+from zkc.passes.fold_batchnorm import FoldBatchNormPass
 
 RNG = np.random.default_rng(0)
 

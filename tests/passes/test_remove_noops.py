@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
-from zkc.passes.remove_noops import RemoveNoOpsPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
+from zkc.passes.remove_noops import RemoveNoOpsPass
 
 
 def test_identity_and_dropout_removed_and_output_name_kept():

@@ -1,8 +1,8 @@
 import numpy as np
 from onnx import helper
-from zkc.passes.simplify import SimplifyPass
 
 from tests.graphs import make_model, op_types, outputs_of, tensor
+from zkc.passes.simplify import SimplifyPass
 
 
 def test_shape_arithmetic_simplified_to_constant_reshape():

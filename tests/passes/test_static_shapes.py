@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 from onnx import helper
+
+from tests.graphs import make_model, outputs_of, tensor
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.pass_base import PassOptions
 from zkc.passes.static_shapes import StaticShapesPass, pinned_input_shapes
-
-from tests.graphs import make_model, outputs_of, tensor
 
 
 def _relu(in_shape, out_shape):

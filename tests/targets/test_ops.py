@@ -1,9 +1,9 @@
 import pytest
 from onnx import helper
-from zkc.compiler.errors import UnsupportedOpError
-from zkc.targets.ezkl.ops import check_ops
 
 from tests.graphs import make_model, tensor
+from zkc.compiler.errors import UnsupportedOpError
+from zkc.targets.ezkl.ops import check_ops
 
 
 def test_unknown_op_names_op_and_node():
