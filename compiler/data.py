@@ -77,18 +77,24 @@ def sample_count(samples: Samples) -> int:
     return len(next(iter(samples.values())))
 
 
+def read_json(path: Path) -> object:
+    """Parse a JSON file a user handed in; UserInputError naming it when missing or malformed."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    try:
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+
+
 def parse_input_json(path: Path, spec: IOSpec) -> dict[str, np.ndarray]:
     """Read one inference input: `{"<input>": nested list}` or EZKL's `{"input_data": [[...]]}`.
 
     Returns float32 arrays in the inputs' shapes; rejects wrong shapes, missing inputs and NaN.
     """
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"{path}: no such file")
-    try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+    doc = read_json(path)
     if not isinstance(doc, dict):
         raise UserInputError(f"{path}: expected a JSON object of input name to values")
     if "input_data" in doc:

@@ -1,10 +1,10 @@
 """The proof file zkc writes: EZKL's proof plus what it claims and which artifact it is for."""
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from zkc.compiler.data import read_json
 from zkc.compiler.errors import UserInputError
 
 PROOF_FORMAT = "zkc-proof/1"
@@ -24,12 +24,7 @@ class ProofEnvelope(BaseModel):
 def load_proof(path: Path) -> ProofEnvelope:
     """Read a zkc proof file; UserInputError naming the file when it is not one."""
     path = Path(path)
-    if not path.is_file():
-        raise UserInputError(f"{path}: no such file")
-    try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+    doc = read_json(path)
     if not isinstance(doc, dict) or doc.get("format") != PROOF_FORMAT:
         raise UserInputError(f'{path}: not a zkc proof file (expected "format": "{PROOF_FORMAT}")')
     try:

@@ -53,12 +53,10 @@ def _fold(graph: ir.Graph, bn: ir.Node) -> bool:
     new_bias = (bias - mean) * scale + beta
     w_value = add_initializer(graph, f"{producer.name}_W_bnfold", new_weight.astype(np.float32))
     b_value = add_initializer(graph, f"{producer.name}_B_bnfold", new_bias.astype(np.float32))
-    producer.replace_input_with(1, w_value)
-    if len(producer.inputs) > 2:
-        producer.replace_input_with(2, b_value)
-    else:
+    if len(producer.inputs) < 3:
         producer.resize_inputs(3)
-        producer.replace_input_with(2, b_value)
+    producer.replace_input_with(1, w_value)
+    producer.replace_input_with(2, b_value)
     return bypass_node(graph, bn, x, bn.outputs[0])
 
 
