@@ -73,9 +73,3 @@ def check_srs(path: Path, expected: SrsInfo) -> None:
         raise UserInputError(
             f"{path}: this SRS is not the one the artifact was set up with (sha256 differs)"
         )
-
-
-def describe(info: SrsInfo) -> str:
-    """One line for humans."""
-    kind = "INSECURE dev SRS" if info.insecure_dev else "SRS"
-    return f"{kind} k={info.logrows} sha256={info.sha256[:12]}"

@@ -11,7 +11,6 @@ import onnx_ir as ir
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import circuit, ops, proving, srs
@@ -167,11 +166,6 @@ class EzklTarget:
             raise VerificationError(
                 "the EZKL proof does not verify against this circuit's verifying key"
             )
-
-    @staticmethod
-    def vk_sha256(art_dir: Path) -> str:
-        """sha256 of the verifying key (the circuit's identity, as SN2 uses it)."""
-        return sha256_file(Path(art_dir) / VK_FILE)
 
 
 def _split(felts: list[str], spec: IOSpec) -> list[list[str]]:
