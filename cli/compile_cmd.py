@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from zkc.cli.options import json_option, parse_input_shape, srs_dir_option
+from zkc.cli.options import cache_dir_option, json_option, parse_input_shape, srs_dir_option
 from zkc.cli.render import RichReporter, print_json
 
 
@@ -34,13 +34,7 @@ from zkc.cli.render import RichReporter, print_json
     "--dev-srs", is_flag=True, help="Generate a missing SRS locally (INSECURE, for tests/dev only)."
 )
 @srs_dir_option
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("~/.cache/zkc"),
-    show_default=True,
-    help="Artifact cache; the same key is never rebuilt.",
-)
+@cache_dir_option
 @click.option("--no-cache", is_flag=True, help="Build without reading or writing the cache.")
 @click.option(
     "--dump-ir",

@@ -10,6 +10,10 @@ srs_dir_option = click.option(
     "--srs-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_SRS_DIR,
     show_default="~/.ezkl/srs", help="Directory of KZG SRS files kzg<logrows>.srs (never downloaded).",
 )  # fmt: skip
+cache_dir_option = click.option(
+    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("~/.cache/zkc"),
+    show_default=True, help="Artifact cache; the same key is never rebuilt.",
+)  # fmt: skip
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 

@@ -16,9 +16,12 @@ from zkc.compiler.fidelity import FidelityReport
 from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import IOSpec
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 PROVENANCE = "provenance.json"
+# The calibration and evaluation samples the artifact was built and measured with.
+CALIBRATION_FILE = "calibration.npz"
+EVAL_FILE = "eval.npz"
 
 
 class FileEntry(BaseModel):
@@ -93,13 +96,17 @@ def verify_files(directory: Path, manifest: Manifest) -> None:
             f"this zkc reads {SCHEMA_VERSION}"
         )
     for name, entry in manifest.files.items():
-        path = Path(directory) / name
-        if not path.is_file():
-            raise ArtifactError(f"{path}: missing artifact file")
-        if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
-            raise ArtifactError(
-                f"{path}: does not match the manifest's sha256 (corrupted or modified)"
-            )
+        check_file(Path(directory) / name, entry, "manifest")
+
+
+def check_file(path: Path, entry: FileEntry, listed_in: str) -> None:
+    """ArtifactError naming the file unless it exists with the listed size and sha256."""
+    if not path.is_file():
+        raise ArtifactError(f"{path}: missing file (listed in the {listed_in})")
+    if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
+        raise ArtifactError(
+            f"{path}: does not match the {listed_in}'s sha256 (corrupted or modified)"
+        )
 
 
 def load_verified(directory: Path) -> Manifest:

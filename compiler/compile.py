@@ -8,7 +8,14 @@ from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import load_samples, sample_count, samples_digest, split_samples
+from zkc.compiler.data import (
+    load_samples,
+    sample_count,
+    samples_digest,
+    save_samples,
+    split_samples,
+    with_column,
+)
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.fidelity import fidelity_report
 from zkc.compiler.hashing import sha256_file, sha256_json
@@ -20,6 +27,7 @@ from zkc.compiler.pipeline import instantiate, pipeline_passes, run_pipeline
 from zkc.compiler.progress import Reporter
 from zkc.compiler.reference import ReferenceRunner
 from zkc.compiler.versions import tool_versions, zkc_version
+from zkc.passes.add_nonce import NONCE_INPUT, AddNonceInputPass
 from zkc.passes.static_shapes import pinned_input_shapes
 from zkc.targets import make_target
 
@@ -89,6 +97,10 @@ def compile_model(request: CompileRequest, reporter: Reporter | None = None) -> 
     else:
         calibration, evaluation, eval_source = _holdout_split(calibration, config.holdout_fraction)
         eval_sha = None
+    if AddNonceInputPass in pipeline_passes(config.pipeline, config.disabled_passes):
+        # The pass adds an input the data files cannot have; nonces are data, not weights.
+        calibration = with_column(calibration, NONCE_INPUT, (1,), seed=0)
+        evaluation = with_column(evaluation, NONCE_INPUT, (1,), seed=1)
     model_sha = sha256_file(request.model_path)
     key = artifact_key(model_sha, calib_sha, eval_sha, config)
     source = {
@@ -173,6 +185,9 @@ def _build(
     calib_subset = split_samples(calibration, 0, config.max_calibration_samples)
     facts, timings = target.emit(tmp, calib_subset, spec, config, reporter)
     eval_subset = split_samples(evaluation, 0, config.max_eval_samples)
+    # The data travels with the artifact so a derived build (e.g. for the subnet) can recalibrate.
+    save_samples(tmp / art.CALIBRATION_FILE, calib_subset)
+    save_samples(tmp / art.EVAL_FILE, eval_subset)
     start = time.perf_counter()
     circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
     timings["fidelity_seconds"] = time.perf_counter() - start
@@ -190,7 +205,7 @@ def _build(
         target=target.name,
         circuit=facts,
         fidelity=fidelity,
-        files=art.hash_files(tmp, target.files()),
+        files=art.hash_files(tmp, [*target.files(), art.CALIBRATION_FILE, art.EVAL_FILE]),
     )
     art.write_manifest(tmp, manifest)
     provenance = {

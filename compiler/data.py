@@ -72,6 +72,19 @@ def split_samples(samples: Samples, start: int, stop: int | None) -> Samples:
     return {k: v[start:stop] for k, v in samples.items()}
 
 
+def with_column(samples: Samples, name: str, shape: tuple[int, ...], seed: int = 0) -> Samples:
+    """Samples plus one more input of uniform [0, 1) values (e.g. a nonce), reproducible by seed."""
+    rng = np.random.default_rng(seed)
+    column = rng.random((sample_count(samples), *shape)).astype(np.float32)
+    return {**samples, name: column}
+
+
+def save_samples(path: Path, samples: Samples) -> None:
+    """Write samples as an `.npz` (byte-stable: zip entries carry a fixed date)."""
+    with open(path, "wb") as handle:
+        np.savez(handle, **{k: samples[k] for k in sorted(samples)})
+
+
 def sample_count(samples: Samples) -> int:
     """Number of samples in a set."""
     return len(next(iter(samples.values())))
@@ -89,52 +102,58 @@ def read_json(path: Path) -> object:
 
 
 def parse_input_json(path: Path, spec: IOSpec) -> dict[str, np.ndarray]:
-    """Read one inference input: `{"<input>": nested list}` or EZKL's `{"input_data": [[...]]}`.
+    """Read one inference input file; see `inputs_from_doc` for the layouts accepted."""
+    return inputs_from_doc(read_json(path), spec, str(path))
 
-    Returns float32 arrays in the inputs' shapes; rejects wrong shapes, missing inputs and NaN.
+
+def inputs_from_doc(doc: object, spec: IOSpec, source: str) -> dict[str, np.ndarray]:
+    """One inference input: `{"<input>": nested or flat list}` or EZKL's `{"input_data": [[...]]}`.
+
+    Returns float32 arrays in the inputs' shapes; UserInputError naming `source` and the
+    input for wrong shapes, missing or unknown inputs and NaN.
     """
-    path = Path(path)
-    doc = read_json(path)
     if not isinstance(doc, dict):
-        raise UserInputError(f"{path}: expected a JSON object of input name to values")
+        raise UserInputError(f"{source}: expected a JSON object of input name to values")
     if "input_data" in doc:
-        return _from_ezkl_layout(path, doc["input_data"], spec)
+        return _from_ezkl_layout(source, doc["input_data"], spec)
     unknown = sorted(set(doc) - {t.name for t in spec.inputs})
     if unknown:
-        raise UserInputError(f"{path}: unknown input '{unknown[0]}'")
+        raise UserInputError(f"{source}: unknown input '{unknown[0]}'")
     result = {}
     for tensor in spec.inputs:
         if tensor.name not in doc:
-            raise UserInputError(f"{path}: missing input '{tensor.name}'")
-        result[tensor.name] = _to_array(path, tensor, doc[tensor.name])
+            raise UserInputError(f"{source}: missing input '{tensor.name}'")
+        result[tensor.name] = _to_array(source, tensor, doc[tensor.name])
     return result
 
 
-def _to_array(path: Path, tensor: TensorSpec, value: object) -> np.ndarray:
+def _to_array(source: str, tensor: TensorSpec, value: object) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (ValueError, TypeError) as exc:
         raise UserInputError(
-            f"{path}: input '{tensor.name}' is not a rectangular list of numbers"
+            f"{source}: input '{tensor.name}' is not a rectangular list of numbers"
         ) from exc
     want = tuple(tensor.shape)
+    if arr.size == tensor.size and arr.ndim <= 1:
+        arr = arr.reshape(want)  # flat values, as SN2 requests send them
     if arr.shape != want and not (want and want[0] == 1 and arr.shape == want[1:]):
         raise UserInputError(
-            f"{path}: input '{tensor.name}' has shape {arr.shape}, the circuit expects {want}"
+            f"{source}: input '{tensor.name}' has shape {arr.shape}, the circuit expects {want}"
         )
     if not np.all(np.isfinite(arr)):
-        raise UserInputError(f"{path}: input '{tensor.name}' contains NaN or infinity")
+        raise UserInputError(f"{source}: input '{tensor.name}' contains NaN or infinity")
     return arr.reshape(want).astype(np.float32)
 
 
-def _from_ezkl_layout(path: Path, data: object, spec: IOSpec) -> dict[str, np.ndarray]:
+def _from_ezkl_layout(source: str, data: object, spec: IOSpec) -> dict[str, np.ndarray]:
     if not isinstance(data, list) or len(data) != len(spec.inputs):
         raise UserInputError(
-            f"{path}: 'input_data' must hold {len(spec.inputs)} flat list(s), one per input"
+            f"{source}: 'input_data' must hold {len(spec.inputs)} flat list(s), one per input"
         )
     result = {}
     for tensor, flat in zip(spec.inputs, data, strict=True):
-        arr = _to_array(path, tensor.model_copy(update={"shape": [tensor.size]}), flat)
+        arr = _to_array(source, tensor.model_copy(update={"shape": [tensor.size]}), flat)
         result[tensor.name] = arr.reshape(tensor.shape)
     return result
 

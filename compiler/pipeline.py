@@ -9,20 +9,25 @@ from zkc.compiler.errors import UserInputError
 from zkc.compiler.instruments import Instrument, TimingInstrument
 from zkc.compiler.model_io import model_digest
 from zkc.compiler.pass_base import PassOptions, ZkcPass
+from zkc.passes.add_nonce import AddNonceInputPass
 from zkc.passes.constant_folding import ConstantFoldingPass
 from zkc.passes.fold_batchnorm import FoldBatchNormPass
 from zkc.passes.remove_noops import RemoveNoOpsPass
 from zkc.passes.simplify import SimplifyPass
 from zkc.passes.static_shapes import StaticShapesPass
 
+_EZKL_DEFAULT: list[type[ZkcPass]] = [
+    StaticShapesPass,
+    SimplifyPass,
+    RemoveNoOpsPass,
+    FoldBatchNormPass,
+    ConstantFoldingPass,
+]
+
 PIPELINES: dict[str, list[type[ZkcPass]]] = {
-    "ezkl-default": [
-        StaticShapesPass,
-        SimplifyPass,
-        RemoveNoOpsPass,
-        FoldBatchNormPass,
-        ConstantFoldingPass,
-    ],
+    "ezkl-default": _EZKL_DEFAULT,
+    # Subnet 2 circuits: the same, plus the nonce input validators require.
+    "ezkl-subnet": [*_EZKL_DEFAULT, AddNonceInputPass],
 }
 
 

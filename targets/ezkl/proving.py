@@ -12,14 +12,26 @@ from zkc.targets.ezkl._native import call_ezkl, captured_native_output
 
 
 def generate_witness(
-    compiled_path: Path, inputs: dict[str, np.ndarray], spec: IOSpec, work_dir: Path
+    compiled_path: Path,
+    inputs: dict[str, np.ndarray],
+    spec: IOSpec,
+    work_dir: Path,
+    vk_path: Path | None = None,
 ) -> tuple[Path, dict]:
-    """Run the circuit's forward pass on one input; returns the witness file and its contents."""
+    """Run the circuit's forward pass on one input; returns the witness file and its contents.
+
+    With `vk_path` EZKL also computes what the verifying key needs (as SN2 miners run it).
+    """
     data_path = work_dir / "input.json"
     witness_path = work_dir / "witness.json"
     data_path.write_text(json.dumps(to_ezkl_input(inputs, spec)))
     witness = call_ezkl(
-        "gen_witness", ezkl.gen_witness, str(data_path), str(compiled_path), str(witness_path)
+        "gen_witness",
+        ezkl.gen_witness,
+        str(data_path),
+        str(compiled_path),
+        str(witness_path),
+        vk_path=str(vk_path) if vk_path is not None else None,
     )
     return witness_path, witness
 

@@ -103,27 +103,38 @@ class EzklTarget:
                 collected[name].append(value)
         return {name: np.stack(values) for name, values in collected.items()}
 
-    def _srs_for(self, facts: dict) -> Path:
+    def srs_for(self, facts: dict) -> Path:
+        """The SRS file a circuit was set up with, checked against its recorded sha256."""
         info = srs.SrsInfo.model_validate(facts["srs"])
         path = srs.srs_file(self.srs_dir, info.logrows)
         srs.check_srs(path, info)
         return path
 
     def prove(
-        self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict[str, np.ndarray]
+        self,
+        art_dir: Path,
+        facts: dict,
+        spec: IOSpec,
+        inputs: dict[str, np.ndarray],
+        pk_path: Path | None = None,
+        srs_path: Path | None = None,
     ) -> tuple[dict, dict, float]:
-        """Prove one inference; returns (EZKL proof JSON, outputs, prove seconds)."""
+        """Prove one inference; returns (EZKL proof JSON, outputs, prove seconds).
+
+        The witness is generated with the verifying key, as SN2 miners do. `pk_path` and
+        `srs_path` default to the artifact's `pk.key` and the checked SRS of `srs_dir`.
+        """
         art_dir = Path(art_dir)
-        srs_path = self._srs_for(facts)
+        srs_path = srs_path or self.srs_for(facts)
         with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
             witness_path, witness = proving.generate_witness(
-                art_dir / COMPILED_FILE, inputs, spec, Path(tmp)
+                art_dir / COMPILED_FILE, inputs, spec, Path(tmp), vk_path=art_dir / VK_FILE
             )
             start = time.perf_counter()
             proof = proving.prove(
                 witness_path,
                 art_dir / COMPILED_FILE,
-                art_dir / PK_FILE,
+                pk_path or art_dir / PK_FILE,
                 Path(tmp) / "proof.json",
                 srs_path,
             )
@@ -132,11 +143,19 @@ class EzklTarget:
         return proof, outputs, seconds
 
     def verify(
-        self, art_dir: Path, facts: dict, spec: IOSpec, proof: dict, inputs: dict, outputs: dict
-    ) -> None:
-        """Check that `proof` is valid for this circuit and binds exactly these inputs and outputs.
+        self,
+        art_dir: Path,
+        facts: dict,
+        spec: IOSpec,
+        proof: dict,
+        inputs: dict,
+        outputs: dict | None = None,
+        srs_path: Path | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Check that `proof` is valid for this circuit and binds these inputs (and outputs).
 
-        Raises VerificationError saying which check failed.
+        Returns the outputs the proof commits to. Raises VerificationError saying which
+        check failed.
         """
         art_dir = Path(art_dir)
         instances = proof.get("instances")
@@ -153,11 +172,11 @@ class EzklTarget:
         if public[:n_in] != proving.input_felts(arrays, facts["input_scales"], spec):
             raise VerificationError("the proof's public inputs are not the request's inputs")
         proved = proving.decode_outputs(_split(public[n_in:], spec), facts["output_scales"], spec)
-        for name, value in proved.items():
+        for name, value in proved.items() if outputs is not None else ():
             claimed = np.asarray(outputs.get(name, []), dtype=np.float64)
             if claimed.shape != value.shape or not np.array_equal(claimed, value):
                 raise VerificationError(f"output '{name}' is not what the proof commits to")
-        srs_path = self._srs_for(facts)
+        srs_path = srs_path or self.srs_for(facts)
         with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
             proof_path = Path(tmp) / "proof.json"
             proof_path.write_text(json.dumps(proof))
@@ -166,6 +185,7 @@ class EzklTarget:
             raise VerificationError(
                 "the EZKL proof does not verify against this circuit's verifying key"
             )
+        return proved
 
 
 def _split(felts: list[str], spec: IOSpec) -> list[list[str]]:

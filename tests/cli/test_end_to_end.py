@@ -137,7 +137,7 @@ def test_corrupted_or_missing_artifact_file_refused(
     assert not (tmp_path / "p.json").exists()
     (copy / "settings.json").unlink()
     code, _, err = zkc("verify", copy, tmp_path / "p.json", "--srs-dir", srs_dir)
-    assert code == 2 and "missing artifact file" in err
+    assert code == 2 and "missing file (listed in the manifest)" in err
 
 
 def test_bad_input_json_exit_2(zkc, mlp_artifact, srs_dir, tmp_path):

@@ -1,0 +1,45 @@
+"""Derived builds: recompile an artifact's own model and data with a few settings changed.
+
+Packaging for the subnet needs a nonce input; a competition submission needs other
+visibilities. Both rebuild from what the artifact carries (its model after the passes,
+its calibration and evaluation samples), through the same cache as `zkc compile`.
+"""
+
+from pathlib import Path
+
+from zkc.compiler import artifact as art
+from zkc.compiler.compile import CompileRequest, CompileResult, compile_model
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.progress import Reporter
+
+
+def derive_artifact(
+    source: Path,
+    overrides: dict,
+    output: Path,
+    srs_dir: Path,
+    dev_srs: bool,
+    cache_dir: Path | None,
+    reporter: Reporter | None = None,
+) -> CompileResult:
+    """Compile `source`'s model again with config `overrides`, keeping its chosen scales.
+
+    Fixing the scales the source was calibrated to keeps the derived circuit computing the
+    same numbers; the overrides may still change them.
+    """
+    manifest = art.load_verified(source)
+    config = manifest.config | {
+        "input_scale": manifest.circuit["run_args"]["input_scale"],
+        "param_scale": manifest.circuit["run_args"]["param_scale"],
+    }
+    request = CompileRequest(
+        model_path=Path(source) / "model.onnx",
+        calibration_path=Path(source) / art.CALIBRATION_FILE,
+        eval_path=Path(source) / art.EVAL_FILE,
+        output=Path(output),
+        config=CompileConfig.model_validate(config | overrides),
+        srs_dir=srs_dir,
+        dev_srs=dev_srs,
+        cache_dir=cache_dir,
+    )
+    return compile_model(request, reporter)

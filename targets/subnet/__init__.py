@@ -1,0 +1,1 @@
+"""zkc.targets.subnet: Bittensor subnet 2 packaging, and the loader miners prove with."""

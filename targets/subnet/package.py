@@ -1,0 +1,144 @@
+"""`zkc package --target subnet`: the circuit directory subnet 2 loads, and its pk.key for upload.
+
+Layout written (`-o deployment_layer/`):
+    deployment_layer/model_<sha256(vk.key)>/  metadata.json settings.json model.compiled
+                                              vk.key input.py zkc-package.json
+    external/<id>/pk.key                      (beside deployment_layer/, for upload)
+Files are copied from the compiled artifact byte for byte, never set up again: the id is
+the verifying key's hash, and EZKL setup is not byte-reproducible.
+"""
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from zkc.compiler import artifact as art
+from zkc.compiler.atomic import atomic_directory
+from zkc.compiler.derive import derive_artifact
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.progress import Reporter
+from zkc.compiler.versions import zkc_version
+from zkc.passes.add_nonce import NONCE_INPUT
+from zkc.targets.subnet.checks import check_packageable
+from zkc.targets.subnet.input_py import render_input_py
+from zkc.targets.subnet.lock import LOCK_FILE, PackageLock, input_ranges
+from zkc.targets.subnet.metadata import SubnetMetadata
+
+COPIED = ("settings.json", "model.compiled", "vk.key")
+PK_FILE = "pk.key"
+
+
+@dataclass
+class PackageRequest:
+    """What `zkc package --target subnet` was asked for."""
+
+    artifact: Path
+    out_dir: Path
+    metadata: dict
+    pk_url_base: str
+    external_dir: Path | None = None
+    allow_dev_srs: bool = False
+    srs_dir: Path = Path("~/.ezkl/srs")
+    cache_dir: Path | None = Path("~/.cache/zkc")
+
+
+@dataclass
+class PackageResult:
+    """Where the package went, its id, and the artifact it was built from."""
+
+    circuit_id: str
+    package_dir: Path
+    pk_path: Path
+    artifact_key: str
+    derived: bool
+
+
+def package_for_subnet(request: PackageRequest, reporter: Reporter | None = None) -> PackageResult:
+    """Write the subnet circuit directory and external pk.key for an artifact.
+
+    An artifact without a `nonce` input is first rebuilt with the `ezkl-subnet` pipeline
+    (same model, data and scales; through the build cache).
+    """
+    reporter = reporter or Reporter()
+    manifest = art.load_verified(request.artifact)
+    if NONCE_INPUT in {t.name for t in manifest.io.inputs}:
+        return _package(request, Path(request.artifact), manifest, derived=False)
+    # Fail before an expensive rebuild for what the rebuild would not change.
+    settings = json.loads((Path(request.artifact) / "settings.json").read_text())
+    check_packageable(
+        manifest, settings, request.allow_dev_srs, str(request.artifact), require_nonce=False
+    )
+    with tempfile.TemporaryDirectory(prefix="zkc-subnet-") as tmp:
+        reporter.info("the artifact has no nonce input: rebuilding it with pipeline ezkl-subnet")
+        result = derive_artifact(
+            Path(request.artifact),
+            {"pipeline": "ezkl-subnet"},
+            Path(tmp) / "subnet.zkc",
+            request.srs_dir,
+            dev_srs=request.allow_dev_srs,
+            cache_dir=request.cache_dir,
+            reporter=reporter,
+        )
+        return _package(request, result.path, result.manifest, derived=True)
+
+
+def _package(request: PackageRequest, source: Path, manifest: art.Manifest, derived: bool):
+    settings = json.loads((source / "settings.json").read_text())
+    check_packageable(manifest, settings, request.allow_dev_srs, str(request.artifact))
+    circuit_id = manifest.files["vk.key"].sha256
+    metadata = _metadata(request, circuit_id)
+    ranges = input_ranges(source / art.CALIBRATION_FILE, manifest.io)
+    input_py = render_input_py(
+        circuit_id,
+        manifest.io,
+        ranges,
+        metadata.name,
+        metadata.version,
+        manifest.key,
+        zkc_version(),
+    )
+    out_dir = Path(request.out_dir)
+    external_root = Path(request.external_dir or out_dir.parent / "external")
+    package_dir = out_dir / f"model_{circuit_id}"
+    with atomic_directory(external_root / circuit_id) as ext:
+        shutil.copyfile(source / PK_FILE, ext / PK_FILE)
+        with atomic_directory(package_dir) as tmp:
+            for name in COPIED:
+                shutil.copyfile(source / name, tmp / name)
+            (tmp / "input.py").write_text(input_py)
+            (tmp / "metadata.json").write_text(json.dumps(metadata.to_json(), indent=2) + "\n")
+            lock = PackageLock(
+                circuit_id=circuit_id,
+                artifact_key=manifest.key,
+                io=manifest.io,
+                circuit=manifest.circuit,
+                ranges=ranges,
+                files=art.hash_files(tmp, [*COPIED, "input.py", "metadata.json"]),
+                external_files=art.hash_files(ext, [PK_FILE]),
+            )
+            text = json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+            (tmp / LOCK_FILE).write_text(text)
+    return PackageResult(
+        circuit_id=circuit_id,
+        package_dir=package_dir,
+        pk_path=external_root / circuit_id / PK_FILE,
+        artifact_key=manifest.key,
+        derived=derived,
+    )
+
+
+def _metadata(request: PackageRequest, circuit_id: str) -> SubnetMetadata:
+    from pydantic import ValidationError
+
+    base = request.pk_url_base.rstrip("/")
+    if not base.startswith(("https://", "http://", "oci://")):
+        raise UserInputError(f"--pk-url-base: '{request.pk_url_base}' is not an http(s) URL")
+    fields = {**request.metadata, "external_files": {PK_FILE: f"{base}/{circuit_id}/{PK_FILE}"}}
+    try:
+        return SubnetMetadata(**fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "metadata"
+        raise UserInputError(f"metadata field '{where}': {error['msg']}") from exc
