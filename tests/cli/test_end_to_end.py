@@ -173,5 +173,7 @@ def test_inspect_shows_passes_logrows_scales_sizes_fidelity(zkc, mlp_artifact):
         "settings.json",
         "model.compiled",
         "vk.key",
+        "calibration.npz",
+        "eval.npz",
         "pk.key",
     }

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-BASE_INPUT = '''
+BASE_INPUT = """
 from abc import ABC, abstractmethod
 from enum import Enum
 
@@ -44,9 +44,9 @@ class BaseInput(ABC):
 
     def to_array(self):
         return list(self.data.values())
-'''
+"""
 
-INPUT_REGISTRY = '''
+INPUT_REGISTRY = """
 from importlib import import_module
 
 from .base_input import BaseInput
@@ -67,7 +67,7 @@ class InputRegistry:
         if circuit_id not in cls._handlers:
             import_module(f"deployment_layer.model_{circuit_id}.input")
         return cls._handlers[circuit_id]
-'''
+"""
 
 
 def install(root: Path, deployment_layer: Path):
@@ -91,4 +91,3 @@ def uninstall(root: Path) -> None:
         if name.split(".")[0] in ("execution_layer", "deployment_layer"):
             del sys.modules[name]
     sys.path.remove(str(root))
-

@@ -10,7 +10,15 @@ from zkc.compiler.hashing import sha256_file
 from zkc.targets.subnet.checks import PackageCheckError, check_packageable
 from zkc.targets.subnet.package import package_for_subnet
 
-METADATA_KEYS = {"name", "description", "author", "version", "proof_system", "type", "external_files"}
+METADATA_KEYS = {
+    "name",
+    "description",
+    "author",
+    "version",
+    "proof_system",
+    "type",
+    "external_files",
+}
 
 
 def test_layout_id_and_metadata(mlp_package):
