@@ -49,8 +49,9 @@ zoo: $(patsubst %,$(BUILD)/%.onnx,$(ZOO)) ## export every zoo model to build/
 circuits: zoo ## compile every zoo model into build/ (incremental: the cache skips setup)
 	@for m in $(ZOO); do $(ZKC) compile $(BUILD)/$$m.onnx --calibration $(BUILD)/$$m.calib.npz --eval $(BUILD)/$$m.holdout.npz -o $(BUILD)/$$m.zkc --dev-srs --srs-dir $(SRS_DIR) || exit 1; done
 
-bench: venv ## measure compile/prove/verify figures for the zoo into bench/results/
+bench: venv ## measure compile/prove/verify and subnet serving figures into bench/results/
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
 
 clean: ## remove build outputs (not .venv, not the SRS or artifact cache)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache
