@@ -11,10 +11,16 @@ from zkc.compiler.model_io import model_digest
 from zkc.compiler.pass_base import PassOptions, ZkcPass
 from zkc.passes.add_nonce import AddNonceInputPass
 from zkc.passes.constant_folding import ConstantFoldingPass
+from zkc.passes.conv_transpose import ConvTransposePass
+from zkc.passes.dilated_conv import DilatedConvPass
+from zkc.passes.explicit_attributes import ExplicitAttributesPass
 from zkc.passes.fold_batchnorm import FoldBatchNormPass
+from zkc.passes.maxpool_windows import MaxPoolWindowsPass
+from zkc.passes.pad_modes import PadModesPass
 from zkc.passes.remove_noops import RemoveNoOpsPass
 from zkc.passes.simplify import SimplifyPass
 from zkc.passes.static_shapes import StaticShapesPass
+from zkc.passes.tile import TilePass
 
 _EZKL_DEFAULT: list[type[ZkcPass]] = [
     StaticShapesPass,
@@ -22,6 +28,13 @@ _EZKL_DEFAULT: list[type[ZkcPass]] = [
     RemoveNoOpsPass,
     FoldBatchNormPass,
     ConstantFoldingPass,
+    # rewrites into forms EZKL computes correctly (measured: `make ops`, docs/ops.md)
+    ExplicitAttributesPass,
+    DilatedConvPass,
+    ConvTransposePass,
+    PadModesPass,
+    MaxPoolWindowsPass,
+    TilePass,
 ]
 
 PIPELINES: dict[str, list[type[ZkcPass]]] = {

@@ -12,55 +12,60 @@ from zkc.compiler.errors import UnsupportedOpError
 SUPPORTED_OPS: frozenset[str] = frozenset(
     {
         "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "Cast", "Ceil", "Clip",
-        "Concat", "Constant", "Conv", "Cos", "Div", "Einsum", "Equal", "Erf", "Exp",
-        "Flatten", "Floor", "Gather", "Gemm", "GlobalAveragePool", "Greater", "HardSwish",
-        "LeakyRelu", "Less", "Log", "MatMul", "Max", "MaxPool", "Min", "Mul", "Neg", "Not",
-        "Or", "Reciprocal", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum", "Relu",
-        "Reshape", "Round", "Sigmoid", "Sign", "Sin", "Slice", "Softmax", "Sqrt", "Squeeze",
-        "Sub", "Sum", "Tanh", "Transpose", "Unsqueeze", "Where",
+        "Concat", "Constant", "Conv", "Cos", "Div", "Einsum", "Equal", "Erf", "Exp", "Expand",
+        "Flatten", "Floor", "GRU", "Gather", "Gemm", "GlobalAveragePool", "Greater", "HardSwish",
+        "LSTM", "LayerNormalization", "LeakyRelu", "Less", "Log", "MatMul", "Max", "MaxPool",
+        "Min", "Mul", "Neg", "Not", "Or", "PRelu", "Pad", "Pow", "Reciprocal", "ReduceMax",
+        "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Round", "Sigmoid", "Sign",
+        "Sin", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose",
+        "Unsqueeze", "Where",
     }
 )  # fmt: skip
 
-# Ops EZKL 23.0.5 accepts but computes wrongly or not at all (measured; see issue texts).
-KNOWN_BROKEN: dict[str, str] = {
-    "ConvTranspose": "EZKL 23 mis-computes transposed convolutions",
-    "Pad": "EZKL 23 rejects or mis-computes Pad",
-    "PRelu": "EZKL 23 mis-computes per-channel PRelu",
-    "Expand": "EZKL 23 rejects Expand",
-    "Tile": "EZKL 23 rejects Tile",
-    "Pow": "EZKL 23 rejects Pow",
-    "LSTM": "recurrent layers must be unrolled first (not yet supported)",
-    "GRU": "recurrent layers must be unrolled first (not yet supported)",
+# Ops refused whatever their attributes: EZKL 23.0.5 fails on them and no pass rewrote them.
+REFUSED: dict[str, str] = {
+    "ConvTranspose": "only group-1 transposed convolutions with constant weights and a static input shape are rewritten (pass conv_transpose)",
+    "Tile": "only Tile with constant repeats and a static input shape is rewritten (pass tile)",
     "Loop": "control flow cannot become a fixed circuit",
     "If": "control flow cannot become a fixed circuit",
+    "Scan": "control flow cannot become a fixed circuit",
 }
 
 
+def _attr(node: ir.Node, name: str, default):
+    attr = node.attributes.get(name)
+    return attr.value if attr is not None else default
+
+
+def _attribute_problem(node: ir.Node) -> str | None:
+    """Why this node's attributes or inputs are beyond EZKL 23 after zkc's passes, or None."""
+    op = node.op_type
+    if op in ("Conv", "MaxPool", "AveragePool") and "strides" not in node.attributes:
+        return "no explicit strides (EZKL requires them; pass explicit_attributes could not add them)"
+    if op == "Conv" and any(d != 1 for d in _attr(node, "dilations", [1])):
+        return "dilated convolution with non-constant weights (pass dilated_conv needs constants)"
+    if op == "MaxPool" and (any(_attr(node, "pads", [0])) or any(d != 1 for d in _attr(node, "dilations", [1]))):
+        return "MaxPool with pads or dilations that pass maxpool_windows could not rewrite (ceil_mode, Indices output, or both at once)"
+    if op == "Pad" and _attr(node, "mode", "constant") not in ("constant", b"constant"):
+        return f"Pad mode '{_attr(node, 'mode', '')}' needs constant pads and a static shape (pass pad_modes)"
+    if op == "Pow" and (len(node.inputs) < 2 or node.inputs[1] is None or node.inputs[1].const_value is None):
+        return "Pow with a non-constant exponent"
+    return None
+
+
 def check_ops(model: ir.Model, source: str) -> None:
-    """Raise UnsupportedOpError for the first node whose op the EZKL target cannot compile."""
+    """Raise UnsupportedOpError for the first node the EZKL target cannot compile correctly."""
     for node in model.graph:
+        name = node.name or "?"
         if node.domain not in ("", "ai.onnx"):
             raise UnsupportedOpError(
-                source, node.name or "?", f"{node.domain}::{node.op_type}",
+                source, name, f"{node.domain}::{node.op_type}",
                 "custom-domain ops are not supported by the EZKL target",
             )  # fmt: skip
-        if node.op_type in KNOWN_BROKEN:
-            raise UnsupportedOpError(
-                source, node.name or "?", node.op_type, KNOWN_BROKEN[node.op_type]
-            )
+        if node.op_type in REFUSED:
+            raise UnsupportedOpError(source, name, node.op_type, REFUSED[node.op_type])
         if node.op_type not in SUPPORTED_OPS:
-            raise UnsupportedOpError(
-                source, node.name or "?", node.op_type, "op not supported by the EZKL target"
-            )
-        if node.op_type == "Conv" and _dilated(node):
-            raise UnsupportedOpError(
-                source,
-                node.name or "?",
-                node.op_type,
-                "dilated convolutions are mis-computed by EZKL 23",
-            )
-
-
-def _dilated(node: ir.Node) -> bool:
-    dilations = node.attributes.get("dilations")
-    return dilations is not None and any(d != 1 for d in dilations.value)
+            raise UnsupportedOpError(source, name, node.op_type, "op not supported by the EZKL target")
+        problem = _attribute_problem(node)
+        if problem is not None:
+            raise UnsupportedOpError(source, name, node.op_type, problem)

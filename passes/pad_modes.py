@@ -1,0 +1,85 @@
+"""PadModesPass: reflect and edge padding become index gathers EZKL computes exactly."""
+
+import numpy as np
+import onnx_ir as ir
+
+from zkc.compiler.pass_base import ZkcPass
+from zkc.passes._build import Rewrite, gather_axis, is_onnx, static_shape
+from zkc.passes._graph import bypass_node, constant_array
+
+
+def pad_indices(size: int, before: int, after: int, mode: str) -> list[int] | None:
+    """Source index of every position of a padded axis, or None if the mode cannot pad that far."""
+    positions = np.arange(-before, size + after)
+    if mode == "edge":
+        return np.clip(positions, 0, size - 1).tolist()
+    if before > size - 1 or after > size - 1:
+        return None  # ONNX reflect needs pads < size
+    reflected = np.abs(positions)
+    return np.where(reflected > size - 1, 2 * (size - 1) - reflected, reflected).tolist()
+
+
+def pad_by_gather(rw: Rewrite, x: ir.Value, shape: tuple[int, ...], pads: list[int], mode: str):
+    """Gather-based padding of x; returns (value, shape) or None when not expressible."""
+    rank = len(shape)
+    for axis in range(rank):
+        before, after = pads[axis], pads[axis + rank]
+        if before == 0 and after == 0:
+            continue
+        if before < 0 or after < 0:
+            return None
+        indices = pad_indices(shape[axis], before, after, mode)
+        if indices is None:
+            return None
+        x, shape = gather_axis(rw, x, shape, axis, indices)
+    return x, shape
+
+
+class PadModesPass(ir.passes.InPlacePass, ZkcPass):
+    """Rewrites Pad in `reflect` or `edge` mode into one Gather per padded axis.
+
+    EZKL 23 refuses these modes ("pad mode or pad type"). Pads (and axes) must be
+    constants; constant-mode Pad is left to EZKL, which computes it correctly.
+    """
+
+    pass_name = "pad_modes"
+    version = 1
+
+    def call(self, model: ir.Model) -> ir.passes.PassResult:
+        modified = False
+        for node in list(model.graph):
+            if not is_onnx(node, "Pad"):
+                continue
+            mode = node.attributes["mode"].value if "mode" in node.attributes else "constant"
+            shape = static_shape(node.inputs[0])
+            pads = _full_pads(node, len(shape)) if shape is not None else None
+            if mode not in ("reflect", "edge") or pads is None:
+                continue
+            rw = Rewrite(model.graph, node)
+            padded = pad_by_gather(rw, node.inputs[0], shape, pads, mode)
+            if padded is None:
+                continue
+            if rw.nodes:
+                rw.commit(padded[0])
+                modified = True
+            else:  # all pads are 0
+                modified |= bypass_node(model.graph, node, node.inputs[0], node.outputs[0])
+        return ir.passes.PassResult(model, modified=modified)
+
+
+def _full_pads(node: ir.Node, rank: int) -> list[int] | None:
+    pads = constant_array(node.inputs[1]) if len(node.inputs) > 1 else None
+    if pads is None:
+        return None
+    pads = [int(p) for p in pads.reshape(-1)]
+    axes_in = node.inputs[3] if len(node.inputs) > 3 else None
+    if axes_in is None:
+        return pads if len(pads) == 2 * rank else None
+    axes = constant_array(axes_in)
+    if axes is None:
+        return None
+    full = [0] * (2 * rank)
+    axes = [int(a) % rank for a in axes.reshape(-1)]
+    for i, axis in enumerate(axes):
+        full[axis], full[axis + rank] = pads[i], pads[i + len(axes)]
+    return full

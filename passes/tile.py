@@ -1,0 +1,39 @@
+"""TilePass: Tile with constant repeats becomes index gathers (EZKL 23 fails on Tile)."""
+
+import onnx_ir as ir
+
+from zkc.compiler.pass_base import ZkcPass
+from zkc.passes._build import Rewrite, gather_axis, is_onnx, static_shape
+from zkc.passes._graph import bypass_node, constant_array
+
+
+class TilePass(ir.passes.InPlacePass, ZkcPass):
+    """Rewrites Tile(x, repeats) into one Gather per repeated axis: indices 0..n-1, r times.
+
+    EZKL 23 fails with a synthesis error on Tile. Needs a static input shape and constant
+    repeats.
+    """
+
+    pass_name = "tile"
+    version = 1
+
+    def call(self, model: ir.Model) -> ir.passes.PassResult:
+        modified = False
+        for node in list(model.graph):
+            if not is_onnx(node, "Tile"):
+                continue
+            shape = static_shape(node.inputs[0])
+            repeats = constant_array(node.inputs[1])
+            if shape is None or repeats is None:
+                continue
+            rw = Rewrite(model.graph, node)
+            x = node.inputs[0]
+            for axis, count in enumerate(int(r) for r in repeats.reshape(-1)):
+                if count != 1:
+                    x, shape = gather_axis(rw, x, shape, axis, list(range(shape[axis])) * count)
+            if rw.nodes:
+                rw.commit(x)
+                modified = True
+            else:  # all repeats are 1
+                modified |= bypass_node(model.graph, node, node.inputs[0], node.outputs[0])
+        return ir.passes.PassResult(model, modified=modified)
