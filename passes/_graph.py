@@ -7,10 +7,15 @@ import onnx_ir as ir
 
 
 def constant_array(value: ir.Value | None) -> np.ndarray | None:
-    """The value's constant contents (initializer or folded constant), or None."""
-    if value is None or value.const_value is None:
+    """The value's constant contents (initializer, folded constant or Constant node), or None."""
+    if value is None:
         return None
-    return value.const_value.numpy()
+    if value.const_value is not None:
+        return value.const_value.numpy()
+    producer = value.producer()
+    if producer is not None and producer.op_type == "Constant" and "value" in producer.attributes:
+        return producer.attributes["value"].value.numpy()
+    return None
 
 
 def bypass_node(graph: ir.Graph, node: ir.Node, source: ir.Value, result: ir.Value) -> bool:

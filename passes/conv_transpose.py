@@ -62,7 +62,11 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
         x, x_shape = gather_axis(rw, x, x_shape_z, dim, indices)
     w = rw.const(conv_weight, "W_conv")
     bias = node.inputs[2] if len(node.inputs) > 2 else None
-    out_shape = (shape[0], conv_weight.shape[0], *[x_shape[d + 2] - conv_weight.shape[d + 2] + 1 for d in range(rank)])
+    out_shape = (
+        shape[0],
+        conv_weight.shape[0],
+        *[x_shape[d + 2] - conv_weight.shape[d + 2] + 1 for d in range(rank)],
+    )
     y = rw.op("Conv", [x, w, bias] if bias is not None else [x, w], out_shape,
               strides=[1] * rank, pads=[0] * 2 * rank, dilations=[1] * rank)  # fmt: skip
     rw.commit(y)

@@ -41,6 +41,8 @@ class DilatedConvPass(ir.passes.InPlacePass, ZkcPass):
             node.replace_input_with(1, value)
             node.attributes["dilations"] = ir.AttrInt64s("dilations", [1] * len(dilations))
             if "kernel_shape" in node.attributes:
-                node.attributes["kernel_shape"] = ir.AttrInt64s("kernel_shape", list(spread.shape[2:]))
+                node.attributes["kernel_shape"] = ir.AttrInt64s(
+                    "kernel_shape", list(spread.shape[2:])
+                )
             modified = True
         return ir.passes.PassResult(model, modified=modified)

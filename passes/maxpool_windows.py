@@ -40,7 +40,9 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
     dilations = int_list(node, "dilations", [1] * rank)
     strides = int_list(node, "strides", [1] * rank)
     ceil = node.attributes["ceil_mode"].value if "ceil_mode" in node.attributes else 0
-    indices_used = len(node.outputs) > 1 and (node.outputs[1].uses() or node.outputs[1].is_graph_output())
+    indices_used = len(node.outputs) > 1 and (
+        node.outputs[1].uses() or node.outputs[1].is_graph_output()
+    )
     padded, dilated = any(pads), any(d != 1 for d in dilations)
     if ceil or indices_used or not (padded or dilated) or (padded and dilated):
         return False
@@ -52,12 +54,17 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
                      pads=[0] * 2 * rank, dilations=[1] * rank)  # fmt: skip
         rw.commit(pool)
         return True
-    outs = [(size - ((k - 1) * d + 1)) // s + 1 for size, k, d, s in zip(shape[2:], kernel, dilations, strides, strict=True)]
+    outs = [
+        (size - ((k - 1) * d + 1)) // s + 1
+        for size, k, d, s in zip(shape[2:], kernel, dilations, strides, strict=True)
+    ]
     result = None
     for taps in itertools.product(*(range(k) for k in kernel)):
         x, x_shape = node.inputs[0], shape
         for axis, (tap, out, d, s) in enumerate(zip(taps, outs, dilations, strides, strict=True)):
-            x, x_shape = gather_axis(rw, x, x_shape, axis + 2, [i * s + tap * d for i in range(out)])
+            x, x_shape = gather_axis(
+                rw, x, x_shape, axis + 2, [i * s + tap * d for i in range(out)]
+            )
         result = x if result is None else rw.op("Max", [result, x], x_shape)
     rw.commit(result)
     return True

@@ -41,14 +41,20 @@ def _attribute_problem(node: ir.Node) -> str | None:
     """Why this node's attributes or inputs are beyond EZKL 23 after zkc's passes, or None."""
     op = node.op_type
     if op in ("Conv", "MaxPool", "AveragePool") and "strides" not in node.attributes:
-        return "no explicit strides (EZKL requires them; pass explicit_attributes could not add them)"
+        return (
+            "no explicit strides (EZKL requires them; pass explicit_attributes could not add them)"
+        )
     if op == "Conv" and any(d != 1 for d in _attr(node, "dilations", [1])):
         return "dilated convolution with non-constant weights (pass dilated_conv needs constants)"
-    if op == "MaxPool" and (any(_attr(node, "pads", [0])) or any(d != 1 for d in _attr(node, "dilations", [1]))):
+    if op == "MaxPool" and (
+        any(_attr(node, "pads", [0])) or any(d != 1 for d in _attr(node, "dilations", [1]))
+    ):
         return "MaxPool with pads or dilations that pass maxpool_windows could not rewrite (ceil_mode, Indices output, or both at once)"
     if op == "Pad" and _attr(node, "mode", "constant") not in ("constant", b"constant"):
         return f"Pad mode '{_attr(node, 'mode', '')}' needs constant pads and a static shape (pass pad_modes)"
-    if op == "Pow" and (len(node.inputs) < 2 or node.inputs[1] is None or node.inputs[1].const_value is None):
+    if op == "Pow" and (
+        len(node.inputs) < 2 or node.inputs[1] is None or node.inputs[1].const_value is None
+    ):
         return "Pow with a non-constant exponent"
     return None
 
@@ -65,7 +71,9 @@ def check_ops(model: ir.Model, source: str) -> None:
         if node.op_type in REFUSED:
             raise UnsupportedOpError(source, name, node.op_type, REFUSED[node.op_type])
         if node.op_type not in SUPPORTED_OPS:
-            raise UnsupportedOpError(source, name, node.op_type, "op not supported by the EZKL target")
+            raise UnsupportedOpError(
+                source, name, node.op_type, "op not supported by the EZKL target"
+            )
         problem = _attribute_problem(node)
         if problem is not None:
             raise UnsupportedOpError(source, name, node.op_type, problem)
