@@ -90,7 +90,7 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
         "proof_bytes": len(bytes.fromhex(envelope.proof["hex_proof"].removeprefix("0x"))),
         "proof_json_bytes": proof_path.stat().st_size,
         "fidelity": m.fidelity.model_dump(),
-        "torch_holdout_accuracy": exported.holdout_accuracy,
+        "torch_holdout_score": exported.holdout_score,
     }
 
 

@@ -26,7 +26,9 @@ def zoo_list(as_json):
 
     rows = [
         {"name": e.name, "description": e.description, "input": e.input_name,
-         "sample_shape": list(e.sample_shape), "min_top1_agreement": e.min_top1_agreement}
+         "sample_shape": list(e.sample_shape), "task": e.task,
+         "min_top1_agreement": e.min_top1_agreement, "max_abs_error": e.max_abs_error,
+         "fidelity_target": e.fidelity_target()}
         for e in ZOO.values()
     ]  # fmt: skip
     if as_json:
@@ -34,7 +36,7 @@ def zoo_list(as_json):
         return
     for row in rows:
         click.echo(
-            f"{row['name']:14s} {row['description']}  (top-1 agreement target {row['min_top1_agreement']:.0%})"
+            f"{row['name']:16s} {row['description']}  (circuit target: {row['fidelity_target']})"
         )
 
 
@@ -67,12 +69,13 @@ def zoo_export(name, output, calibration, holdout, as_json):
     get_entry(name)
     result = export_zoo_model(name, output, calibration, holdout)
     info = {"onnx": str(result.onnx_path), "calibration": str(result.calibration_path),
-            "holdout": str(result.holdout_path), "holdout_accuracy": result.holdout_accuracy}  # fmt: skip
+            "holdout": str(result.holdout_path), "holdout_score": result.holdout_score,
+            "holdout_metric": result.holdout_metric}  # fmt: skip
     if as_json:
         print_json(info)
     else:
         click.echo(f"{name}: wrote {output}, {calibration}, {result.holdout_path} "
-                   f"(held-out accuracy {result.holdout_accuracy:.2%})")  # fmt: skip
+                   f"(held-out {result.holdout_metric} {result.holdout_score:.3f})")  # fmt: skip
 
 
 @zoo_group.command("sample")

@@ -19,6 +19,7 @@ from zkc.passes.maxpool_windows import MaxPoolWindowsPass
 from zkc.passes.pad_modes import PadModesPass
 from zkc.passes.remove_noops import RemoveNoOpsPass
 from zkc.passes.simplify import SimplifyPass
+from zkc.passes.split import SplitPass
 from zkc.passes.static_shapes import StaticShapesPass
 from zkc.passes.tile import TilePass
 
@@ -35,6 +36,7 @@ _EZKL_DEFAULT: list[type[ZkcPass]] = [
     PadModesPass,
     MaxPoolWindowsPass,
     TilePass,
+    SplitPass,
 ]
 
 PIPELINES: dict[str, list[type[ZkcPass]]] = {

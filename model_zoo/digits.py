@@ -6,8 +6,8 @@ import numpy as np
 
 
 @dataclass(frozen=True)
-class DigitsSplit:
-    """Images scaled to [0, 1] as float32 (N, 8, 8) and labels, per split."""
+class DataSplit:
+    """Inputs as float32 and targets (class labels or values), per split."""
 
     train_x: np.ndarray
     train_y: np.ndarray
@@ -16,8 +16,8 @@ class DigitsSplit:
     holdout_y: np.ndarray
 
 
-def load_digits_split(seed: int = 0) -> DigitsSplit:
-    """1797 images: 60% train, 20% calibration, 20% held-out, shuffled with a fixed seed."""
+def load_digits_split(seed: int = 0) -> DataSplit:
+    """1797 images scaled to [0, 1], (N, 8, 8): 60% train, 20% calibration, 20% held-out, shuffled with a fixed seed."""
     from sklearn.datasets import load_digits
 
     images, labels = load_digits(return_X_y=True)
@@ -27,7 +27,7 @@ def load_digits_split(seed: int = 0) -> DigitsSplit:
     n_train = int(0.6 * len(images))
     n_calib = int(0.2 * len(images))
     calib_end = n_train + n_calib
-    return DigitsSplit(
+    return DataSplit(
         train_x=images[:n_train],
         train_y=labels[:n_train],
         calib_x=images[n_train:calib_end],

@@ -9,7 +9,7 @@ import numpy as np
 
 from zkc.compiler.atomic import write_bytes_atomic
 from zkc.compiler.errors import UserInputError
-from zkc.model_zoo.digits import load_digits_split
+from zkc.model_zoo.digits import DataSplit, load_digits_split
 from zkc.model_zoo.models import ZOO, ZooEntry
 
 OUTPUT_NAME = "logits"
@@ -22,7 +22,8 @@ class ExportResult:
     onnx_path: Path
     calibration_path: Path
     holdout_path: Path
-    holdout_accuracy: float
+    holdout_score: float
+    holdout_metric: str
 
 
 def get_entry(name: str) -> ZooEntry:
@@ -32,11 +33,28 @@ def get_entry(name: str) -> ZooEntry:
     return ZOO[name]
 
 
+def load_split(entry: ZooEntry) -> DataSplit:
+    """The entry's data set, split deterministically."""
+    if entry.dataset == "series":
+        from zkc.model_zoo.series import load_series_split
+
+        return load_series_split()
+    return load_digits_split()
+
+
 def train(entry: ZooEntry):
-    """Train with a fixed seed, one thread and full-batch Adam: the same weights every run."""
+    """Train with a fixed seed, one thread and full-batch Adam: the same weights every run.
+
+    Returns (model, split, held-out score): top-1 accuracy for a classifier, R^2 for a regressor.
+    """
     import torch
 
-    split = load_digits_split()
+    split = load_split(entry)
+    loss_fn = (
+        torch.nn.functional.cross_entropy
+        if entry.task == "classify"
+        else torch.nn.functional.mse_loss
+    )
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -48,16 +66,23 @@ def train(entry: ZooEntry):
         model.train()
         for _ in range(entry.epochs):
             optimiser.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss = loss_fn(model(x), y)
             loss.backward()
             optimiser.step()
         model.eval()
         with torch.no_grad():
             hx = torch.from_numpy(split.holdout_x.reshape((-1, *entry.sample_shape)))
-            accuracy = float((model(hx).argmax(1).numpy() == split.holdout_y).mean())
+            predicted = model(hx).numpy()
     finally:
         torch.set_num_threads(threads)
-    return model, split, accuracy
+    if entry.task == "classify":
+        return model, split, float((predicted.argmax(1) == split.holdout_y).mean())
+    residual = float(((predicted - split.holdout_y) ** 2).sum())
+    return (
+        model,
+        split,
+        1.0 - residual / float(((split.holdout_y - split.holdout_y.mean()) ** 2).sum()),
+    )
 
 
 def export_zoo_model(
@@ -65,7 +90,7 @@ def export_zoo_model(
 ) -> ExportResult:
     """Train `name`, write its ONNX (dynamic batch), calibration `.npz` and held-out `.npz`."""
     entry = get_entry(name)
-    model, split, accuracy = train(entry)
+    model, split, score = train(entry)
     onnx_path = Path(onnx_path)
     holdout_path = Path(holdout_path) if holdout_path else onnx_path.with_suffix(".holdout.npz")
     write_bytes_atomic(onnx_path, _onnx_bytes(model, entry))
@@ -79,7 +104,8 @@ def export_zoo_model(
             "labels": split.holdout_y,
         },
     )
-    return ExportResult(onnx_path, Path(calibration_path), holdout_path, accuracy)
+    metric = "top-1 accuracy" if entry.task == "classify" else "R^2"
+    return ExportResult(onnx_path, Path(calibration_path), holdout_path, score, metric)
 
 
 def _onnx_bytes(model, entry: ZooEntry) -> bytes:
@@ -90,6 +116,8 @@ def _onnx_bytes(model, entry: ZooEntry) -> bytes:
         # The TorchScript exporter is deprecated but byte-deterministic at opset 17, which
         # the content-keyed cache relies on; its deprecation notice is noise to users.
         warnings.simplefilter("ignore", DeprecationWarning)
+        # zkc pins the batch to 1 before compiling, which is what this warning asks for.
+        warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size")
         torch.onnx.export(
             model, (torch.zeros((1, *entry.sample_shape)),), buffer,
             input_names=[entry.input_name], output_names=[OUTPUT_NAME],

@@ -1,6 +1,7 @@
 """The zoo's torch models and the registry of zoo entries."""
 
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 from torch import nn
@@ -34,6 +35,42 @@ class LeNetDigits(nn.Module):
         return self.classifier(self.features(x))
 
 
+class TransformerTinyDigits(nn.Module):
+    """One transformer block over the 8 rows of a digit as 8 tokens: LayerNorm, attention, GELU MLP."""
+
+    def __init__(self, dim: int = 16, tokens: int = 8) -> None:
+        super().__init__()
+        self.embed = nn.Linear(8, dim)
+        self.position = nn.Parameter(torch.zeros(1, tokens, dim))
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.query, self.key, self.value = (nn.Linear(dim, dim) for _ in range(3))
+        self.proj = nn.Linear(dim, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+        self.head = nn.Linear(dim, 10)
+        self.scale = dim**-0.5
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.embed(x) + self.position
+        n = self.norm1(h)
+        scores = self.query(n) @ self.key(n).transpose(1, 2) * self.scale
+        h = h + self.proj(torch.softmax(scores, dim=-1) @ self.value(n))
+        h = h + self.mlp(self.norm2(h))
+        return self.head(h.mean(dim=1))
+
+
+class LstmSeries(nn.Module):
+    """An LSTM (hidden 8) over a 12-step series, then a linear read-out of the last state."""
+
+    def __init__(self, hidden: int = 8) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(1, hidden, batch_first=True)
+        self.out = nn.Linear(hidden, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        states, _ = self.lstm(x)
+        return self.out(states[:, -1, :])
+
+
 @dataclass(frozen=True)
 class ZooEntry:
     """A zoo model: how to build and train it, its input, and the fidelity it must reach."""
@@ -45,7 +82,16 @@ class ZooEntry:
     sample_shape: tuple[int, ...]
     epochs: int
     learning_rate: float
-    min_top1_agreement: float = 0.99
+    min_top1_agreement: float | None = 0.99
+    dataset: Literal["digits", "series"] = "digits"
+    task: Literal["classify", "regress"] = "classify"
+    max_abs_error: float | None = None  # the circuit's fidelity target for a regressor
+
+    def fidelity_target(self) -> str:
+        """The fidelity the zoo states for this model's circuit, for humans."""
+        if self.task == "classify":
+            return f"top-1 agreement >= {self.min_top1_agreement:.0%}"
+        return f"max |error| <= {self.max_abs_error:g}"
 
 
 ZOO: dict[str, ZooEntry] = {
@@ -60,5 +106,27 @@ ZOO: dict[str, ZooEntry] = {
         (1, 8, 8),
         200,
         1e-2,
+    ),  # fmt: skip
+    "transformer_tiny": ZooEntry(
+        "transformer_tiny",
+        "one attention block (LayerNorm, softmax attention, GELU MLP) over digit rows as 8 tokens",
+        TransformerTinyDigits,
+        "x",
+        (8, 8),
+        150,
+        1e-2,
+    ),  # fmt: skip
+    "lstm_series": ZooEntry(
+        "lstm_series",
+        "LSTM (hidden 8) predicting the next value of a 12-step synthetic series",
+        LstmSeries,
+        "x",
+        (12, 1),
+        200,
+        2e-2,
+        min_top1_agreement=None,
+        dataset="series",
+        task="regress",
+        max_abs_error=0.05,
     ),  # fmt: skip
 }

@@ -17,7 +17,7 @@ def test_export_is_deterministic_and_accurate(tmp_path, zoo_files):
         (holdout, again.holdout_path),
     ):
         assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
-    assert again.holdout_accuracy > 0.9
+    assert again.holdout_score > 0.9
 
 
 def test_exported_data_layout(zoo_files):
