@@ -63,6 +63,17 @@ from zkc.cli.render import RichReporter, print_json
     default="resources",
     show_default=True,
 )
+@click.option(
+    "--max-error",
+    type=click.FloatRange(0, min_open=True),
+    help="Fidelity budget: max |error| on held-out samples; zkc then searches scales and "
+    "decomposition for the smallest logrows meeting it.",
+)
+@click.option(
+    "--min-top1",
+    type=click.FloatRange(0, 1, min_open=True),
+    help="Fidelity budget for classifiers: minimum top-1 agreement (e.g. 0.99).",
+)
 @click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True)
 @click.option(
     "--input-shape",
@@ -74,7 +85,7 @@ from zkc.cli.render import RichReporter, print_json
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
                     pipeline, disabled, input_scale, param_scale, max_logrows, calibration_target,
-                    batch_size, input_shapes, as_json):  # fmt: skip
+                    max_error, min_top1, batch_size, input_shapes, as_json):  # fmt: skip
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
     \b
@@ -88,6 +99,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
         pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
         input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
         max_logrows=max_logrows, calibration_target=calibration_target,
+        max_error=max_error, min_top1=min_top1,
     )  # fmt: skip
     request = CompileRequest(
         model_path=model, calibration_path=calibration, output=output, config=config,
@@ -110,5 +122,11 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     click.echo(f"  circuit: logrows {m.circuit['logrows']}, {m.circuit['num_rows']} rows, "
                f"input scale {m.circuit['input_scales']}, param scale {m.circuit['param_scale']}")  # fmt: skip
     click.echo(f"  fidelity: {m.fidelity.summary()}")
+    quantization = m.circuit.get("quantization", {})
+    if quantization.get("method") == "zkc-search":
+        chosen = quantization["chosen"]
+        click.echo(f"  quantization: scale {chosen['scale']}, decomposition {chosen['decomp_base']}^"
+                   f"{chosen['decomp_legs']}, {len(quantization['candidates'])} points tried in "
+                   f"{quantization['seconds']:.1f}s for {quantization['budget']}")  # fmt: skip
     if m.circuit["srs"]["insecure_dev"]:
         click.echo("  WARNING: set up with an INSECURE locally generated SRS (--dev-srs)")

@@ -183,15 +183,15 @@ def _build(
     spec = io_spec(model)
     save_model(model, tmp / "model.onnx")
     calib_subset = split_samples(calibration, 0, config.max_calibration_samples)
-    facts, timings = target.emit(tmp, calib_subset, spec, config, reporter)
     eval_subset = split_samples(evaluation, 0, config.max_eval_samples)
+    ref_out = reference.run_batch(eval_subset, spec.input_shapes())
+    facts, timings = target.emit(tmp, calib_subset, spec, config, reporter, eval_subset, ref_out)
     # The data travels with the artifact so a derived build (e.g. for the subnet) can recalibrate.
     save_samples(tmp / art.CALIBRATION_FILE, calib_subset)
     save_samples(tmp / art.EVAL_FILE, eval_subset)
     start = time.perf_counter()
     circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
     timings["fidelity_seconds"] = time.perf_counter() - start
-    ref_out = reference.run_batch(eval_subset, spec.input_shapes())
     fidelity = fidelity_report(ref_out, circuit_out, eval_source)
     manifest = art.Manifest(
         key=key,

@@ -24,6 +24,11 @@ class CompileConfig(BaseModel):
     param_scale: int | None = Field(None, ge=0, le=24)
     max_logrows: int | None = Field(None, ge=1, le=25)
     num_inner_cols: int = Field(2, ge=1)
+    decomp_base: int = Field(16384, ge=2)
+    decomp_legs: int = Field(2, ge=1)
+    # A fidelity budget switches calibration to zkc's search for the smallest logrows meeting it.
+    max_error: float | None = Field(None, gt=0)
+    min_top1: float | None = Field(None, gt=0, le=1)
     calibration_target: Literal["resources", "accuracy"] = "resources"
     max_calibration_samples: int = Field(100, ge=1)
     max_eval_samples: int = Field(300, ge=1)

@@ -50,7 +50,10 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
     axes = rw.const(np.array([axis]), "axes")
     results, start = [], 0
     for size in sizes:
-        starts, ends = rw.const(np.array([start]), "start"), rw.const(np.array([start + size]), "end")
+        starts, ends = (
+            rw.const(np.array([start]), "start"),
+            rw.const(np.array([start + size]), "end"),
+        )
         out_shape = (*shape[:axis], size, *shape[axis + 1 :])
         results.append(rw.op("Slice", [node.inputs[0], starts, ends, axes], out_shape))
         start += size

@@ -19,6 +19,8 @@ def run_args(config: CompileConfig) -> "ezkl.PyRunArgs":
     args.output_visibility = config.output_visibility
     args.param_visibility = config.param_visibility
     args.num_inner_cols = config.num_inner_cols
+    args.decomp_base = config.decomp_base
+    args.decomp_legs = config.decomp_legs
     args.variables = [("batch_size", config.batch_size)]
     if config.input_scale is not None:
         args.input_scale = config.input_scale
@@ -56,6 +58,7 @@ def generate_and_calibrate(
         str(settings_path),
         config.calibration_target,
         scales=scales,
+        scale_rebase_multiplier=[1] if scales else None,
         max_logrows=config.max_logrows,
     )
     settings = json.loads(settings_path.read_text())

@@ -14,6 +14,7 @@ from zkc.compiler.errors import VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import circuit, ops, proving, srs
+from zkc.targets.ezkl.quantize import search_settings, write_settings
 from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
 
 MODEL_FILE = "model.onnx"
@@ -43,20 +44,32 @@ class EzklTarget:
         spec: IOSpec,
         config: CompileConfig,
         reporter: Reporter,
+        evaluation: Samples | None = None,
+        reference: dict[str, np.ndarray] | None = None,
     ) -> tuple[dict, dict]:
         """Calibrate, compile and set up the circuit for `out_dir/model.onnx`.
 
+        With a fidelity budget in the config, zkc's scale search (on `evaluation` against the
+        `reference` outputs) picks the settings; otherwise EZKL's calibration does.
         Returns (circuit facts for the manifest, timings for provenance).
         """
         timings = {}
         model_path, settings_path = out_dir / MODEL_FILE, out_dir / SETTINGS_FILE
-        with tempfile.TemporaryDirectory(prefix="zkc-calib-") as tmp:
-            calib_path = Path(tmp) / "calibration.json"
-            write_calibration_data(calib_path, calibration, spec)
-            with reporter.step(f"calibrating on {len(next(iter(calibration.values())))} samples"):
-                start = time.perf_counter()
-                settings = generate_and_calibrate(model_path, settings_path, calib_path, config)
-                timings["calibrate_seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
+        quantization: dict = {"method": f"ezkl-calibrate-{config.calibration_target}"}
+        if config.max_error is not None or config.min_top1 is not None:
+            settings, quantization = search_settings(
+                model_path, calibration, spec, config, evaluation, reference, reporter
+            )
+            write_settings(settings, settings_path)
+        else:
+            with tempfile.TemporaryDirectory(prefix="zkc-calib-") as tmp:
+                calib_path = Path(tmp) / "calibration.json"
+                write_calibration_data(calib_path, calibration, spec)
+                count = len(next(iter(calibration.values())))
+                with reporter.step(f"calibrating on {count} samples"):
+                    settings = generate_and_calibrate(model_path, settings_path, calib_path, config)
+        timings["calibrate_seconds"] = time.perf_counter() - start
         logrows = settings["run_args"]["logrows"]
         srs_path, srs_info = srs.find_srs(self.srs_dir, logrows, self.allow_dev_srs)
         with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):
@@ -74,6 +87,7 @@ class EzklTarget:
             "param_scale": settings["run_args"]["param_scale"],
             "run_args": settings["run_args"],
             "srs": srs_info.model_dump(),
+            "quantization": quantization,
         }
         return facts, timings
 

@@ -18,9 +18,14 @@ from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_
 
 
 def witness_outputs(
-    model_path: Path, samples: Samples, spec: IOSpec, config: CompileConfig
+    model_path: Path,
+    samples: Samples,
+    spec: IOSpec,
+    config: CompileConfig,
+    measure: Samples | None = None,
 ) -> tuple[dict[str, np.ndarray], dict]:
-    """Circuit outputs per sample, stacked as (samples, *shape), and the calibrated settings.
+    """Calibrate on `samples`, then the circuit's outputs for every sample of `measure`
+    (default: `samples`), stacked as (samples, *shape); and the calibrated settings.
 
     Raises ToolError when EZKL cannot generate settings, compile, or build a witness
     (EZKL panics are turned into ToolError too).
@@ -33,11 +38,12 @@ def witness_outputs(
                 model_path, work / "settings.json", work / "calib.json", config
             )
             circuit.compile_circuit(model_path, work / "settings.json", work / "model.compiled")
-            count = len(next(iter(samples.values())))
+            measure = samples if measure is None else measure
+            count = len(next(iter(measure.values())))
             collected: dict[str, list] = {t.name: [] for t in spec.outputs}
             for i in range(count):
                 _, witness = proving.generate_witness(
-                    work / "model.compiled", {k: v[i] for k, v in samples.items()}, spec, work
+                    work / "model.compiled", {k: v[i] for k, v in measure.items()}, spec, work
                 )
                 decoded = proving.decode_outputs(
                     witness["outputs"], settings["model_output_scales"], spec
