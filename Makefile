@@ -5,11 +5,11 @@ BIN    := $(VENV)/bin
 ZKC    := $(BIN)/zkc
 BUILD  := build
 SRS_DIR ?= $(HOME)/.ezkl/srs
-ZOO    := mlp_digits lenet_digits
+ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny
 DEMO   := lenet_digits
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format zoo circuits bench clean
+.PHONY: help venv demo test lint format zoo circuits bench ops clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -46,12 +46,22 @@ format: venv ## apply ruff formatting
 
 zoo: $(patsubst %,$(BUILD)/%.onnx,$(ZOO)) ## export every zoo model to build/
 
-circuits: zoo ## compile every zoo model into build/ (incremental: the cache skips setup)
-	@for m in $(ZOO); do $(ZKC) compile $(BUILD)/$$m.onnx --calibration $(BUILD)/$$m.calib.npz --eval $(BUILD)/$$m.holdout.npz -o $(BUILD)/$$m.zkc --dev-srs --srs-dir $(SRS_DIR) || exit 1; done
+# Each zoo model's fidelity target (zkc zoo list): the budget zkc's scale search compiles to.
+BUDGET_mlp_digits       := --min-top1 0.99
+BUDGET_lenet_digits     := --min-top1 0.99
+BUDGET_transformer_tiny := --min-top1 0.99
+BUDGET_lstm_series      := --max-error 0.05
 
-bench: venv ## measure compile/prove/verify and subnet serving figures into bench/results/
+circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
+	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
+
+bench: venv ## measure compile/prove/verify, subnet serving and quantization figures into bench/results/
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/quantize.py --out bench/results --srs-dir $(SRS_DIR)
+
+ops: venv ## every op case through plain EZKL and through zkc's passes -> docs/ops.md
+	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md
 
 clean: ## remove build outputs (not .venv, not the SRS or artifact cache)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

@@ -19,7 +19,6 @@ from zkc.passes.maxpool_windows import MaxPoolWindowsPass
 from zkc.passes.pad_modes import PadModesPass
 from zkc.passes.remove_noops import RemoveNoOpsPass
 from zkc.passes.simplify import SimplifyPass
-from zkc.passes.split import SplitPass
 from zkc.passes.static_shapes import StaticShapesPass
 from zkc.passes.tile import TilePass
 
@@ -36,7 +35,6 @@ _EZKL_DEFAULT: list[type[ZkcPass]] = [
     PadModesPass,
     MaxPoolWindowsPass,
     TilePass,
-    SplitPass,
 ]
 
 PIPELINES: dict[str, list[type[ZkcPass]]] = {

@@ -100,6 +100,15 @@ def _rnn(op: str, gates: int, hidden: int = 6, seq: int = 4, features: int = 3):
     return build
 
 
+def _split():
+    sizes = helper.make_node(
+        "Constant", [], ["s"], value=numpy_helper.from_array(np.array([2, 4], np.int64), "s")
+    )
+    node = helper.make_node("Split", ["x", "s"], ["y1", "y2"], name="split0", axis=1)
+    relu = helper.make_node("Relu", ["y2"], ["z"], name="relu0")
+    return _model([sizes, node, relu], {"x": (1, 6, 3)}, ["y1", "z"])
+
+
 CASES: list[OpCase] = [
     # native: EZKL computes these as they are
     OpCase("gemm", "Gemm", _one("Gemm", (1, 8), [("W", _w(1, 4, 8)), ("b", _w(2, 4))], transB=1), {"x": (1, 8)}),
@@ -137,6 +146,7 @@ CASES: list[OpCase] = [
     OpCase("maxpool_dilated_strided", "MaxPool", _one("MaxPool", (1, 1, 7, 7), kernel_shape=[2, 2], dilations=[2, 2], strides=[1, 1]), {"x": (1, 1, 7, 7)}),
     OpCase("conv2d_strided", "Conv", _one("Conv", (1, 2, 6, 6), [("W", _w(3, 3, 2, 3, 3))], pads=[1, 1, 1, 1], strides=[2, 2]), {"x": (1, 2, 6, 6)}),
     OpCase("softmax_axis1", "Softmax", _one("Softmax", (1, 4, 5), axis=1), {"x": (1, 4, 5)}, -3.0, 3.0),
+    OpCase("split", "Split", _split, {"x": (1, 6, 3)}),
     OpCase("lstm", "LSTM", _rnn("LSTM", 4), {"x": (4, 1, 3)}),
     OpCase("gru", "GRU", _rnn("GRU", 3), {"x": (4, 1, 3)}),
 ]  # fmt: skip

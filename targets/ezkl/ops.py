@@ -17,7 +17,7 @@ SUPPORTED_OPS: frozenset[str] = frozenset(
         "LSTM", "LayerNormalization", "LeakyRelu", "Less", "Log", "MatMul", "Max", "MaxPool",
         "Min", "Mul", "Neg", "Not", "Or", "PRelu", "Pad", "Pow", "Reciprocal", "ReduceMax",
         "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Round", "Sigmoid", "Sign",
-        "Sin", "Slice", "Softmax", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose",
+        "Sin", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose",
         "Unsqueeze", "Where",
     }
 )  # fmt: skip

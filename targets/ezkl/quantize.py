@@ -133,9 +133,21 @@ def search_settings(model_path: Path, calibration: Samples, spec: IOSpec, config
     search = ScaleSearch(model_path, calibration, spec, config, evaluation, reference, budget)
     start = time.perf_counter()
     with reporter.step(f"searching scales for {budget.describe()}"):
-        low, high = SCALES.start, SCALES.stop - 1
-        if not search.ok(search.point(high)):
+        # Accuracy grows with the scale and buildability shrinks (lookup tables widen): find
+        # a scale inside the window, then its lower edge.
+        low, high, found = SCALES.start, SCALES.stop - 1, None
+        while low <= high and found is None:
+            mid = (low + high) // 2
+            candidate = search.point(mid)
+            if search.ok(candidate):
+                found = mid
+            elif candidate.fidelity is not None and candidate.logrows <= (config.max_logrows or 25):
+                low = mid + 1  # built, not accurate enough
+            else:
+                high = mid - 1  # did not build, or too many rows
+        if found is None:
             _fail(search, budget, config)
+        low, high = SCALES.start, found
         while low < high:  # smallest scale meeting the budget
             mid = (low + high) // 2
             if search.ok(search.point(mid)):
@@ -177,7 +189,7 @@ def _fail(search: ScaleSearch, budget: Budget, config: CompileConfig) -> None:
         raise UserInputError(
             f"fidelity budget {budget.describe()}: EZKL could not build the circuit ({error})"
         )
-    best = min(built, key=lambda c: c.fidelity.max_abs_error)
+    best = max(built, key=lambda c: (c.fidelity.top1_agreement or 0, -c.fidelity.max_abs_error))
     raise UserInputError(
         f"fidelity budget {budget.describe()} cannot be met within logrows {limit}: best found "
         f"max |error| {best.fidelity.max_abs_error:.4g}"

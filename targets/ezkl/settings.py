@@ -49,7 +49,10 @@ def generate_and_calibrate(
     if not settings_path.is_file():
         # EZKL reports success without writing settings for some ops it does not know.
         raise ToolError(f"{model_path}: EZKL could not generate circuit settings for this model")
-    scales = [config.input_scale] if config.input_scale is not None else None
+    fixed = {}
+    if config.input_scale is not None:
+        # One scale and rebase multiplier: calibration then only sizes the lookups and logrows.
+        fixed = {"scales": [config.input_scale], "scale_rebase_multiplier": [1]}
     call_ezkl(
         "calibrate_settings",
         ezkl.calibrate_settings,
@@ -57,9 +60,8 @@ def generate_and_calibrate(
         str(model_path),
         str(settings_path),
         config.calibration_target,
-        scales=scales,
-        scale_rebase_multiplier=[1] if scales else None,
         max_logrows=config.max_logrows,
+        **fixed,
     )
     settings = json.loads(settings_path.read_text())
     settings["timestamp"] = 0

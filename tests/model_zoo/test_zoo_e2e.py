@@ -1,0 +1,39 @@
+"""The zoo's sequence models end to end: export, compile to the zoo's fidelity target, prove, verify."""
+
+import numpy as np
+import pytest
+
+from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.runtime import CompiledArtifact
+from zkc.model_zoo.export import export_zoo_model
+from zkc.model_zoo.models import ZOO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("name", ["lstm_series", "transformer_tiny"])
+def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
+    entry = ZOO[name]
+    exported = export_zoo_model(name, tmp_path / "m.onnx", tmp_path / "c.npz", tmp_path / "h.npz")
+    budget = (
+        {"min_top1": entry.min_top1_agreement}
+        if entry.task == "classify"
+        else {"max_error": entry.max_abs_error}
+    )
+    config = CompileConfig(max_calibration_samples=48, max_eval_samples=120, **budget)
+    result = compile_model(CompileRequest(
+        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
+        eval_path=exported.holdout_path, output=tmp_path / "m.zkc", config=config,
+        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+    ))  # fmt: skip
+    fidelity = result.manifest.fidelity
+    if entry.task == "classify":
+        assert fidelity.top1_agreement >= entry.min_top1_agreement
+    else:
+        assert fidelity.max_abs_error <= entry.max_abs_error
+    artifact = CompiledArtifact(result.path, srs_dir)
+    with np.load(exported.holdout_path) as data:
+        sample = {entry.input_name: data[entry.input_name][0]}
+    proved = artifact.prove(sample)
+    artifact.verify(proved.envelope)

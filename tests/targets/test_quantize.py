@@ -1,0 +1,59 @@
+"""zkc's scale search: the smallest logrows that meets a fidelity budget, recorded in the manifest."""
+
+import pytest
+
+from tests.conftest import FAST
+from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.fidelity import FidelityReport
+from zkc.targets.ezkl.quantize import Budget
+
+
+def _report(err, top1=None):
+    return FidelityReport(
+        samples=4, source="t", max_abs_error=err, mean_abs_error=err, top1_agreement=top1
+    )
+
+
+def test_budget():
+    both = Budget(max_error=0.1, min_top1=0.99)
+    assert both.met(_report(0.05, 1.0))
+    assert not both.met(_report(0.2, 1.0)) and not both.met(_report(0.05, 0.9))
+    assert not Budget(min_top1=0.5).met(_report(0.0, None))  # no classifier output: not met
+    assert both.describe() == "max |error| <= 0.1 and top-1 agreement >= 99.00%"
+
+
+def _request(zoo_files, srs_dir, tmp_path, **config):
+    onnx_path, calib, holdout = zoo_files["mlp_digits"]
+    return CompileRequest(
+        model_path=onnx_path, calibration_path=calib, eval_path=holdout, output=tmp_path / "m.zkc",
+        config=CompileConfig(**{**FAST, **config}), srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_budget_search_lowers_logrows_and_is_recorded(zoo_files, srs_dir, tmp_path, mlp_artifact):
+    result = compile_model(_request(zoo_files, srs_dir, tmp_path, min_top1=0.99, max_error=0.01))
+    circuit = result.manifest.circuit
+    assert circuit["logrows"] < mlp_artifact.manifest.circuit["logrows"] == 15
+    q = circuit["quantization"]
+    assert q["method"] == "zkc-search" and q["budget"] == {"max_error": 0.01, "min_top1": 0.99}
+    assert (
+        q["chosen"]["logrows"] == circuit["logrows"]
+        and q["chosen"]["scale"] == circuit["param_scale"]
+    )
+    assert len(q["candidates"]) >= 3
+    assert result.manifest.fidelity.top1_agreement >= 0.99
+    assert result.manifest.fidelity.max_abs_error <= 0.01
+    assert mlp_artifact.manifest.circuit["quantization"]["method"] == "ezkl-calibrate-resources"
+
+
+@pytest.mark.slow
+def test_unreachable_budget_names_the_figure(zoo_files, srs_dir, tmp_path):
+    with pytest.raises(
+        UserInputError,
+        match=r"max \|error\| <= 1e-09 cannot be met within logrows 25: best found max \|error\| [0-9.e-]+, top-1 100.00% at scale \d+ \(logrows \d+\)",
+    ):
+        compile_model(_request(zoo_files, srs_dir, tmp_path, max_error=1e-9))
+    assert not (tmp_path / "m.zkc").exists()
