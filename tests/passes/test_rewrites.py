@@ -87,3 +87,22 @@ def test_pad_indices():
     assert pad_indices(4, 2, 1, "reflect") == [2, 1, 0, 1, 2, 3, 2]
     assert pad_indices(4, 2, 1, "edge") == [0, 0, 0, 1, 2, 3, 3]
     assert pad_indices(3, 3, 0, "reflect") is None  # reflect needs pads < size
+
+
+@pytest.mark.parametrize("mode", ["SAME_UPPER", "SAME_LOWER", "VALID"])
+def test_auto_pad_becomes_explicit_pads(mode):
+    from onnx import helper
+
+    from tests.graphs import make_model, tensor
+
+    weight = np.random.default_rng(3).normal(size=(2, 1, 2, 3)).astype(np.float32)
+    model = make_model(
+        [helper.make_node("Conv", ["x", "W"], ["y"], name="c", auto_pad=mode, strides=[2, 1])],
+        [tensor("x", [1, 1, 5, 6])], [tensor("y", ["n", "c", "h", "w"])], [("W", weight)],
+    )  # fmt: skip
+    x = {"x": np.random.default_rng(4).normal(size=(3, 1, 1, 5, 6)).astype(np.float32)}
+    before = _outputs(model, x)
+    result = ExplicitAttributesPass()(model)
+    conv = next(iter(result.model.graph))
+    assert result.modified and "auto_pad" not in conv.attributes and "pads" in conv.attributes
+    np.testing.assert_allclose(_outputs(result.model, x)["y"], before["y"], rtol=1e-5, atol=1e-5)
