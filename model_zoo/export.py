@@ -118,6 +118,7 @@ def _onnx_bytes(model, entry: ZooEntry) -> bytes:
         warnings.simplefilter("ignore", DeprecationWarning)
         # zkc pins the batch to 1 before compiling, which is what this warning asks for.
         warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size")
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)  # the LSTM's shape check
         torch.onnx.export(
             model, (torch.zeros((1, *entry.sample_shape)),), buffer,
             input_names=[entry.input_name], output_names=[OUTPUT_NAME],

@@ -21,7 +21,7 @@ def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
         if entry.task == "classify"
         else {"max_error": entry.max_abs_error}
     )
-    config = CompileConfig(max_calibration_samples=48, max_eval_samples=120, **budget)
+    config = CompileConfig(max_calibration_samples=24, max_eval_samples=40, **budget)
     result = compile_model(CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=tmp_path / "m.zkc", config=config,
