@@ -28,8 +28,8 @@ from zkc.targets.ezkl.witness_check import witness_outputs
 SCALES = range(4, 17)
 # (base, legs) tried when the base, not the rows, sets logrows: each keeps base**legs >= 2**28.
 SMALLER_BASES = ((4096, 3), (1024, 3), (256, 4))
-SEARCH_SAMPLES = 32  # held-out samples each point is measured on
-SEARCH_CALIBRATION = 24  # calibration samples per point; the chosen point is recalibrated on all
+SEARCH_SAMPLES = 24  # held-out samples each point is measured on
+SEARCH_CALIBRATION = 12  # calibration samples per point; the chosen point is recalibrated on all
 
 
 class Budget(BaseModel):
