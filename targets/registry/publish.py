@@ -1,0 +1,60 @@
+"""`zkc publish`: every artifact file as a blob, manifest.json as the config, then the tag."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from zkc.compiler import artifact as art
+from zkc.compiler.hashing import sha256_file
+from zkc.targets.registry import media, signing
+from zkc.targets.registry.backends import open_backend
+from zkc.targets.registry.reference import ArtifactRef
+
+
+@dataclass
+class PublishResult:
+    """Where the artifact went: the OCI manifest digest, and the signer if signed."""
+
+    ref: ArtifactRef
+    manifest_digest: str
+    config_digest: str
+    signer: str | None
+
+
+def _descriptor(path: Path, media_type: str, title: str | None = None) -> dict:
+    desc = {
+        "mediaType": media_type,
+        "digest": f"sha256:{sha256_file(path)}",
+        "size": path.stat().st_size,
+    }
+    if title:
+        desc["annotations"] = {media.TITLE: title}
+    return desc
+
+
+def publish(
+    artifact: Path, ref: ArtifactRef, keypair=None, username=None, password=None
+) -> PublishResult:
+    """Push a verified artifact; the tag is written last, so a failed push tags nothing."""
+    manifest = art.load_verified(artifact)
+    backend = open_backend(ref, username, password)
+    config = _descriptor(artifact / art.MANIFEST, media.CONFIG_MEDIA_TYPE)
+    layers = [
+        _descriptor(artifact / name, media.FILE_MEDIA_TYPE, name) for name in sorted(manifest.files)
+    ]
+    for layer in layers:
+        backend.push_blob(artifact / layer["annotations"][media.TITLE], layer)
+    backend.push_blob(artifact / art.MANIFEST, config)
+    annotations = {"io.zkc.artifact.key": manifest.key}
+    signer = None
+    if keypair is not None:
+        signed = signing.sign(keypair, config["digest"])
+        annotations |= {media.SIGNER: signed["ss58"], media.SIGNATURE: signed["signature"]}
+        signer = signed["ss58"]
+    oci_manifest = {
+        "schemaVersion": 2, "mediaType": media.MANIFEST_MEDIA_TYPE, "artifactType": media.ARTIFACT_TYPE,
+        "config": config, "layers": layers, "annotations": annotations,
+    }  # fmt: skip
+    body = json.dumps(oci_manifest, sort_keys=True, separators=(",", ":")).encode()
+    digest = backend.push_manifest(body, ref.tag or "latest")
+    return PublishResult(ref, digest, config["digest"], signer)

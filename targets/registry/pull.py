@@ -1,0 +1,87 @@
+"""`zkc pull`: fetch an artifact, check every digest and the manifest's hashes, and keep it in a
+cache keyed by digest (written atomically; a second pull transfers no blob)."""
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from zkc.compiler import artifact as art
+from zkc.compiler.atomic import atomic_directory
+from zkc.compiler.errors import ArtifactError
+from zkc.targets.registry import media, signing
+from zkc.targets.registry.backends import open_backend
+from zkc.targets.registry.reference import ArtifactRef
+
+DEFAULT_CACHE = Path("~/.cache/zkc/pulled")
+
+
+@dataclass
+class PullResult:
+    """The pulled artifact directory, its digests and signer, and whether the cache had it."""
+
+    path: Path
+    manifest_digest: str
+    artifact_key: str
+    signer: str | None
+    cached: bool
+
+
+def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE,
+         expect_hotkey: str | None = None, username=None, password=None) -> PullResult:  # fmt: skip
+    """Pull `ref` into the cache (and copy it to `output`); refuses anything that does not check out."""
+    backend = open_backend(ref, username, password)
+    body = backend.fetch_manifest(ref.reference)
+    digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
+    if ref.digest and digest != ref.digest:
+        if ref.tag:
+            raise ArtifactError(f"{ref}: tag '{ref.tag}' moved: it now points at {digest}")
+        raise ArtifactError(f"{ref}: the registry returned a manifest with digest {digest}")
+    oci = json.loads(body)
+    if oci.get("artifactType") != media.ARTIFACT_TYPE:
+        raise ArtifactError(f"{ref}: not a zkc artifact (artifactType {oci.get('artifactType')!r})")
+    notes = oci.get("annotations", {})
+    if expect_hotkey is not None:
+        signing.verify(
+            oci["config"]["digest"],
+            notes.get(media.SIGNER),
+            notes.get(media.SIGNATURE),
+            expect_hotkey,
+        )
+    cache_dir = Path(cache_root).expanduser() / digest.removeprefix("sha256:")
+    cached = cache_dir.is_dir()
+    try:
+        if cached:
+            manifest = art.load_verified(cache_dir)
+        else:
+            with atomic_directory(cache_dir) as tmp:
+                manifest = _fetch_all(backend, oci, tmp, ref)
+        if output is not None:
+            with atomic_directory(Path(output)) as tmp:
+                for item in sorted(cache_dir.iterdir()):
+                    shutil.copyfile(item, tmp / item.name)
+    except OSError as exc:  # disk full, permissions: the atomic writes left nothing behind
+        raise ArtifactError(
+            f"{ref}: cannot write the pulled artifact ({exc.strerror or exc}); nothing was kept"
+        ) from exc
+    return PullResult(
+        Path(output) if output else cache_dir, digest, manifest.key, notes.get(media.SIGNER), cached
+    )
+
+
+def _fetch_all(backend, oci: dict, tmp: Path, ref: ArtifactRef) -> art.Manifest:
+    backend.fetch_blob(oci["config"], tmp / art.MANIFEST, f"{ref} manifest.json")
+    manifest = art.load_manifest(tmp)
+    titles = {layer.get("annotations", {}).get(media.TITLE): layer for layer in oci["layers"]}
+    if set(titles) != set(manifest.files):
+        raise ArtifactError(
+            f"{ref}: its files {sorted(map(str, titles))} are not the manifest's {sorted(manifest.files)}"
+        )
+    for name, layer in titles.items():
+        entry = manifest.files[name]
+        if layer["digest"] != f"sha256:{entry.sha256}" or layer["size"] != entry.size:
+            raise ArtifactError(f"{ref}: {name} in the registry is not the file the manifest lists")
+        backend.fetch_blob(layer, tmp / name, f"{ref} {name}")
+    art.verify_files(tmp, manifest)
+    return manifest
