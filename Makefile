@@ -9,7 +9,7 @@ ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny
 DEMO   := lenet_digits
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format zoo circuits bench ops clean
+.PHONY: help venv registry-bin demo test lint format zoo circuits bench ops clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,7 +33,11 @@ demo: $(BUILD)/$(DEMO).onnx ## export, compile, prove and verify the LeNet zoo m
 	$(ZKC) verify $(BUILD)/$(DEMO).zkc $(BUILD)/$(DEMO).proof.json --srs-dir $(SRS_DIR)
 	$(ZKC) inspect $(BUILD)/$(DEMO).zkc
 
-test: venv ## run the whole test suite (slow end-to-end tests included)
+# Registry tests run a real OCI registry on 127.0.0.1: Debian's docker-registry package.
+registry-bin:
+	@command -v docker-registry >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null; }
+
+test: venv registry-bin ## run the whole test suite (slow end-to-end tests included)
 	$(BIN)/python -m pytest -q
 
 lint: venv ## ruff lint and format check

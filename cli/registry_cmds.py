@@ -1,0 +1,95 @@
+"""`zkc publish` and `zkc pull`: artifacts to and from an OCI registry or an OCI layout on disk."""
+
+import os
+from pathlib import Path
+
+import click
+
+from zkc.cli.render import print_json
+
+auth_options = [
+    click.option("--username", envvar="ZKC_REGISTRY_USER", help="Registry user (or $ZKC_REGISTRY_USER)."),
+    click.option("--password-env", default="ZKC_REGISTRY_PASSWORD", show_default=True,
+                 help="Environment variable holding the registry password."),
+]  # fmt: skip
+
+
+def _auth(f):
+    for option in reversed(auth_options):
+        f = option(f)
+    return f
+
+
+@click.command("publish")
+@click.argument("artifact", type=click.Path(path_type=Path))
+@click.argument("reference")
+@click.option("--wallet", help="Sign with this wallet's hotkey (NAME/HOTKEY).")
+@click.option("--hotkey-uri", help="Sign with a dev keypair, e.g. //Alice (tests only).")
+@_auth
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def publish_command(artifact, reference, wallet, hotkey_uri, username, password_env, as_json):
+    """Publish an artifact: every file a blob, manifest.json the config, the tag last.
+
+    \b
+    Example:
+      zkc publish build/lenet.zkc oci://127.0.0.1:5000/zkc/lenet:1.0.0 --wallet miner/default
+      zkc publish build/lenet.zkc file:///srv/zkc-layout:1.0.0
+    """
+    from zkc.targets.registry.publish import publish
+    from zkc.targets.registry.reference import parse_ref
+    from zkc.targets.registry.signing import load_hotkey
+
+    keypair = load_hotkey(wallet, hotkey_uri) if (wallet or hotkey_uri) else None
+    result = publish(
+        artifact, parse_ref(reference), keypair, username, os.environ.get(password_env)
+    )
+    if as_json:
+        print_json({"reference": str(result.ref), "manifest_digest": result.manifest_digest,
+                    "config_digest": result.config_digest, "signer": result.signer})  # fmt: skip
+    else:
+        click.echo(f"published {result.ref}\n  digest {result.manifest_digest}"
+                   + (f"\n  signed by {result.signer}" if result.signer else ""))  # fmt: skip
+
+
+@click.command("pull")
+@click.argument("reference")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Copy the artifact here.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("~/.cache/zkc/pulled"),
+    show_default=True,
+    help="Pulled artifacts, keyed by manifest digest.",
+)
+@click.option("--expect-hotkey", help="Refuse unless signed by this SS58 hotkey.")
+@_auth
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def pull_command(reference, output, cache_dir, expect_hotkey, username, password_env, as_json):
+    """Pull an artifact, checking every digest and the manifest's hashes (and its signer).
+
+    \b
+    Example:
+      zkc pull oci://127.0.0.1:5000/zkc/lenet:1.0.0 -o build/lenet.zkc --expect-hotkey 5Grw...
+    """
+    from zkc.targets.registry.pull import pull
+    from zkc.targets.registry.reference import parse_ref
+
+    result = pull(
+        parse_ref(reference),
+        output,
+        cache_dir,
+        expect_hotkey,
+        username,
+        os.environ.get(password_env),
+    )
+    if as_json:
+        print_json({"path": str(result.path), "manifest_digest": result.manifest_digest,
+                    "artifact_key": result.artifact_key, "signer": result.signer, "cached": result.cached})  # fmt: skip
+    else:
+        state = "already in the cache" if result.cached else "pulled and verified"
+        click.echo(f"{reference}: {state}\n  {result.path}  (artifact {result.artifact_key[:16]})")
