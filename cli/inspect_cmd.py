@@ -53,6 +53,14 @@ def inspect_command(artifact, no_verify, as_json):
         took = f"{seconds[p.name]:.3f}s" if p.name in seconds else "-"
         click.echo(f"    {p.name} v{p.version}  modified={p.modified}  {took}  -> {p.digest[:12]}")
     click.echo(f"  fidelity: {manifest.fidelity.summary()}")
+    quantization = c.get("quantization", {})
+    if quantization.get("method") == "zkc-search":
+        chosen = quantization["chosen"]
+        click.echo(f"  quantization: zkc search for {quantization['budget']}: scale {chosen['scale']}, "
+                   f"decomposition {chosen['decomp_base']}^{chosen['decomp_legs']}, "
+                   f"{len(quantization['candidates'])} points tried")  # fmt: skip
+    elif quantization:
+        click.echo(f"  quantization: {quantization['method']}")
     for name, entry in manifest.files.items():
         click.echo(f"  file {name:16s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
     if provenance.get("timings"):

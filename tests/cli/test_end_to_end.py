@@ -163,6 +163,7 @@ def test_inspect_shows_passes_logrows_scales_sizes_fidelity(zkc, mlp_artifact):
         "pk.key",
         "top-1 agreement",
         "INSECURE",
+        "quantization: ezkl-calibrate-resources",
     ):
         assert needle in out
     code, out, _ = zkc("inspect", mlp_artifact.path, "--json")
