@@ -8,7 +8,7 @@ from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.package_cmd import package_command
 from zkc.cli.proof_cmds import prove_command, run_command, verify_command
-from zkc.cli.registry_cmds import publish_command, pull_command
+from zkc.cli.registry_cmds import commit_command, publish_command, pull_command
 from zkc.cli.serve_cmd import serve_command
 from zkc.cli.zoo_cmd import zoo_group
 from zkc.compiler import __version__
@@ -38,6 +38,7 @@ for command in (
     package_command,
     serve_command,
     publish_command,
+    commit_command,
     pull_command,
     zoo_group,
 ):

@@ -1,5 +1,6 @@
 """`zkc package`: package an artifact for subnet 2 (or as a competition submission)."""
 
+import os
 from pathlib import Path
 
 import click
@@ -39,7 +40,11 @@ from zkc.compiler.errors import UserInputError
 )
 @click.option("--timeout", type=click.IntRange(1), help="Proof timeout in seconds (metadata.json).")
 @click.option("--benchmark-weight", type=click.FloatRange(0), help="benchmark_choice_weight.")
-@click.option("--pk-url-base", help="URL prefix the pk.key is uploaded under: <base>/<id>/pk.key.")
+@click.option(
+    "--pk-url-base",
+    help="URL prefix the pk.key is uploaded under (<base>/<id>/pk.key), or oci://HOST:PORT/REPO "
+    "where the artifact is published: then pk.key is the registry blob URL, checked by digest.",
+)
 @click.option(
     "--allow-dev-srs",
     is_flag=True,
@@ -66,6 +71,8 @@ def package_command(artifact, target, output, external_dir, name, description, a
     Example:
       zkc package build/lenet.zkc --target subnet -o deployment_layer/ \\
           --name LeNet --author "me" --version 1.0.0 --pk-url-base https://host/circuits
+      zkc package build/lenet.zkc --target subnet -o deployment_layer/ \\
+          --name LeNet --author "me" --pk-url-base oci://127.0.0.1:5000/zkc/lenet
       zkc package build/lenet.zkc --competition -o submissions/
     """
     reporter = RichReporter(quiet=as_json)
@@ -88,6 +95,8 @@ def package_command(artifact, target, output, external_dir, name, description, a
     request = PackageRequest(
         artifact=artifact, out_dir=output, metadata=metadata, pk_url_base=pk_url_base,
         external_dir=external_dir, allow_dev_srs=allow_dev_srs, srs_dir=srs_dir, cache_dir=cache_dir,
+        registry_user=os.environ.get("ZKC_REGISTRY_USER"),
+        registry_password=os.environ.get("ZKC_REGISTRY_PASSWORD"),
     )  # fmt: skip
     result = package_for_subnet(request, reporter)
     if as_json:

@@ -1,5 +1,6 @@
 """`zkc publish` and `zkc pull`: artifacts to and from an OCI registry or an OCI layout on disk."""
 
+import json
 import os
 from pathlib import Path
 
@@ -93,3 +94,57 @@ def pull_command(reference, output, cache_dir, expect_hotkey, username, password
     else:
         state = "already in the cache" if result.cached else "pulled and verified"
         click.echo(f"{reference}: {state}\n  {result.path}  (artifact {result.artifact_key[:16]})")
+
+
+@click.command("commit")
+@click.argument("artifact")
+@click.option("--netuid", type=click.IntRange(0, 65535), required=True, help="Subnet id (2 for Omron).")
+@click.option("--wallet", help="Sign with this wallet's hotkey (NAME/HOTKEY).")
+@click.option("--hotkey-uri", help="Sign with a dev keypair, e.g. //Alice (tests only).")
+@click.option("--note", help="A Raw text field beside the digest, e.g. where it is published (≤128 bytes).")
+@click.option("--dry-run/--send", default=True, show_default=True,
+              help="Print the signed call without sending it (the default), or send it.")
+@click.option("--network", help="Chain to send to: finney, test, local or ws(s)://URL (implies --send).")
+@_auth
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network, username,
+                   password_env, as_json):  # fmt: skip
+    """Commit an artifact's digest on chain (Commitments.set_commitment), signed by a hotkey.
+
+    ARTIFACT is a local .zkc directory or a published oci://… / file://… reference; the
+    committed value is the sha256 of its manifest.json, as signed by `zkc publish`.
+
+    \b
+    Example:
+      zkc commit build/lenet.zkc --netuid 2 --wallet miner/default            # dry run
+      zkc commit oci://host:5000/zkc/lenet:1.0.0 --netuid 2 --wallet miner/default \\
+          --network finney
+    """
+    from zkc.compiler.errors import UserInputError
+    from zkc.targets.registry import commitment
+    from zkc.targets.registry.reference import parse_ref
+    from zkc.targets.registry.signing import load_hotkey
+
+    if not (wallet or hotkey_uri):
+        raise UserInputError("--wallet NAME/HOTKEY (or --hotkey-uri) is required to sign the commitment")
+    if network is None and not dry_run:
+        raise UserInputError("--send needs --network (finney, test, local or ws(s)://URL)")
+    if "://" in artifact:
+        digest = commitment.published_digest(parse_ref(artifact), username, os.environ.get(password_env))
+    else:
+        digest = commitment.local_digest(Path(artifact))
+    keypair = load_hotkey(wallet, hotkey_uri)
+    signed = commitment.sign_offline(commitment.compose(netuid, digest, note), keypair)
+    doc = signed.to_json() | {"dry_run": network is None}
+    if network is not None:
+        doc["submitted"] = commitment.submit(signed, keypair, network)
+    if as_json:
+        print_json(doc)
+        return
+    click.echo(f"Commitments.set_commitment(netuid={netuid}) of artifact {digest}")
+    click.echo(f"  info   {json.dumps(doc['call']['params']['info'])}")
+    click.echo(f"  signer {signed.signer}")
+    if network is None:
+        click.echo("  dry run: not sent (pass --network URL to send it)")
+    else:
+        click.echo(f"  sent to {network}: block {doc['submitted']['block_hash']}")

@@ -60,9 +60,14 @@ class Circuit:
 
     @classmethod
     def load(
-        cls, path: Path | str, pk_path: Path | None = None, srs_dir: Path = DEFAULT_SRS_DIR
-    ) -> "Circuit":
+        cls, path: Path | str, pk_path: Path | None = None, srs_dir: Path = DEFAULT_SRS_DIR,
+        download_pk: bool = False,
+    ) -> "Circuit":  # fmt: skip
         """Open a `.zkc` artifact or a subnet package directory (`model_<id>/`).
+
+        With `download_pk`, a package whose pk.key is nowhere local fetches it from
+        metadata.json's `external_files["pk.key"]` into the package directory, refusing bytes
+        whose sha256 is not the lock's (and, for a registry blob URL, not the URL's digest).
 
         Refuses (ArtifactError / UserInputError naming the file) any file whose hash does not
         match, a package whose vk.key is not its id, a missing pk.key or SRS.
@@ -77,7 +82,7 @@ class Circuit:
             )  # fmt: skip
         if (path / LOCK_FILE).is_file():
             lock = _verified_package(path)
-            pk = _locate_pk(path, lock, pk_path)
+            pk = _locate_pk(path, lock, pk_path, download_pk)
             return cls(
                 path, pk, lock.circuit_id, lock.artifact_key, lock.io, lock.circuit,
                 lock.ranges, srs_dir,
@@ -128,8 +133,9 @@ def _verified_package(path: Path) -> PackageLock:
     return lock
 
 
-def _locate_pk(path: Path, lock: PackageLock, pk_path: Path | None) -> Path:
-    """pk.key: given, in the package directory (a miner's cache), or in `external/<id>/`."""
+def _locate_pk(path: Path, lock: PackageLock, pk_path: Path | None, download: bool) -> Path:
+    """pk.key: given, in the package directory (a miner's cache), in `external/<id>/`, or
+    (with `download`) fetched from the metadata's URL and checked by digest."""
     candidates = (
         [Path(pk_path)]
         if pk_path
@@ -139,6 +145,13 @@ def _locate_pk(path: Path, lock: PackageLock, pk_path: Path | None) -> Path:
         if candidate.is_file():
             art.check_file(candidate, lock.external_files["pk.key"], "package")
             return candidate
+    if download and not pk_path:
+        from zkc.targets.registry.blob_url import download_checked
+
+        url = json.loads((path / "metadata.json").read_text())["external_files"]["pk.key"]
+        entry = lock.external_files["pk.key"]
+        download_checked(url, path / "pk.key", f"sha256:{entry.sha256}", entry.size)
+        return path / "pk.key"
     raise UserInputError(
         f"{path}: no pk.key (looked in {', '.join(map(str, candidates))}); pass its path"
     )

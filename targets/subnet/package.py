@@ -42,6 +42,8 @@ class PackageRequest:
     allow_dev_srs: bool = False
     srs_dir: Path = Path("~/.ezkl/srs")
     cache_dir: Path | None = Path("~/.cache/zkc")
+    registry_user: str | None = None
+    registry_password: str | None = None
 
 
 @dataclass
@@ -88,7 +90,7 @@ def _package(request: PackageRequest, source: Path, manifest: art.Manifest, deri
     settings = json.loads((source / "settings.json").read_text())
     check_packageable(manifest, settings, request.allow_dev_srs, str(request.artifact))
     circuit_id = manifest.files["vk.key"].sha256
-    metadata = _metadata(request, circuit_id)
+    metadata = _metadata(request, circuit_id, manifest.files[PK_FILE].sha256)
     ranges = input_ranges(source / art.CALIBRATION_FILE, manifest.io)
     input_py = render_input_py(
         circuit_id,
@@ -129,13 +131,29 @@ def _package(request: PackageRequest, source: Path, manifest: art.Manifest, deri
     )
 
 
-def _metadata(request: PackageRequest, circuit_id: str) -> SubnetMetadata:
+def pk_url(request: PackageRequest, circuit_id: str, pk_sha256: str) -> str:
+    """Where miners download pk.key: `<base>/<id>/pk.key`, or, for an `oci://HOST:PORT/REPO`
+    base, the registry's blob URL, which names the digest (the registry must hold the blob)."""
+    base = request.pk_url_base.rstrip("/")
+    if base.startswith("oci://"):
+        from zkc.targets.registry.blob_url import require_blob
+        from zkc.targets.registry.reference import parse_ref
+
+        ref = parse_ref(base)
+        return require_blob(
+            ref, f"sha256:{pk_sha256}", PK_FILE, request.registry_user, request.registry_password
+        )
+    if not base.startswith(("https://", "http://")):
+        raise UserInputError(
+            f"--pk-url-base: '{request.pk_url_base}' is not an http(s):// or oci:// URL"
+        )
+    return f"{base}/{circuit_id}/{PK_FILE}"
+
+
+def _metadata(request: PackageRequest, circuit_id: str, pk_sha256: str) -> SubnetMetadata:
     from pydantic import ValidationError
 
-    base = request.pk_url_base.rstrip("/")
-    if not base.startswith(("https://", "http://", "oci://")):
-        raise UserInputError(f"--pk-url-base: '{request.pk_url_base}' is not an http(s) URL")
-    fields = {**request.metadata, "external_files": {PK_FILE: f"{base}/{circuit_id}/{PK_FILE}"}}
+    fields = {**request.metadata, "external_files": {PK_FILE: pk_url(request, circuit_id, pk_sha256)}}
     try:
         return SubnetMetadata(**fields)
     except ValidationError as exc:
