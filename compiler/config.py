@@ -23,6 +23,9 @@ class CompileConfig(BaseModel):
     input_scale: int | None = Field(None, ge=0, le=24)
     param_scale: int | None = Field(None, ge=0, le=24)
     max_logrows: int | None = Field(None, ge=1, le=25)
+    # Slicing: a model whose estimated logrows exceed max_logrows (or any model, given a slice
+    # count) is cut into linked slices, one circuit each.
+    slices: int | None = Field(None, ge=1)
     num_inner_cols: int = Field(2, ge=1)
     decomp_base: int = Field(16384, ge=2)
     decomp_legs: int = Field(2, ge=1)

@@ -35,6 +35,36 @@ class LeNetDigits(nn.Module):
         return self.classifier(self.features(x))
 
 
+class ResidualBlock(nn.Module):
+    """conv-bn-relu-conv-bn plus the identity skip, then ReLU."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels),
+        )  # fmt: skip
+        self.relu = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.relu(x + self.body(x))
+
+
+class ResNetTinyDigits(nn.Module):
+    """A small ResNet for 1x8x8 digits: conv stem, three residual blocks, avg-pool, linear head."""
+
+    def __init__(self, channels: int = 4, blocks: int = 3) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv2d(1, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU()
+        )
+        self.blocks = nn.Sequential(*(ResidualBlock(channels) for _ in range(blocks)))
+        self.head = nn.Sequential(nn.AvgPool2d(2), nn.Flatten(), nn.Linear(channels * 16, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.blocks(self.stem(x)))
+
+
 class TransformerTinyDigits(nn.Module):
     """One transformer block over the 8 rows of a digit as 8 tokens: LayerNorm, attention, GELU MLP."""
 
@@ -102,6 +132,15 @@ ZOO: dict[str, ZooEntry] = {
         "lenet_digits",
         "LeNet-style CNN (conv-bn-relu-pool x2, 2 dense) on 8x8 digits",
         LeNetDigits,
+        "x",
+        (1, 8, 8),
+        200,
+        1e-2,
+    ),  # fmt: skip
+    "resnet_tiny": ZooEntry(
+        "resnet_tiny",
+        "ResNet (conv stem, 3 residual blocks of 4 channels, avg-pool, linear) on 8x8 digits",
+        ResNetTinyDigits,
         "x",
         (1, 8, 8),
         200,

@@ -90,11 +90,29 @@ class RegistryBackend:
         return self._request(self.container.get_blob_url(digest), "HEAD").status_code == 200
 
     def push_blob(self, path: Path, descriptor: dict) -> None:
-        """Upload one file as a blob (skipped when the registry has it)."""
+        """Upload one file as a blob (skipped when the registry has it).
+
+        A monolithic upload (POST a session, then one PUT) that streams the file from disk:
+        ORAS's own `put_upload` reads the whole file into memory first.
+        """
         if self.has_blob(descriptor["digest"]):
             return
+        import oras.utils
+
         try:
-            response = self.client.upload_blob(str(path), self.container, descriptor)
+            session = self._request(self.container.upload_blob_url(), "POST",
+                                    headers={"Content-Length": "0"})  # fmt: skip
+            location = self.client._get_location(session, self.container)
+            if session.status_code != 202 or not location:
+                raise ToolError(f"registry {self.ref.host} refused to start an upload "
+                                f"(HTTP {session.status_code})")  # fmt: skip
+            url = oras.utils.append_url_params(location, {"digest": descriptor["digest"]})
+            # Credentials up front: a 401-then-retry would resend an already-consumed stream.
+            headers = {"Content-Length": str(descriptor["size"]),
+                       "Content-Type": "application/octet-stream",
+                       **self.client.auth.get_auth_header()}  # fmt: skip
+            with open(path, "rb") as body:
+                response = self.client.do_request(url, "PUT", data=body, headers=headers)
         except requests.ConnectionError as exc:
             raise ToolError(
                 f"registry {self.ref.host} went away while uploading {path.name}"

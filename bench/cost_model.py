@@ -1,0 +1,181 @@
+"""Fit the slicing cost model against EZKL's real row counts, and report its error on the zoo.
+
+For every node of the zoo models (after zkc's pipeline) a one-node circuit is generated with
+EZKL (`gen_settings`: rows do not depend on the scales in EZKL 23) and its `num_rows` read.
+Least squares then gives rows per unit of each feature (MACs, elements, taps) and a base per
+circuit; Poseidon link costs come from the same nodes with hashed instead of public inputs and
+outputs. The fit is done per decomposition (16384^2, EZKL's default; 1024^3, what slices below
+logrows 15 need). The error is then measured on whole models and on the slices the partition
+pass chooses, against EZKL's count for the same (sub)graphs.
+
+    python bench/cost_model.py --out bench/results [--write-coefficients]
+"""
+
+import argparse
+import json
+import math
+import random
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from zkc.compiler.cost_model import COEFFICIENTS_FILE, CostModel, decomposition_key, node_features
+from zkc.compiler.errors import ToolError
+from zkc.compiler.model_io import load_model, save_model
+from zkc.compiler.pass_base import PassOptions
+from zkc.compiler.pipeline import instantiate, pipeline_passes, run_pipeline
+from zkc.compiler.slicing import extract_submodel
+from zkc.model_zoo.export import export_zoo_model
+from zkc.passes.partition import crossing_values, node_view
+from zkc.targets.ezkl.rows import circuit_rows
+
+FIT_MODELS = ["mlp_digits", "lenet_digits", "resnet_tiny", "transformer_tiny"]
+DECOMPOSITIONS = [(16384, 2), (1024, 3)]
+
+
+def optimized(name: str, work: Path) -> Path:
+    onnx_path = work / f"{name}.onnx"
+    export_zoo_model(name, onnx_path, work / f"{name}.calib.npz", work / f"{name}.holdout.npz")
+    model = load_model(onnx_path)
+    passes = instantiate(pipeline_passes("ezkl-default", []), PassOptions(batch_size=1, input_shapes={}))
+    model, _ = run_pipeline(model, passes, [])
+    out = work / f"{name}.opt.onnx"
+    save_model(model, out)
+    return out
+
+
+def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) -> list[dict]:
+    """Circuits of contiguous runs of a model's nodes, cut where the partition pass may cut,
+    linked as slices are (hashed boundaries inside the model, public at its ends): per run,
+    the summed feature amounts, the boundary size, and EZKL's body and Poseidon rows."""
+    model = load_model(path)
+    proto = onnx.load(str(path))
+    nodes, _ = node_view(model.graph)
+    cuts = crossing_values(nodes, model.graph)
+    legal = [i for i, c in enumerate(cuts) if c is not None]
+    runs = [(a, b) for a in legal for b in legal if a < b]
+    rng = random.Random(f"{path.stem}-{base}")
+    runs = sorted(rng.sample(runs, min(limit, len(runs))))
+    samples = []
+    for a, b in runs:
+        inputs = [v.name for v in cuts[a]] if a > 0 else [v.name for v in model.graph.inputs]
+        outputs = [v.name for v in cuts[b]] if b < len(nodes) else [v.name for v in model.graph.outputs]
+        sub_path = work / f"seg_{path.stem}_{a}_{b}.onnx"
+        onnx.save(extract_submodel(proto, inputs, outputs), str(sub_path))
+        try:
+            rows, poseidon = circuit_rows(sub_path, base, legs, "public" if a == 0 else "hashed",
+                                          "public" if b == len(nodes) else "hashed")  # fmt: skip
+        except ToolError as exc:
+            print(f"{sub_path.name}: skipped ({exc})")
+            continue
+        amounts: dict[str, int] = {}
+        for node in nodes[a:b]:
+            for feature, amount in node_features(node):
+                amounts[feature] = amounts.get(feature, 0) + amount
+        linked = [*(cuts[a] if a > 0 else []), *(cuts[b] if b < len(nodes) else [])]
+        ends = [*(model.graph.inputs if a == 0 else []), *(model.graph.outputs if b == len(nodes) else [])]
+        amounts["io"] = sum(math.prod(v.shape) for v in (*linked, *ends))
+        samples.append({"model": path.stem.removesuffix(".opt"), "start": a, "stop": b,
+                        "amounts": amounts, "rows": rows, "poseidon_rows": poseidon,
+                        "link_elements": sum(math.prod(v.shape) for v in linked),
+                        "link_tensors": len(linked)})  # fmt: skip
+    return samples
+
+
+def fit(samples: list[dict]) -> CostModel:
+    """Least squares (relative error) of body rows on the summed features, plus the link cost."""
+    features = sorted({f for s in samples for f in s["amounts"] if f != "free"})
+    a = np.zeros((len(samples), len(features) + 1))
+    y = np.array([s["rows"] for s in samples], dtype=float)
+    for r, s in enumerate(samples):
+        a[r, 0] = 1.0
+        for f, amount in s["amounts"].items():
+            if f != "free":
+                a[r, 1 + features.index(f)] = amount
+    weights = 1.0 / np.maximum(y, 1.0)
+    coef, *_ = np.linalg.lstsq(a * weights[:, None], y * weights, rcond=None)
+    coef = np.maximum(coef, 0.0)
+    per_feature = {f: round(float(c), 4) for f, c in zip(features, coef[1:], strict=True)}
+    elementwise = [c for f, c in per_feature.items() if f.startswith("elem:")]
+    linked = [s for s in samples if s["link_tensors"]]
+    link = np.array([[s["link_elements"], s["link_tensors"]] for s in linked], dtype=float)
+    extra = np.array([s["poseidon_rows"] for s in linked], dtype=float)
+    link_coef = np.linalg.lstsq(link, extra, rcond=None)[0] if linked else np.zeros(2)
+    io_rate = per_feature.pop("io", 0.0)
+    return CostModel(
+        io_rows_per_element=io_rate,
+        per_feature=per_feature,
+        default_elementwise=round(float(np.median(elementwise)) if elementwise else 1.0, 4),
+        base_rows=round(float(coef[0]), 2),
+        hash_rows_per_element=round(float(max(link_coef[0], 0.0)), 4),
+        hash_rows_per_tensor=round(float(max(link_coef[1], 0.0)), 2),
+    )
+
+
+def estimate(cost: CostModel, sample: dict) -> float:
+    body = cost.base_rows
+    for feature, amount in sample["amounts"].items():
+        body += cost.io_rows(amount) if feature == "io" else cost.feature_rows(feature, amount)
+    return body
+
+
+def evaluate(samples: list[dict], base: int) -> list[dict]:
+    """Leave-one-model-out: each model's circuits estimated by a model fitted on the others."""
+    rows = []
+    for held in sorted({s["model"] for s in samples}):
+        cost = fit([s for s in samples if s["model"] != held])
+        for s in (s for s in samples if s["model"] == held):
+            est = estimate(cost, s)
+            link = cost.link_rows(s["link_elements"], s["link_tensors"])
+            rows.append({"model": held, "part": f"nodes {s['start']}..{s['stop'] - 1}",
+                         "estimated": int(est), "actual": s["rows"],
+                         "error": round((est - s["rows"]) / s["rows"], 4),
+                         "estimated_logrows": CostModel.logrows(est, base, link),
+                         "actual_logrows": CostModel.logrows(s["rows"], base, s["poseidon_rows"])})  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--segments", type=int, default=30, help="Circuits sampled per model.")
+    parser.add_argument("--write-coefficients", action="store_true",
+                        help=f"Also update {COEFFICIENTS_FILE.name} (the fitted model zkc uses).")  # fmt: skip
+    args = parser.parse_args()
+    result = {"models": {}, "samples": {}, "evaluation": {}}
+    with tempfile.TemporaryDirectory(prefix="zkc-bench-cost-") as tmp:
+        work = Path(tmp)
+        paths = [optimized(name, work) for name in FIT_MODELS]
+        for base, legs in DECOMPOSITIONS:
+            key = decomposition_key(base, legs)
+            samples = [s for p in paths for s in segment_samples(p, work, base, legs, args.segments)]
+            result["models"][key] = fit(samples).to_json()
+            result["samples"][key] = samples
+            result["evaluation"][key] = evaluate(samples, base)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "cost_model.json").write_text(json.dumps(result, indent=2) + "\n")
+    if args.write_coefficients:
+        doc = {"fitted_by": "bench/cost_model.py", "ezkl": "23.0.5", "models": result["models"]}
+        COEFFICIENTS_FILE.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    lines = ["# Cost model: estimated vs EZKL rows (leave-one-model-out)", "",
+             "Each model's circuits are estimated by coefficients fitted on the other models' circuits.", ""]  # fmt: skip
+    for key, rows in result["evaluation"].items():
+        lines += [f"## decomposition {key}", "",
+                  "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        for model in sorted({r["model"] for r in rows}) + ["all"]:
+            sel = [r for r in rows if model in ("all", r["model"])]
+            errors = [abs(r["error"]) for r in sel]
+            exact = sum(r["estimated_logrows"] == r["actual_logrows"] for r in sel)
+            near = sum(abs(r["estimated_logrows"] - r["actual_logrows"]) <= 1 for r in sel)
+            lines.append(f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
+                         f"{exact / len(sel):.0%} | {near / len(sel):.0%} |")  # fmt: skip
+        lines.append("")
+    (args.out / "cost_model.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
