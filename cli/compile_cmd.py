@@ -55,7 +55,15 @@ from zkc.cli.render import RichReporter, print_json
 )
 @click.option("--param-scale", type=click.IntRange(0, 24), help="Fix the parameter scale (bits).")
 @click.option(
-    "--max-logrows", type=click.IntRange(1, 25), help="Upper bound on the circuit's logrows."
+    "--max-logrows",
+    type=click.IntRange(1, 25),
+    help="Upper bound on every circuit's logrows: a model that does not fit is cut into "
+    "linked slices that do.",
+)
+@click.option(
+    "--slices",
+    type=click.IntRange(1),
+    help="Cut the model into exactly this many linked slices (one circuit each).",
 )
 @click.option(
     "--calibration-target",
@@ -84,13 +92,15 @@ from zkc.cli.render import RichReporter, print_json
 )
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
-                    pipeline, disabled, input_scale, param_scale, max_logrows, calibration_target,
+                    pipeline, disabled, input_scale, param_scale, max_logrows, slices, calibration_target,
                     max_error, min_top1, batch_size, input_shapes, as_json):  # fmt: skip
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
     \b
     Example:
       zkc compile build/lenet.onnx --calibration build/calib.npz -o build/lenet.zkc --dev-srs
+      zkc compile build/resnet.onnx --calibration build/calib.npz -o build/resnet.zkc \\
+          --max-logrows 15 --dev-srs          # sliced: every slice within logrows 15
     """
     from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
@@ -98,7 +108,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     config = CompileConfig(
         pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
         input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
-        max_logrows=max_logrows, calibration_target=calibration_target,
+        max_logrows=max_logrows, slices=slices, calibration_target=calibration_target,
         max_error=max_error, min_top1=min_top1,
     )  # fmt: skip
     request = CompileRequest(
@@ -114,6 +124,9 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
         "input_scales": m.circuit["input_scales"], "param_scale": m.circuit["param_scale"],
         "srs": m.circuit["srs"], "fidelity": m.fidelity.model_dump(),
     }  # fmt: skip
+    if m.circuit.get("sliced"):
+        summary["slices"] = [{"index": s["index"], "logrows": s["logrows"], "num_rows": s["num_rows"],
+                              "estimated_logrows": s["estimated_logrows"]} for s in m.circuit["slices"]]  # fmt: skip
     if as_json:
         print_json(summary)
         return
@@ -121,6 +134,9 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     click.echo(f"{model} -> {result.path}  [{state}] key {m.key[:16]}")
     click.echo(f"  circuit: logrows {m.circuit['logrows']}, {m.circuit['num_rows']} rows, "
                f"input scale {m.circuit['input_scales']}, param scale {m.circuit['param_scale']}")  # fmt: skip
+    if m.circuit.get("sliced"):
+        ks = ", ".join(str(s["logrows"]) for s in m.circuit["slices"])
+        click.echo(f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), links hashed")
     click.echo(f"  fidelity: {m.fidelity.summary()}")
     quantization = m.circuit.get("quantization", {})
     if quantization.get("method") == "zkc-search":

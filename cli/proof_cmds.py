@@ -45,14 +45,28 @@ def run_command(artifact, input_json, srs_dir, as_json):
 @click.option(
     "-o", "--output", required=True, type=click.Path(path_type=Path), help="Proof file to write."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Sliced artifacts: prove this many slices at once in local processes (fewer if memory is short).",
+)
+@click.option(
+    "--scheduler",
+    help="Sliced artifacts: prove the slices on this Dask cluster (tcp://HOST:PORT); its workers "
+    "must see the artifact and $TMPDIR at the same paths.",
+)
 @srs_dir_option
 @json_option
-def prove_command(artifact, input_json, output, srs_dir, as_json):
+def prove_command(artifact, input_json, output, workers, scheduler, srs_dir, as_json):
     """Prove one inference and write the proof (with its inputs and outputs).
 
     \b
     Example:
       zkc prove build/lenet.zkc input.json -o proof.json
+      zkc prove build/resnet.zkc input.json -o proof.json --workers 2
+      zkc prove build/resnet.zkc input.json -o proof.json --scheduler tcp://10.0.0.5:8786
     """
     from zkc.compiler.atomic import write_bytes_atomic
     from zkc.compiler.data import parse_input_json
@@ -62,12 +76,11 @@ def prove_command(artifact, input_json, output, srs_dir, as_json):
     with RichReporter(quiet=as_json).step(
         f"proving (logrows {compiled.manifest.circuit['logrows']})"
     ):
-        result = compiled.prove(inputs)
+        result = compiled.prove(inputs, workers=workers, scheduler=scheduler)
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:
-        print_json(
-            {"outputs": result.outputs, "proof": str(output), "prove_seconds": result.prove_seconds}
-        )
+        print_json({"outputs": result.outputs, "proof": str(output),
+                    "prove_seconds": result.prove_seconds, "slices": result.run})  # fmt: skip
     else:
         click.echo(format_outputs(result.outputs))
         click.echo(f"proof written to {output} ({result.prove_seconds:.1f}s)")

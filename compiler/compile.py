@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zkc.compiler import artifact as art
+from zkc.compiler.compile_sliced import choose_plan, emit_sliced
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import (
     load_samples,
@@ -140,11 +141,12 @@ def _cached(store: art.ArtifactStore, key: str, target) -> art.Manifest | None:
     manifest = store.lookup(key)
     if manifest is None:
         return None
-    srs_info = manifest.circuit.get("srs", {})
-    srs_path = Path(target.srs_dir) / f"kzg{srs_info.get('logrows')}.srs"
     # Keys depend on the SRS: a cache entry set up with another SRS file is stale.
-    if not srs_path.is_file() or sha256_file(srs_path) != srs_info.get("sha256"):
-        return None
+    for circuit in manifest.circuit.get("slices") or [manifest.circuit]:
+        srs_info = circuit.get("srs", {})
+        srs_path = Path(target.srs_dir) / f"kzg{srs_info.get('logrows')}.srs"
+        if not srs_path.is_file() or sha256_file(srs_path) != srs_info.get("sha256"):
+            return None
     return manifest
 
 
@@ -185,13 +187,25 @@ def _build(
     calib_subset = split_samples(calibration, 0, config.max_calibration_samples)
     eval_subset = split_samples(evaluation, 0, config.max_eval_samples)
     ref_out = reference.run_batch(eval_subset, spec.input_shapes())
-    facts, timings = target.emit(tmp, calib_subset, spec, config, reporter, eval_subset, ref_out)
+    planned = choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
+    if planned is None:
+        facts, timings = target.emit(tmp, calib_subset, spec, config, reporter, eval_subset, ref_out)
+        start = time.perf_counter()
+        circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
+        timings["fidelity_seconds"] = time.perf_counter() - start
+        files = target.files()
+    else:
+        plan, decomposition = planned
+        reporter.info(f"slicing into {len(plan.slices)} linked circuits "
+                      f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
+        facts, timings, slice_files, circuit_out = emit_sliced(
+            tmp, plan, decomposition, calib_subset, eval_subset, spec, config, target, reporter,
+            reference, eq_samples,
+        )  # fmt: skip
+        files = ["model.onnx", *slice_files]
     # The data travels with the artifact so a derived build (e.g. for the subnet) can recalibrate.
     save_samples(tmp / art.CALIBRATION_FILE, calib_subset)
     save_samples(tmp / art.EVAL_FILE, eval_subset)
-    start = time.perf_counter()
-    circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
-    timings["fidelity_seconds"] = time.perf_counter() - start
     fidelity = fidelity_report(ref_out, circuit_out, eval_source)
     manifest = art.Manifest(
         key=key,
@@ -205,7 +219,7 @@ def _build(
         target=target.name,
         circuit=facts,
         fidelity=fidelity,
-        files=art.hash_files(tmp, [*target.files(), art.CALIBRATION_FILE, art.EVAL_FILE]),
+        files=art.hash_files(tmp, [*files, art.CALIBRATION_FILE, art.EVAL_FILE]),
     )
     art.write_manifest(tmp, manifest)
     provenance = {

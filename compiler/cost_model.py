@@ -50,8 +50,10 @@ def node_feature(node: ir.Node) -> tuple[str, int]:
         if op == "Conv" and weight is not None and weight.shape is not None:
             per_output = math.prod(weight.shape[1:])  # Cin/group * kh * kw
         elif weight is not None and weight.shape is not None and len(weight.shape) >= 2:
-            transposed = op == "Gemm" and node.attributes.get("transB") is not None and (
-                node.attributes["transB"].value == 1
+            transposed = (
+                op == "Gemm"
+                and node.attributes.get("transB") is not None
+                and (node.attributes["transB"].value == 1)
             )
             per_output = weight.shape[-1] if transposed else weight.shape[-2]
         else:
@@ -59,7 +61,9 @@ def node_feature(node: ir.Node) -> tuple[str, int]:
         return f"mac:{op}", out * int(per_output)
     if op in POOL_OPS:
         kernel = node.attributes.get("kernel_shape")
-        taps = math.prod(kernel.value) if kernel is not None else _size(node.inputs[0]) // max(out, 1)
+        taps = (
+            math.prod(kernel.value) if kernel is not None else _size(node.inputs[0]) // max(out, 1)
+        )
         return f"pool:{op}", out * int(taps)
     if op in FREE_OPS:
         return "free", 0
@@ -84,7 +88,9 @@ class CostModel:
         if feature in self.per_feature:
             return self.per_feature[feature] * amount
         if feature.startswith("mac:"):
-            rate = max((v for k, v in self.per_feature.items() if k.startswith("mac:")), default=1.0)
+            rate = max(
+                (v for k, v in self.per_feature.items() if k.startswith("mac:")), default=1.0
+            )
             return rate * amount
         return self.default_elementwise * amount
 
@@ -135,5 +141,7 @@ def default_cost_model(decomp_base: int = 16384, decomp_legs: int = 2) -> CostMo
     models = json.loads(COEFFICIENTS_FILE.read_text())["models"]
     key = decomposition_key(decomp_base, decomp_legs)
     if key not in models:
-        key = min(models, key=lambda k: abs(math.log2(int(k.split("^")[0])) - math.log2(decomp_base)))
+        key = min(
+            models, key=lambda k: abs(math.log2(int(k.split("^")[0])) - math.log2(decomp_base))
+        )
     return CostModel(**models[key])

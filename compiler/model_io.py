@@ -10,8 +10,9 @@ from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_bytes
 
 
-def load_model(path: Path) -> ir.Model:
-    """Read and check an ONNX file; return it as an `ir.Model`.
+def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
+    """Read and check an ONNX file; return it as an `ir.Model` (with every intermediate
+    tensor's shape inferred when `infer_shapes`).
 
     Raises UserInputError naming the file when it is missing, not ONNX, truncated or invalid.
     """
@@ -33,6 +34,8 @@ def load_model(path: Path) -> ir.Model:
         onnx.checker.check_model(proto)
     except onnx.checker.ValidationError as exc:
         raise UserInputError(f"{path}: invalid ONNX model: {_first_line(exc)}") from exc
+    if infer_shapes:
+        proto = onnx.shape_inference.infer_shapes(proto)
     return ir.serde.deserialize_model(proto)
 
 

@@ -38,14 +38,20 @@ def pool_size(workers: int, jobs: int, peak_bytes: int) -> int:
     return max(1, min(workers, jobs, by_memory))
 
 
-def run_local(fn: Callable, jobs: Sequence[tuple], workers: int, peak_bytes: int, retries: int = 2) -> list:
+def run_local(
+    fn: Callable, jobs: Sequence[tuple], workers: int, peak_bytes: int, retries: int = 2
+) -> list:
     """fn(*job) for every job in a process pool; results in job order."""
     results: dict[int, object] = {}
     pending = list(range(len(jobs)))
     context = multiprocessing.get_context("spawn")
-    for attempt in range(retries + 1):
+    for _attempt in range(retries + 1):
         size = pool_size(workers, len(pending), peak_bytes)
-        with concurrent.futures.ProcessPoolExecutor(size, mp_context=context) as pool:
+        # A fresh process per job: memory is returned after each proof, and each job's peak
+        # RSS is its own.
+        with concurrent.futures.ProcessPoolExecutor(
+            size, mp_context=context, max_tasks_per_child=1
+        ) as pool:
             futures = {pool.submit(fn, *jobs[i]): i for i in pending}
             broken = []
             for future in concurrent.futures.as_completed(futures):
@@ -71,13 +77,17 @@ def run_dask(fn: Callable, jobs: Sequence[tuple], scheduler: str, retries: int =
     try:
         client = Client(scheduler, timeout=10)
     except (OSError, TimeoutError) as exc:
-        raise ToolError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from exc
+        raise ToolError(
+            f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"
+        ) from exc
     try:
         futures = [client.submit(fn, *job, retries=retries, pure=False) for job in jobs]
         try:
-            return client.gather(futures, errors="raise", direct=False) if timeout is None else [
-                f.result(timeout=timeout) for f in futures
-            ]
+            return (
+                client.gather(futures, errors="raise", direct=False)
+                if timeout is None
+                else [f.result(timeout=timeout) for f in futures]
+            )
         except TimeoutError as exc:
             raise ToolError(f"the cluster did not finish within {timeout:.0f} s") from exc
         except Exception as exc:  # KilledWorker and worker-side errors arrive as-is

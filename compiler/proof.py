@@ -10,15 +10,25 @@ from zkc.compiler.errors import UserInputError
 PROOF_FORMAT = "zkc-proof/1"
 
 
+class SliceProof(BaseModel):
+    """One slice's proof in a sliced artifact's chain, and the verifying key it was made for."""
+
+    index: int
+    vk_sha256: str
+    proof: dict
+
+
 class ProofEnvelope(BaseModel):
-    """A proof of one inference: request inputs, response outputs, and EZKL's proof of both."""
+    """A proof of one inference: request inputs, response outputs, and EZKL's proof of both
+    (one proof, or for a sliced artifact the chain of slice proofs in order)."""
 
     format: str = PROOF_FORMAT
     artifact_key: str
-    vk_sha256: str
+    vk_sha256: str  # for a sliced artifact: sha256 over the slices' vk digests, in order
     inputs: dict[str, list | float]
     outputs: dict[str, list | float]
-    proof: dict
+    proof: dict | None = None
+    slices: list[SliceProof] | None = None
 
 
 def load_proof(path: Path) -> ProofEnvelope:

@@ -7,7 +7,8 @@ import numpy as np
 
 from zkc.compiler.artifact import Manifest, load_verified
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.proof import ProofEnvelope
+from zkc.compiler.hashing import sha256_bytes
+from zkc.compiler.proof import ProofEnvelope, SliceProof
 from zkc.targets import make_target
 
 
@@ -18,6 +19,7 @@ class ProofResult:
     envelope: ProofEnvelope
     outputs: dict[str, np.ndarray]
     prove_seconds: float
+    run: dict | None = None  # sliced: wall time, per-slice seconds and peak RSS
 
 
 class CompiledArtifact:
@@ -29,33 +31,83 @@ class CompiledArtifact:
         self.spec = self.manifest.io
         self.target = make_target(self.manifest.target, Path(srs_dir))
 
+    @property
+    def sliced(self) -> bool:
+        return bool(self.manifest.circuit.get("sliced"))
+
+    def slice_vk_digests(self) -> list[str]:
+        """The sha256 of each slice's verifying key, in slice order."""
+        return [
+            self.manifest.files[f"{self.target.slice_dir(Path(), s['index']).as_posix()}/vk.key"].sha256
+            for s in self.manifest.circuit["slices"]
+        ]
+
+    def vk_digest(self) -> str:
+        """What a proof names as its verifying key: vk.key's sha256, or over the slices' ones."""
+        if self.sliced:
+            return sha256_bytes("\n".join(self.slice_vk_digests()).encode())
+        return self.manifest.files["vk.key"].sha256
+
     def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The circuit's outputs for one input (its witness), rescaled to floats."""
+        if self.sliced:
+            return self.target.run_sliced(self.path, self.manifest.circuit, self.spec, inputs)
         return self.target.run(self.path, self.manifest.circuit, self.spec, inputs)
 
-    def prove(self, inputs: dict[str, np.ndarray]) -> ProofResult:
-        """Prove one inference; the envelope names this artifact and carries inputs and outputs."""
+    def prove(
+        self, inputs: dict[str, np.ndarray], workers: int = 1, scheduler: str | None = None
+    ) -> ProofResult:
+        """Prove one inference; the envelope names this artifact and carries inputs and outputs.
+
+        A sliced artifact's slices are proved concurrently (`workers` processes, or the Dask
+        cluster at `scheduler`).
+        """
+        if self.sliced:
+            return self._prove_sliced(inputs, workers, scheduler)
         proof, outputs, seconds = self.target.prove(
             self.path, self.manifest.circuit, self.spec, inputs
         )
         envelope = ProofEnvelope(
             artifact_key=self.manifest.key,
-            vk_sha256=self.manifest.files["vk.key"].sha256,
+            vk_sha256=self.vk_digest(),
             inputs={k: np.asarray(v).tolist() for k, v in inputs.items()},
             outputs={k: v.tolist() for k, v in outputs.items()},
             proof=proof,
         )
         return ProofResult(envelope=envelope, outputs=outputs, prove_seconds=seconds)
 
+    def _prove_sliced(self, inputs, workers, scheduler) -> ProofResult:
+        proofs, outputs, run = self.target.prove_sliced(
+            self.path, self.manifest.circuit, self.spec, inputs, workers, scheduler
+        )
+        digests = self.slice_vk_digests()
+        envelope = ProofEnvelope(
+            artifact_key=self.manifest.key,
+            vk_sha256=self.vk_digest(),
+            inputs={k: np.asarray(v).tolist() for k, v in inputs.items()},
+            outputs={k: v.tolist() for k, v in outputs.items()},
+            slices=[SliceProof(index=p["index"], vk_sha256=digests[p["index"]], proof=p["proof"])
+                    for p in proofs],  # fmt: skip
+        )
+        return ProofResult(envelope, outputs, run["wall_seconds"], run)
+
     def verify(self, envelope: ProofEnvelope) -> None:
         """Raise VerificationError unless the envelope's proof is valid for this artifact."""
-        if (
-            envelope.artifact_key != self.manifest.key
-            or envelope.vk_sha256 != self.manifest.files["vk.key"].sha256
-        ):
+        if envelope.artifact_key != self.manifest.key or envelope.vk_sha256 != self.vk_digest():
             raise VerificationError(
                 f"proof is for artifact {envelope.artifact_key[:12]}, not this one ({self.manifest.key[:12]})"
             )
+        if self.sliced:
+            if envelope.slices is None:
+                raise VerificationError("the artifact is sliced but the proof has no slice proofs")
+            self.target.verify_sliced(
+                self.path, self.manifest.circuit, self.spec,
+                [p.model_dump() for p in envelope.slices], envelope.inputs, envelope.outputs,
+                self.slice_vk_digests(),
+            )  # fmt: skip
+            return
+        if envelope.proof is None:
+            raise VerificationError("the proof file has no proof")
         self.target.verify(
             self.path,
             self.manifest.circuit,

@@ -16,7 +16,9 @@ from zkc.compiler.errors import ToolError
 from zkc.passes.partition import PartitionPlan
 
 
-def extract_submodel(model: onnx.ModelProto, inputs: list[str], outputs: list[str]) -> onnx.ModelProto:
+def extract_submodel(
+    model: onnx.ModelProto, inputs: list[str], outputs: list[str]
+) -> onnx.ModelProto:
     """The sub-graph computing `outputs` from `inputs` (initializers it reads included).
 
     Shapes are inferred first so that every boundary tensor carries its type and shape.
@@ -62,10 +64,15 @@ class SliceChain:
         env = dict(inputs)
         stages = []
         for session in self.sessions:
-            feed = {i.name: np.asarray(env[i.name], dtype=np.float32) for i in session.get_inputs()}
+            feed = {
+                i.name: np.asarray(env[i.name], dtype=np.float32).reshape(
+                    [d if isinstance(d, int) else 1 for d in i.shape]
+                )
+                for i in session.get_inputs()
+            }
             stages.append(feed)
             names = [o.name for o in session.get_outputs()]
-            env.update(zip(names, session.run(names, feed)))
+            env.update(zip(names, session.run(names, feed), strict=True))
         stages.append({o.name: env[o.name] for o in self.sessions[-1].get_outputs()})
         return stages
 
@@ -81,10 +88,14 @@ class SliceChain:
         return [{k: np.stack(v) for k, v in s.items()} for s in per_slice]
 
 
-def check_chain(chain: SliceChain, reference, samples: list[dict[str, np.ndarray]], input_shapes) -> None:
+def check_chain(
+    chain: SliceChain, reference, samples: list[dict[str, np.ndarray]], input_shapes
+) -> None:
     """CompileError unless the slice chain reproduces the whole model on these samples."""
     for n, sample in enumerate(samples):
-        shaped = {k: np.asarray(v, dtype=np.float32).reshape(input_shapes[k]) for k, v in sample.items()}
+        shaped = {
+            k: np.asarray(v, dtype=np.float32).reshape(input_shapes[k]) for k, v in sample.items()
+        }
         expected = reference.run(shaped)
         got = chain.run(shaped)[-1]
         for name, value in expected.items():

@@ -116,7 +116,9 @@ def crossing_values(nodes: list[ir.Node], graph: ir.Graph) -> list[list[ir.Value
             if not (static and is_float) or produced_at[id(value)] < 0 or id(value) in outputs:
                 legal = False  # model inputs and outputs enter and leave at the ends only
         if cut in (0, n) or legal:
-            cuts.append(sorted(crossing, key=lambda v: (position.get(id(v.producer()), -1), v.name)))
+            cuts.append(
+                sorted(crossing, key=lambda v: (position.get(id(v.producer()), -1), v.name))
+            )
         else:
             cuts.append(None)
     return cuts

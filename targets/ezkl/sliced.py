@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.data import to_ezkl_input
-from zkc.compiler.errors import VerificationError
+from zkc.compiler.data import sample_count, to_ezkl_input
+from zkc.compiler.errors import ToolError, VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl import proving, srs
 from zkc.targets.ezkl._native import call_ezkl
@@ -80,6 +80,12 @@ def run(art_dir: Path, circuit: dict, spec: IOSpec, inputs: dict[str, np.ndarray
     return proving.decode_outputs(chain[-1].witness["outputs"], circuit["output_scales"], spec)
 
 
+def peak_prove_bytes(logrows: int) -> int:
+    """Peak RSS to budget for proving one circuit of this logrows (EZKL_NOTES: 0.34 GB at 15,
+    doubling per logrow), with room for the worker process itself."""
+    return int(0.34e9 * 2.0 ** (logrows - 15) * 1.5 + 0.3e9)
+
+
 def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: str) -> dict:
     """Prove one slice (run in a pool or cluster worker): the proof, seconds, peak RSS."""
     start = time.perf_counter()
@@ -115,7 +121,7 @@ def verify(
     slices = circuit["slices"]
     if len(slice_proofs) != len(slices):
         raise VerificationError(f"{len(slice_proofs)} slice proofs for {len(slices)} slices")
-    for position, (facts, entry) in enumerate(zip(slices, slice_proofs, strict=True)):
+    for position, entry in enumerate(slice_proofs):
         if entry.get("index") != position or entry.get("vk_sha256") != vk_sha256[position]:
             raise VerificationError(
                 f"slice proof {position} is not for slice {position} of this artifact "
@@ -134,16 +140,18 @@ def verify(
         publics.append(instances[0])
     first, last = slices[0], slices[-1]
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
-    if publics[0][: first["public_inputs"]] != proving.input_felts(arrays, first["input_scales"], spec):
+    if publics[0][: first["public_inputs"]] != proving.input_felts(
+        arrays, first["input_scales"], spec
+    ):
         raise VerificationError("the first slice's public inputs are not the request's inputs")
     for i in range(len(slices) - 1):
-        out_hashes = publics[i][slices[i]["public_inputs"]:]
+        out_hashes = publics[i][slices[i]["public_inputs"] :]
         in_hashes = publics[i + 1][: slices[i + 1]["public_inputs"]]
         if out_hashes != in_hashes:
             raise VerificationError(
                 f"link {i}->{i + 1} broken: slice {i + 1} was not proved on slice {i}'s output"
             )
-    felts = publics[-1][last["public_inputs"]:]
+    felts = publics[-1][last["public_inputs"] :]
     per_output, pos = [], 0
     for tensor in spec.outputs:
         per_output.append(felts[pos : pos + tensor.size])
@@ -152,7 +160,9 @@ def verify(
     for name, value in proved.items() if outputs is not None else ():
         claimed = np.asarray(outputs.get(name, []), dtype=np.float64)
         if claimed.shape != value.shape or not np.array_equal(claimed, value):
-            raise VerificationError(f"output '{name}' is not what the last slice's proof commits to")
+            raise VerificationError(
+                f"output '{name}' is not what the last slice's proof commits to"
+            )
     with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
         for facts, entry in zip(slices, slice_proofs, strict=True):
             info = srs.SrsInfo.model_validate(facts["srs"])
@@ -161,6 +171,30 @@ def verify(
             directory = slice_dir(art_dir, facts["index"])
             proof_path = Path(tmp) / f"proof_{facts['index']:02d}.json"
             proof_path.write_text(json.dumps(entry["proof"]))
-            if not proving.verify(proof_path, directory / "settings.json", directory / "vk.key", srs_path):
+            if not proving.verify(
+                proof_path, directory / "settings.json", directory / "vk.key", srs_path
+            ):
                 raise VerificationError(f"slice {facts['index']}: the EZKL proof does not verify")
     return proved
+
+
+def run_many(art_dir, facts, spec, evaluation, reporter) -> dict[str, np.ndarray]:
+    """Circuit outputs on the evaluation samples through the witness chain, checking on the
+    first that each link's hashes agree (the committed tensors match bit for bit)."""
+    count = sample_count(evaluation)
+    collected: dict[str, list] = {t.name: [] for t in spec.outputs}
+    for i in reporter.track(range(count), count, "fidelity (witness chain per held-out sample)"):
+        with tempfile.TemporaryDirectory(prefix="zkc-chain-") as tmp:
+            sample = {k: v[i] for k, v in evaluation.items()}
+            chain = witness_chain(art_dir, facts["slices"], spec, sample, Path(tmp), with_vk=i == 0)
+        if i == 0:
+            for a, b in zip(chain, chain[1:], strict=False):
+                out_hash = a.witness.get("processed_outputs", {}).get("poseidon_hash")
+                in_hash = b.witness.get("processed_inputs", {}).get("poseidon_hash")
+                if not out_hash or out_hash != in_hash:
+                    raise ToolError(f"link {a.index}->{b.index}: the committed hashes differ "
+                                    f"({out_hash} vs {in_hash})")  # fmt: skip
+        outs = proving.decode_outputs(chain[-1].witness["outputs"], facts["output_scales"], spec)
+        for name, value in outs.items():
+            collected[name].append(value)
+    return {name: np.stack(values) for name, values in collected.items()}

@@ -13,7 +13,7 @@ from zkc.compiler.data import Samples
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
-from zkc.targets.ezkl import circuit, ops, proving, srs
+from zkc.targets.ezkl import circuit, ops, proving, sliced, srs
 from zkc.targets.ezkl.quantize import search_settings, write_settings
 from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
 
@@ -116,6 +116,55 @@ class EzklTarget:
             for name, value in outs.items():
                 collected[name].append(value)
         return {name: np.stack(values) for name, values in collected.items()}
+
+    # Sliced circuits: one EZKL circuit per slice under `slices/NN/`, linked by hashes.
+
+    def slice_dir(self, art_dir: Path, index: int) -> Path:
+        return sliced.slice_dir(art_dir, index)
+
+    def slice_files(self, count: int) -> list[str]:
+        return sliced.slice_file_names(count)
+
+    def run_sliced(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict) -> dict:
+        return sliced.run(art_dir, facts, spec, inputs)
+
+    def run_sliced_many(self, art_dir, facts, spec, samples, reporter) -> dict:
+        return sliced.run_many(art_dir, facts, spec, samples, reporter)
+
+    def prove_sliced(
+        self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict, workers: int = 1,
+        scheduler: str | None = None, work_dir: Path | None = None,
+    ) -> tuple[list[dict], dict, dict]:  # fmt: skip
+        """Prove every slice of one inference; returns (slice proofs, outputs, run facts).
+
+        Witnesses are chained in this process (they are cheap); the proofs are independent
+        and run concurrently: a local pool of `workers`, or the Dask cluster at `scheduler`
+        (whose workers must see `art_dir` and `work_dir` at the same paths).
+        """
+        from zkc.compiler.parallel import run_jobs
+
+        start = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="zkc-prove-", dir=work_dir) as tmp:
+            chain = sliced.witness_chain(art_dir, facts["slices"], spec, inputs, Path(tmp))
+            witness_seconds = time.perf_counter() - start
+            jobs = sliced.prove_jobs(art_dir, facts, chain, self.srs_dir, Path(tmp))
+            peak = max(sliced.peak_prove_bytes(s["logrows"]) for s in facts["slices"])
+            results = run_jobs(sliced.prove_job, jobs, workers, scheduler, peak)
+        outputs = proving.decode_outputs(chain[-1].witness["outputs"], facts["output_scales"], spec)
+        proofs = [{"index": s["index"], "proof": r["proof"]} for s, r in zip(facts["slices"], results, strict=True)]
+        run = {
+            "wall_seconds": time.perf_counter() - start,
+            "witness_seconds": witness_seconds,
+            "slice_seconds": [r["seconds"] for r in results],
+            "slice_peak_rss_mb": [r["peak_rss_mb"] for r in results],
+        }
+        return proofs, outputs, run
+
+    def verify_sliced(
+        self, art_dir: Path, facts: dict, spec: IOSpec, slice_proofs: list[dict], inputs: dict,
+        outputs: dict | None, vk_sha256: list[str],
+    ) -> dict[str, np.ndarray]:  # fmt: skip
+        return sliced.verify(art_dir, facts, spec, slice_proofs, inputs, outputs, self.srs_dir, vk_sha256)
 
     def srs_for(self, facts: dict) -> Path:
         """The SRS file a circuit was set up with, checked against its recorded sha256."""

@@ -1,0 +1,156 @@
+"""Compile a model as linked slices: plan the cuts, write the slice models, and emit one EZKL
+circuit per slice inside the artifact (`slices/NN/`), with the slice graph in the manifest.
+
+All slices share one scale (input and params; EZKL rebases to it after every multiplication),
+so a slice's committed outputs are exactly the next slice's committed inputs. The first slice
+reads the model's inputs in public and the last publishes its outputs; every tensor crossing
+a cut is committed as a Poseidon hash (EZKL `hashed` visibility) on both sides.
+"""
+
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx_ir as ir
+
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.cost_model import decomposition_key, default_cost_model
+from zkc.compiler.data import Samples
+from zkc.compiler.errors import ToolError, UserInputError
+from zkc.compiler.io_spec import IOSpec, io_spec
+from zkc.compiler.model_io import load_model
+from zkc.compiler.progress import Reporter
+from zkc.compiler.slicing import SliceChain, check_chain, write_slices
+from zkc.passes.partition import PartitionPlan, plan_partition
+
+DEFAULT_SLICE_SCALE = 13
+SMALL_DECOMPOSITION = (1024, 3)  # range-check table 2^10: slices may go down to logrows 11
+
+
+def choose_plan(
+    model: ir.Model, config: CompileConfig
+) -> tuple[PartitionPlan, tuple[int, int]] | None:
+    """The partition to build, with its decomposition; None for a model built whole.
+
+    With `--max-logrows` alone a model estimated to fit is built whole. The default
+    decomposition's range-check table puts a floor of logrows 15 under every circuit, so
+    when that floor is what keeps slices large, the smaller decomposition is planned too
+    and the cheaper plan (total 2^logrows) wins.
+    """
+    if config.slices is None and config.max_logrows is None:
+        return None
+    if config.max_error is not None or config.min_top1 is not None:
+        if config.slices is not None:
+            raise UserInputError("--slices with --max-error/--min-top1 is not supported: "
+                                 "slices share one fixed scale (pass --input-scale)")  # fmt: skip
+        return None
+    candidates = [(config.decomp_base, config.decomp_legs)]
+    if config.decomp_base > SMALL_DECOMPOSITION[0]:
+        candidates.append(SMALL_DECOMPOSITION)
+    plans, errors = [], []
+    for base, legs in candidates:
+        if config.max_logrows is not None and config.max_logrows < int(math.log2(base)) + 1:
+            continue
+        try:
+            plan = plan_partition(model, default_cost_model(base, legs), base,
+                                  config.max_logrows, config.slices)  # fmt: skip
+        except UserInputError as exc:
+            errors.append(exc)
+            continue
+        work = sum(2.0**s.estimated_logrows for s in plan.slices)
+        plans.append((work, len(plans), plan, (base, legs)))
+    if not plans:
+        raise (
+            errors[0]
+            if errors
+            else UserInputError(
+                f"--max-logrows {config.max_logrows}: below every decomposition's range-check table"
+            )
+        )
+    _, _, plan, decomposition = min(plans, key=lambda p: p[:2])
+    if not plan.sliced and config.slices is None:
+        return None
+    return plan, decomposition
+
+
+def slice_config(config: CompileConfig, index: int, count: int, decomposition) -> CompileConfig:
+    """The EZKL settings of one slice: shared fixed scale, hashed links, public ends."""
+    scale = config.input_scale if config.input_scale is not None else DEFAULT_SLICE_SCALE
+    return config.model_copy(update={
+        "input_visibility": "public" if index == 0 else "hashed",
+        "output_visibility": "public" if index == count - 1 else "hashed",
+        "param_visibility": "fixed",
+        "input_scale": scale,
+        "param_scale": config.param_scale if config.param_scale is not None else scale,
+        "decomp_base": decomposition[0],
+        "decomp_legs": decomposition[1],
+        "slices": None,
+    })  # fmt: skip
+
+
+def emit_sliced(
+    art_dir: Path, plan: PartitionPlan, decomposition: tuple[int, int], calibration: Samples,
+    evaluation: Samples, spec: IOSpec, config: CompileConfig, target, reporter: Reporter,
+    reference, eq_samples: list[dict],
+) -> tuple[dict, dict, list[str], dict[str, np.ndarray]]:  # fmt: skip
+    """Write and set up every slice; returns (circuit facts, timings, files, circuit outputs on
+    the evaluation samples)."""
+    count = len(plan.slices)
+    dirs = [target.slice_dir(art_dir, i) for i in range(count)]
+    paths = write_slices(art_dir / "model.onnx", plan, dirs)
+    chain = SliceChain(paths)
+    check_chain(chain, reference, eq_samples, spec.input_shapes())
+    per_slice_calibration = chain.slice_inputs(calibration)
+    timings = {"calibrate_seconds": 0.0, "setup_seconds": 0.0}
+    slices = []
+    for spec_plan, directory, calib in zip(plan.slices, dirs, per_slice_calibration, strict=True):
+        index = spec_plan.index
+        slice_spec = io_spec(load_model(directory / "model.onnx"))
+        calib = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
+        cfg = slice_config(config, index, count, decomposition)
+        reporter.info(f"slice {index + 1}/{count}: {len(spec_plan.nodes)} nodes, "
+                      f"estimated logrows {spec_plan.estimated_logrows}")  # fmt: skip
+        facts, slice_timings = target.emit(directory, calib, slice_spec, cfg, reporter)
+        for key in timings:
+            timings[key] += slice_timings.get(key, 0.0)
+        first, last = index == 0, index == count - 1
+        slices.append(facts | {
+            "index": index,
+            "io": slice_spec.model_dump(mode="json"),
+            "inputs": spec_plan.inputs,
+            "outputs": spec_plan.outputs,
+            "nodes": spec_plan.nodes,
+            "estimated_rows": spec_plan.estimated_rows,
+            "estimated_logrows": spec_plan.estimated_logrows,
+            "public_inputs": sum(t.size for t in slice_spec.inputs) if first else len(slice_spec.inputs),
+            "public_outputs": sum(t.size for t in slice_spec.outputs) if last else len(slice_spec.outputs),
+        })  # fmt: skip
+    for before, after in zip(slices, slices[1:], strict=False):
+        if (
+            set(before["output_scales"]) != set(after["input_scales"])
+            or len(set(after["input_scales"])) != 1
+        ):
+            raise ToolError(
+                f"slices {before['index']} and {after['index']}: output scales {before['output_scales']} "
+                f"do not match input scales {after['input_scales']}; the link would not be bit-exact"
+            )
+    facts = {
+        "sliced": True,
+        "link": "hashed",
+        "logrows": max(s["logrows"] for s in slices),
+        "num_rows": sum(s["num_rows"] or 0 for s in slices),
+        "input_scales": slices[0]["input_scales"],
+        "output_scales": slices[-1]["output_scales"],
+        "param_scale": slices[0]["param_scale"],
+        "run_args": slices[0]["run_args"],
+        "srs": max((s["srs"] for s in slices), key=lambda s: s["logrows"]),
+        "decomposition": decomposition_key(*decomposition),
+        "quantization": {"method": "fixed-scale", "scale": slices[0]["input_scales"][0]},
+        "slices": slices,
+        "partition": plan.to_json(),
+    }
+    start = time.perf_counter()
+    outputs = target.run_sliced_many(art_dir, facts, spec, evaluation, reporter)
+    timings["fidelity_seconds"] = time.perf_counter() - start
+    return facts, timings, target.slice_files(count), outputs
