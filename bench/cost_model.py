@@ -39,7 +39,9 @@ def optimized(name: str, work: Path) -> Path:
     onnx_path = work / f"{name}.onnx"
     export_zoo_model(name, onnx_path, work / f"{name}.calib.npz", work / f"{name}.holdout.npz")
     model = load_model(onnx_path)
-    passes = instantiate(pipeline_passes("ezkl-default", []), PassOptions(batch_size=1, input_shapes={}))
+    passes = instantiate(
+        pipeline_passes("ezkl-default", []), PassOptions(batch_size=1, input_shapes={})
+    )
     model, _ = run_pipeline(model, passes, [])
     out = work / f"{name}.opt.onnx"
     save_model(model, out)
@@ -61,7 +63,9 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
     samples = []
     for a, b in runs:
         inputs = [v.name for v in cuts[a]] if a > 0 else [v.name for v in model.graph.inputs]
-        outputs = [v.name for v in cuts[b]] if b < len(nodes) else [v.name for v in model.graph.outputs]
+        outputs = (
+            [v.name for v in cuts[b]] if b < len(nodes) else [v.name for v in model.graph.outputs]
+        )
         sub_path = work / f"seg_{path.stem}_{a}_{b}.onnx"
         onnx.save(extract_submodel(proto, inputs, outputs), str(sub_path))
         try:
@@ -75,7 +79,10 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
             for feature, amount in node_features(node):
                 amounts[feature] = amounts.get(feature, 0) + amount
         linked = [*(cuts[a] if a > 0 else []), *(cuts[b] if b < len(nodes) else [])]
-        ends = [*(model.graph.inputs if a == 0 else []), *(model.graph.outputs if b == len(nodes) else [])]
+        ends = [
+            *(model.graph.inputs if a == 0 else []),
+            *(model.graph.outputs if b == len(nodes) else []),
+        ]
         amounts["io"] = sum(math.prod(v.shape) for v in (*linked, *ends))
         samples.append({"model": path.stem.removesuffix(".opt"), "start": a, "stop": b,
                         "amounts": amounts, "rows": rows, "poseidon_rows": poseidon,
@@ -150,7 +157,9 @@ def main() -> None:
         paths = [optimized(name, work) for name in FIT_MODELS]
         for base, legs in DECOMPOSITIONS:
             key = decomposition_key(base, legs)
-            samples = [s for p in paths for s in segment_samples(p, work, base, legs, args.segments)]
+            samples = [
+                s for p in paths for s in segment_samples(p, work, base, legs, args.segments)
+            ]
             result["models"][key] = fit(samples).to_json()
             result["samples"][key] = samples
             result["evaluation"][key] = evaluate(samples, base)

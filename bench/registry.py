@@ -60,7 +60,9 @@ def start_registry(root: Path) -> tuple[subprocess.Popen, str]:
 
 
 def build_artifact(work: Path, srs_dir: Path) -> Path:
-    exported = export_zoo_model(MODEL, work / f"{MODEL}.onnx", work / "calib.npz", work / "hold.npz")
+    exported = export_zoo_model(
+        MODEL, work / f"{MODEL}.onnx", work / "calib.npz", work / "hold.npz"
+    )
     return compile_model(CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=work / f"{MODEL}.zkc",
@@ -76,7 +78,9 @@ def _timed(fn, *args) -> float:
 
 def measure(artifact: Path, work: Path, host: str, repeat: int) -> dict:
     size = _tree_bytes(artifact)
-    rows: dict[str, list[float]] = {k: [] for k in ("copy", "oci_push", "oci_pull", "layout_push", "layout_pull")}
+    rows: dict[str, list[float]] = {
+        k: [] for k in ("copy", "oci_push", "oci_pull", "layout_push", "layout_pull")
+    }
     for i in range(repeat):
         for d in ("copy", "cache", "layout"):
             shutil.rmtree(work / d, ignore_errors=True)

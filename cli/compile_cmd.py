@@ -136,7 +136,9 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
                f"input scale {m.circuit['input_scales']}, param scale {m.circuit['param_scale']}")  # fmt: skip
     if m.circuit.get("sliced"):
         ks = ", ".join(str(s["logrows"]) for s in m.circuit["slices"])
-        click.echo(f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), links hashed")
+        click.echo(
+            f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), links hashed"
+        )
     click.echo(f"  fidelity: {m.fidelity.summary()}")
     quantization = m.circuit.get("quantization", {})
     if quantization.get("method") == "zkc-search":

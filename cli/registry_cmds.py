@@ -98,13 +98,23 @@ def pull_command(reference, output, cache_dir, expect_hotkey, username, password
 
 @click.command("commit")
 @click.argument("artifact")
-@click.option("--netuid", type=click.IntRange(0, 65535), required=True, help="Subnet id (2 for Omron).")
+@click.option(
+    "--netuid", type=click.IntRange(0, 65535), required=True, help="Subnet id (2 for Omron)."
+)
 @click.option("--wallet", help="Sign with this wallet's hotkey (NAME/HOTKEY).")
 @click.option("--hotkey-uri", help="Sign with a dev keypair, e.g. //Alice (tests only).")
-@click.option("--note", help="A Raw text field beside the digest, e.g. where it is published (≤128 bytes).")
-@click.option("--dry-run/--send", default=True, show_default=True,
-              help="Print the signed call without sending it (the default), or send it.")
-@click.option("--network", help="Chain to send to: finney, test, local or ws(s)://URL (implies --send).")
+@click.option(
+    "--note", help="A Raw text field beside the digest, e.g. where it is published (≤128 bytes)."
+)
+@click.option(
+    "--dry-run/--send",
+    default=True,
+    show_default=True,
+    help="Print the signed call without sending it (the default), or send it.",
+)
+@click.option(
+    "--network", help="Chain to send to: finney, test, local or ws(s)://URL (implies --send)."
+)
 @_auth
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network, username,
@@ -126,11 +136,15 @@ def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network,
     from zkc.targets.registry.signing import load_hotkey
 
     if not (wallet or hotkey_uri):
-        raise UserInputError("--wallet NAME/HOTKEY (or --hotkey-uri) is required to sign the commitment")
+        raise UserInputError(
+            "--wallet NAME/HOTKEY (or --hotkey-uri) is required to sign the commitment"
+        )
     if network is None and not dry_run:
         raise UserInputError("--send needs --network (finney, test, local or ws(s)://URL)")
     if "://" in artifact:
-        digest = commitment.published_digest(parse_ref(artifact), username, os.environ.get(password_env))
+        digest = commitment.published_digest(
+            parse_ref(artifact), username, os.environ.get(password_env)
+        )
     else:
         digest = commitment.local_digest(Path(artifact))
     keypair = load_hotkey(wallet, hotkey_uri)

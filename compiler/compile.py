@@ -189,7 +189,9 @@ def _build(
     ref_out = reference.run_batch(eval_subset, spec.input_shapes())
     planned = choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
     if planned is None:
-        facts, timings = target.emit(tmp, calib_subset, spec, config, reporter, eval_subset, ref_out)
+        facts, timings = target.emit(
+            tmp, calib_subset, spec, config, reporter, eval_subset, ref_out
+        )
         start = time.perf_counter()
         circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
         timings["fidelity_seconds"] = time.perf_counter() - start

@@ -38,7 +38,9 @@ class CompiledArtifact:
     def slice_vk_digests(self) -> list[str]:
         """The sha256 of each slice's verifying key, in slice order."""
         return [
-            self.manifest.files[f"{self.target.slice_dir(Path(), s['index']).as_posix()}/vk.key"].sha256
+            self.manifest.files[
+                f"{self.target.slice_dir(Path(), s['index']).as_posix()}/vk.key"
+            ].sha256
             for s in self.manifest.circuit["slices"]
         ]
 
@@ -86,8 +88,10 @@ class CompiledArtifact:
             vk_sha256=self.vk_digest(),
             inputs={k: np.asarray(v).tolist() for k, v in inputs.items()},
             outputs={k: v.tolist() for k, v in outputs.items()},
-            slices=[SliceProof(index=p["index"], vk_sha256=digests[p["index"]], proof=p["proof"])
-                    for p in proofs],  # fmt: skip
+            slices=[
+                SliceProof(index=p["index"], vk_sha256=digests[p["index"]], proof=p["proof"])
+                for p in proofs
+            ],  # fmt: skip
         )
         return ProofResult(envelope, outputs, run["wall_seconds"], run)
 

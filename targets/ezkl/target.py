@@ -151,7 +151,10 @@ class EzklTarget:
             peak = max(sliced.peak_prove_bytes(s["logrows"]) for s in facts["slices"])
             results = run_jobs(sliced.prove_job, jobs, workers, scheduler, peak)
         outputs = proving.decode_outputs(chain[-1].witness["outputs"], facts["output_scales"], spec)
-        proofs = [{"index": s["index"], "proof": r["proof"]} for s, r in zip(facts["slices"], results, strict=True)]
+        proofs = [
+            {"index": s["index"], "proof": r["proof"]}
+            for s, r in zip(facts["slices"], results, strict=True)
+        ]
         run = {
             "wall_seconds": time.perf_counter() - start,
             "witness_seconds": witness_seconds,
@@ -164,7 +167,9 @@ class EzklTarget:
         self, art_dir: Path, facts: dict, spec: IOSpec, slice_proofs: list[dict], inputs: dict,
         outputs: dict | None, vk_sha256: list[str],
     ) -> dict[str, np.ndarray]:  # fmt: skip
-        return sliced.verify(art_dir, facts, spec, slice_proofs, inputs, outputs, self.srs_dir, vk_sha256)
+        return sliced.verify(
+            art_dir, facts, spec, slice_proofs, inputs, outputs, self.srs_dir, vk_sha256
+        )
 
     def srs_for(self, facts: dict) -> Path:
         """The SRS file a circuit was set up with, checked against its recorded sha256."""

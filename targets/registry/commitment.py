@@ -113,4 +113,8 @@ def submit(commitment: Commitment, keypair, network: str, substrate=None) -> dic
         raise ToolError(f"--network {network}: set_commitment not sent ({exc})") from exc
     if not result.success:
         raise ToolError(f"set_commitment failed on {network}: {result.message or result.error}")
-    return {"network": network, "block_hash": result.block_hash, "extrinsic_id": result.extrinsic_id}
+    return {
+        "network": network,
+        "block_hash": result.block_hash,
+        "extrinsic_id": result.extrinsic_id,
+    }

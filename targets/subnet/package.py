@@ -153,7 +153,10 @@ def pk_url(request: PackageRequest, circuit_id: str, pk_sha256: str) -> str:
 def _metadata(request: PackageRequest, circuit_id: str, pk_sha256: str) -> SubnetMetadata:
     from pydantic import ValidationError
 
-    fields = {**request.metadata, "external_files": {PK_FILE: pk_url(request, circuit_id, pk_sha256)}}
+    fields = {
+        **request.metadata,
+        "external_files": {PK_FILE: pk_url(request, circuit_id, pk_sha256)},
+    }
     try:
         return SubnetMetadata(**fields)
     except ValidationError as exc:

@@ -58,14 +58,18 @@ def test_bad_commit_inputs_are_refused(mlp_artifact):
 
 
 def test_cli_commit_dry_run_prints_the_signed_call(zkc, mlp_artifact):
-    code, out, err = zkc("commit", mlp_artifact.path, "--netuid", 2, "--hotkey-uri", "//Alice", "--json")
+    code, out, err = zkc(
+        "commit", mlp_artifact.path, "--netuid", 2, "--hotkey-uri", "//Alice", "--json"
+    )
     assert code == 0, err
     doc = json.loads(out)
     assert doc["dry_run"] is True and "submitted" not in doc
     assert doc["call"]["function"] == "set_commitment" and doc["signer"] == ALICE.ss58_address
     code, out, err = zkc("commit", mlp_artifact.path, "--netuid", 2)
     assert code == 2 and "--wallet" in err
-    code, out, err = zkc("commit", mlp_artifact.path, "--netuid", 2, "--hotkey-uri", "//Alice", "--send")
+    code, out, err = zkc(
+        "commit", mlp_artifact.path, "--netuid", 2, "--hotkey-uri", "//Alice", "--send"
+    )
     assert code == 2 and "--network" in err
 
 
@@ -115,7 +119,9 @@ def subnet_artifact(mlp_artifact, srs_dir, tmp_path_factory):
     """The nonce-carrying build zkc packages for the subnet (a cache hit after the first)."""
     out = tmp_path_factory.mktemp("subnet-art") / "subnet.zkc"
     cache = mlp_artifact.path.parent / "cache"
-    return derive_artifact(mlp_artifact.path, {"pipeline": "ezkl-subnet"}, out, srs_dir, True, cache).path
+    return derive_artifact(
+        mlp_artifact.path, {"pipeline": "ezkl-subnet"}, out, srs_dir, True, cache
+    ).path
 
 
 @pytest.mark.slow
@@ -142,7 +148,9 @@ def test_package_points_pk_at_the_registry_blob(registry, subnet_artifact, srs_d
 
 
 @pytest.mark.slow
-def test_download_refuses_a_tampered_blob_or_a_url_naming_another(registry, subnet_artifact, tmp_path):
+def test_download_refuses_a_tampered_blob_or_a_url_naming_another(
+    registry, subnet_artifact, tmp_path
+):
     ref = parse_ref(f"oci://{registry.host}/zkc/tamper:1")
     publish(subnet_artifact, ref)
     vk = subnet_artifact / "vk.key"
