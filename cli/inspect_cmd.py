@@ -43,6 +43,8 @@ def inspect_command(artifact, no_verify, as_json):
         f"  SRS k={srs['logrows']} sha256 {srs['sha256'][:16]}"
         + ("  (INSECURE dev SRS)" if srs["insecure_dev"] else "")
     )
+    if c.get("sliced"):
+        _echo_slices(c)
     for t in manifest.io.inputs:
         click.echo(f"  input  {t.name} {tuple(t.shape)}")
     for t in manifest.io.outputs:
@@ -62,8 +64,23 @@ def inspect_command(artifact, no_verify, as_json):
     elif quantization:
         click.echo(f"  quantization: {quantization['method']}")
     for name, entry in manifest.files.items():
-        click.echo(f"  file {name:16s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
+        click.echo(f"  file {name:24s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
     if provenance.get("timings"):
         click.echo(
             "  timings: " + ", ".join(f"{k} {v:.1f}" for k, v in provenance["timings"].items())
         )
+
+
+def _echo_slices(circuit: dict) -> None:
+    """The slice graph: each slice's nodes, logrows (estimated and real) and its linked tensors."""
+    slices = circuit["slices"]
+    click.echo(f"  slices: {len(slices)} circuits, links {circuit['link']} (Poseidon), "
+               f"decomposition {circuit['decomposition']}")  # fmt: skip
+    for s in slices:
+        nodes = s["nodes"]
+        span = f"{nodes[0]} .. {nodes[-1]}" if len(nodes) > 1 else nodes[0]
+        click.echo(f"    slice {s['index']}: {len(nodes)} nodes ({span}); logrows {s['logrows']} "
+                   f"(estimated {s['estimated_logrows']}), {s['num_rows']} rows "
+                   f"(estimated {s['estimated_rows']})")  # fmt: skip
+        click.echo(f"      in  {', '.join(s['inputs'])}")
+        click.echo(f"      out {', '.join(s['outputs'])}")

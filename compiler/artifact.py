@@ -149,3 +149,5 @@ def copy_artifact(source: Path, destination: Path) -> None:
         for item in sorted(Path(source).iterdir()):
             if item.is_file():
                 shutil.copy2(item, tmp / item.name)
+            elif item.is_dir():  # a sliced artifact's slices/NN/
+                shutil.copytree(item, tmp / item.name)

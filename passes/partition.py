@@ -12,7 +12,7 @@ Cuts are chosen by dynamic programming over contiguous runs of the order. Each s
 rows come from the cost model (its nodes plus the hashing of its committed boundary), which
 gives its logrows; the objective is the total of 2^logrows over the slices (what proving
 time and memory follow), then the fewest crossing elements. `max_logrows` bounds every
-slice; `slices` asks for exactly that many.
+slice (a model that fits is not cut); `slices` asks for exactly that many.
 """
 
 import math
@@ -187,7 +187,9 @@ def plan_partition(
         count = min(found, key=lambda c: best[(c, n)][:2] + (c,))
         return best, count
 
-    if slices is None:
+    if slices is None and segment(0, n)[1] <= (max_logrows or 64):
+        solved = solve(64, 1)  # the whole model fits: it is not cut
+    elif slices is None:
         solved = solve(max_logrows or 64, None)
     else:  # exactly N slices: the smallest largest-slice logrows first, then the least work
         floor = CostModel.logrows(0, decomp_base)

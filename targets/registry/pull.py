@@ -60,7 +60,10 @@ def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE
         if output is not None:
             with atomic_directory(Path(output)) as tmp:
                 for item in sorted(cache_dir.iterdir()):
-                    shutil.copyfile(item, tmp / item.name)
+                    if item.is_dir():  # a sliced artifact's slices/NN/
+                        shutil.copytree(item, tmp / item.name)
+                    else:
+                        shutil.copyfile(item, tmp / item.name)
     except OSError as exc:  # disk full, permissions: the atomic writes left nothing behind
         raise ArtifactError(
             f"{ref}: cannot write the pulled artifact ({exc.strerror or exc}); nothing was kept"
@@ -79,6 +82,9 @@ def _fetch_all(backend, oci: dict, tmp: Path, ref: ArtifactRef) -> art.Manifest:
             f"{ref}: its files {sorted(map(str, titles))} are not the manifest's {sorted(manifest.files)}"
         )
     for name, layer in titles.items():
+        parts = Path(name).parts
+        if Path(name).is_absolute() or ".." in parts or not parts:
+            raise ArtifactError(f"{ref}: file name '{name}' would be written outside the artifact")
         entry = manifest.files[name]
         if layer["digest"] != f"sha256:{entry.sha256}" or layer["size"] != entry.size:
             raise ArtifactError(f"{ref}: {name} in the registry is not the file the manifest lists")

@@ -1,0 +1,208 @@
+"""A model compiled as linked slices: the artifact, proving (pool and Dask), and verification
+that refuses every way of breaking the chain."""
+
+import copy
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import _compile
+from zkc.compiler.errors import VerificationError
+from zkc.compiler.proof import ProofEnvelope
+from zkc.compiler.runtime import CompiledArtifact
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sliced_mlp(zoo_files, srs_dir, tmp_path_factory):
+    """mlp_digits cut into 2 linked slices."""
+    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("sliced"), slices=2)
+
+
+@pytest.fixture(scope="module")
+def compiled(sliced_mlp, srs_dir):
+    return CompiledArtifact(sliced_mlp.path, srs_dir)
+
+
+def _sample(zoo_files, index):
+    data = np.load(zoo_files["mlp_digits"][2])
+    return {"x": data["x"][index].reshape(64).astype(np.float64)}
+
+
+@pytest.fixture(scope="module")
+def proofs(compiled, zoo_files):
+    """Proofs of two different requests (A with 2 workers, B inline)."""
+    a = compiled.prove(_sample(zoo_files, 0), workers=2)
+    b = compiled.prove(_sample(zoo_files, 1))
+    return a, b
+
+
+def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
+    m = sliced_mlp.manifest
+    assert m.circuit["sliced"] and m.circuit["link"] == "hashed"
+    slices = m.circuit["slices"]
+    assert [s["index"] for s in slices] == [0, 1]
+    assert slices[0]["outputs"] == slices[1]["inputs"] and slices[0]["inputs"] == ["x"]
+    assert slices[0]["input_scales"] == slices[0]["output_scales"] == slices[1]["input_scales"]
+    for i in range(2):
+        for name in ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"):
+            assert f"slices/{i:02d}/{name}" in m.files
+    settings = [
+        json.loads((sliced_mlp.path / f"slices/{i:02d}/settings.json").read_text())
+        for i in range(2)
+    ]
+    assert settings[0]["run_args"]["output_visibility"]["Hashed"]["hash_is_public"] is True
+    assert settings[1]["run_args"]["input_visibility"]["Hashed"]["hash_is_public"] is True
+    assert m.fidelity.top1_agreement >= 0.99
+    assert m.circuit["partition"]["slices"][0]["nodes"]
+
+
+def test_inspect_shows_the_slices(zkc, sliced_mlp):
+    code, out, _ = zkc("inspect", sliced_mlp.path)
+    assert code == 0 and "slices" in out and "hashed" in out
+    code, out, _ = zkc("inspect", sliced_mlp.path, "--json")
+    assert len(json.loads(out)["manifest"]["circuit"]["slices"]) == 2
+
+
+def test_proof_chain_verifies_and_outputs_match_the_model(compiled, proofs, zoo_files):
+    a, _ = proofs
+    compiled.verify(a.envelope)
+    assert len(a.envelope.slices) == 2 and a.run["slice_seconds"]
+    assert np.argmax(a.outputs["logits"]) == np.argmax(
+        compiled.run(_sample(zoo_files, 0))["logits"]
+    )
+
+
+def _broken(envelope: ProofEnvelope, edit) -> ProofEnvelope:
+    doc = copy.deepcopy(envelope.model_dump())
+    edit(doc)
+    return ProofEnvelope.model_validate(doc)
+
+
+def test_a_slice_proof_swapped_in_from_another_input_is_refused(compiled, proofs):
+    a, b = proofs
+
+    def swap(doc):
+        doc["slices"][1] = b.envelope.model_dump()["slices"][1]
+
+    with pytest.raises(VerificationError, match="link 0->1 broken"):
+        compiled.verify(_broken(a.envelope, swap))
+
+
+def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
+    compiled, proofs, srs_dir, tmp_path
+):
+    """A valid proof of slice 1, but of a tensor other than slice 0's committed output."""
+    from zkc.targets.ezkl import sliced
+    from zkc.targets.ezkl.proving import prove
+
+    a, _ = proofs
+    facts = compiled.manifest.circuit["slices"]
+    directory = sliced.slice_dir(compiled.path, 1)
+    # Slice 0's output felts, one of them changed by one unit: the prover's own tensor.
+    inputs = {k: np.asarray(v) for k, v in a.envelope.inputs.items()}
+    chain = sliced.witness_chain(compiled.path, facts, compiled.spec, inputs, tmp_path)
+    tampered = [list(f) for f in chain[0].witness["outputs"]]
+    tampered[0][0] = _plus_one(tampered[0][0])
+    (tmp_path / "forged.json").write_text(json.dumps({"input_data": tampered}))
+    import ezkl
+
+    ezkl.gen_witness(str(tmp_path / "forged.json"), str(directory / "model.compiled"),
+                     str(tmp_path / "w.json"), vk_path=str(directory / "vk.key"))  # fmt: skip
+    srs = sliced.srs.srs_file(srs_dir, facts[1]["srs"]["logrows"])
+    forged = prove(
+        tmp_path / "w.json",
+        directory / "model.compiled",
+        directory / "pk.key",
+        tmp_path / "p.json",
+        srs,
+    )
+    assert sliced.proving.verify(
+        tmp_path / "p.json", directory / "settings.json", directory / "vk.key", srs
+    )
+
+    def replace(doc):
+        doc["slices"][1]["proof"] = forged
+
+    with pytest.raises(VerificationError, match="link 0->1 broken"):
+        compiled.verify(_broken(a.envelope, replace))
+
+
+def _plus_one(felt_hex: str) -> str:
+    """A field element (little-endian hex) plus one."""
+    value = int.from_bytes(bytes.fromhex(felt_hex), "little") + 1
+    return value.to_bytes(32, "little").hex()
+
+
+def test_a_dropped_slice_is_refused(compiled, proofs):
+    a, _ = proofs
+    with pytest.raises(VerificationError, match="1 slice proofs for 2 slices"):
+        compiled.verify(_broken(a.envelope, lambda d: d["slices"].pop(0)))
+
+
+def test_reordered_slices_are_refused(compiled, proofs):
+    a, _ = proofs
+    with pytest.raises(VerificationError, match="is not for slice 0"):
+        compiled.verify(_broken(a.envelope, lambda d: d["slices"].reverse()))
+
+    def relabel(doc):  # reordered and relabelled: each proof is then checked against the wrong vk
+        doc["slices"].reverse()
+        for i, s in enumerate(doc["slices"]):
+            s["index"], s["vk_sha256"] = i, a.envelope.slices[i].vk_sha256
+
+    with pytest.raises(VerificationError):
+        compiled.verify(_broken(a.envelope, relabel))
+
+
+def test_an_altered_output_is_refused(compiled, proofs):
+    a, _ = proofs
+
+    def alter(doc):
+        doc["outputs"]["logits"][0][3] += 1.0
+
+    with pytest.raises(VerificationError, match="output 'logits'"):
+        compiled.verify(_broken(a.envelope, alter))
+
+
+def test_another_request_or_a_tampered_proof_is_refused(compiled, proofs):
+    a, b = proofs
+    with pytest.raises(VerificationError, match="public inputs are not the request"):
+        compiled.verify(_broken(a.envelope, lambda d: d.update(inputs=b.envelope.inputs)))
+
+    def flip(doc):
+        proof = doc["slices"][0]["proof"]
+        proof["proof"][10] = (proof["proof"][10] + 1) % 256
+
+    with pytest.raises(VerificationError, match="does not verify"):
+        compiled.verify(_broken(a.envelope, flip))
+
+
+def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_dir, tmp_path):
+    (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 2)["x"].tolist()}))
+    code, out, err = zkc("prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
+                         "--workers", 2, "--srs-dir", srs_dir, "--json")  # fmt: skip
+    assert code == 0, err
+    assert len(json.loads(out)["slices"]["slice_seconds"]) == 2
+    assert zkc("verify", sliced_mlp.path, tmp_path / "p.json", "--srs-dir", srs_dir)[0] == 0
+    doc = json.loads((tmp_path / "p.json").read_text())
+    doc["slices"].pop()
+    (tmp_path / "p.json").write_text(json.dumps(doc))
+    code, _, err = zkc("verify", sliced_mlp.path, tmp_path / "p.json", "--srs-dir", srs_dir)
+    assert code == 1 and "slice proofs" in err
+
+
+def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:  # fmt: skip
+        result = compiled.prove(_sample(zoo_files, 3), scheduler=cluster.scheduler_address)
+    compiled.verify(result.envelope)
+    assert len(set(result.run["slice_seconds"])) == 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__]))

@@ -1,0 +1,125 @@
+"""The partition pass on DAGs: legal cuts, residual connections, budgets, slice counts, and
+slice models that chain back to the whole model."""
+
+import numpy as np
+import onnx
+import onnx_ir as ir
+import pytest
+from onnx import helper
+
+from tests.graphs import make_model, tensor
+from zkc.compiler.cost_model import CostModel, default_cost_model
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.model_io import save_model
+from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.slicing import SliceChain, check_chain, write_slices
+from zkc.passes.partition import crossing_values, node_view, plan_partition
+
+RNG = np.random.default_rng(0)
+# Simple, round coefficients so the expected plans can be worked out by hand.
+UNIT = CostModel({"mac:Conv": 1.0, "elem:Relu": 10.0, "elem:Add": 10.0, "rescale": 0.0},
+                 default_elementwise=10.0, base_rows=0.0, hash_rows_per_element=1.0,
+                 hash_rows_per_tensor=0.0)  # fmt: skip
+
+
+def residual_model(blocks: int = 3, channels: int = 4) -> ir.Model:
+    """stem conv, then `blocks` residual blocks (conv-relu-conv + skip, relu), then a head conv."""
+    nodes, inits = [], []
+
+    def conv(src, dst, name):
+        w = RNG.normal(scale=0.3, size=(channels, channels if src != "x" else 1, 3, 3)).astype(
+            np.float32
+        )
+        inits.append((f"{name}.w", w))
+        nodes.append(helper.make_node("Conv", [src, f"{name}.w"], [dst], name=name, pads=[1, 1, 1, 1],
+                                      strides=[1, 1], kernel_shape=[3, 3]))  # fmt: skip
+
+    conv("x", "h0", "stem")
+    for b in range(blocks):
+        h = f"h{b}"
+        conv(h, f"b{b}a", f"block{b}.conv1")
+        nodes.append(helper.make_node("Relu", [f"b{b}a"], [f"b{b}r"], name=f"block{b}.relu1"))
+        conv(f"b{b}r", f"b{b}c", f"block{b}.conv2")
+        nodes.append(helper.make_node("Add", [h, f"b{b}c"], [f"b{b}s"], name=f"block{b}.add"))
+        nodes.append(helper.make_node("Relu", [f"b{b}s"], [f"h{b + 1}"], name=f"block{b}.relu2"))
+    conv(f"h{blocks}", "y", "head")
+    return make_model(nodes, [tensor("x", [1, 1, 6, 6])], [tensor("y", [1, channels, 6, 6])], inits)
+
+
+def _with_shapes(model: ir.Model) -> ir.Model:
+    proto = onnx.shape_inference.infer_shapes(ir.serde.serialize_model(model))
+    return ir.serde.deserialize_model(proto)
+
+
+def test_cuts_inside_a_residual_block_carry_both_tensors():
+    model = _with_shapes(residual_model(blocks=1))
+    nodes, dag = node_view(model.graph)
+    assert dag.number_of_edges() == 7  # the skip edge stem -> add included
+    cuts = crossing_values(nodes, model.graph)
+    names = [n.name for n in nodes]
+    inside = names.index("block0.relu1") + 1  # after relu1: the skip tensor h0 is still alive
+    assert sorted(v.name for v in cuts[inside]) == ["b0r", "h0"]
+    after_block = names.index("block0.relu2") + 1
+    assert [v.name for v in cuts[after_block]] == ["h1"]
+    assert cuts[0] == [] or cuts[0] is not None  # the ends are always boundaries
+
+
+def test_plan_prefers_cuts_where_little_crosses():
+    model = _with_shapes(residual_model(blocks=3))
+    plan = plan_partition(model, UNIT, decomp_base=2, slices=2)
+    assert len(plan.slices) == 2
+    # Cutting between blocks sends one tensor; inside a block two would cross.
+    assert len(plan.slices[0].outputs) == 1 and plan.slices[0].outputs == plan.slices[1].inputs
+    assert plan.slices[0].inputs == ["x"] and plan.slices[-1].outputs == ["y"]
+
+
+def test_max_logrows_bounds_every_slice_and_plans_are_deterministic():
+    model = _with_shapes(residual_model(blocks=3))
+    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
+    limit = whole - 1
+    plan = plan_partition(model, UNIT, decomp_base=2, max_logrows=limit)
+    assert plan.sliced and all(s.estimated_logrows <= limit for s in plan.slices)
+    covered = [name for s in plan.slices for name in s.nodes]
+    assert covered == plan.order  # every node exactly once, in order
+    again = plan_partition(
+        _with_shapes(residual_model(blocks=3)), UNIT, decomp_base=2, max_logrows=limit
+    )
+    assert again.to_json()["slices"][0]["nodes"] == plan.to_json()["slices"][0]["nodes"]
+    fits = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole)
+    assert not fits.sliced
+
+
+def test_impossible_budgets_name_the_node():
+    model = _with_shapes(residual_model(blocks=1))
+    with pytest.raises(UserInputError, match="Conv"):
+        plan_partition(model, UNIT, decomp_base=2, max_logrows=3)
+    with pytest.raises(UserInputError, match="only 7 nodes"):
+        plan_partition(model, UNIT, decomp_base=2, slices=8)
+
+
+def test_slices_chain_back_to_the_model(tmp_path):
+    model = _with_shapes(residual_model(blocks=2))
+    save_model(model, tmp_path / "model.onnx")
+    plan = plan_partition(model, default_cost_model(1024, 3), decomp_base=1024, slices=3)
+    paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / f"s{i}" for i in range(3)])
+    chain = SliceChain(paths)
+    samples = [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(4)]
+    check_chain(chain, ReferenceRunner(model), samples, {"x": (1, 1, 6, 6)})
+    stages = chain.run(samples[0])
+    assert list(stages[1]) == plan.slices[1].inputs
+
+
+def test_chain_check_fails_loudly_on_a_wrong_slice(tmp_path):
+    model = _with_shapes(residual_model(blocks=1))
+    save_model(model, tmp_path / "model.onnx")
+    plan = plan_partition(model, UNIT, decomp_base=2, slices=2)
+    paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / "a", tmp_path / "b"])
+    proto = onnx.load(str(paths[1]))
+    for init in proto.graph.initializer:  # corrupt the second slice's weights
+        init.CopyFrom(onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(init) * 2, init.name))
+    onnx.save(proto, str(paths[1]))
+    from zkc.compiler.errors import ToolError
+
+    with pytest.raises(ToolError, match="disagree"):
+        check_chain(SliceChain(paths), ReferenceRunner(model),
+                    [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)}], {"x": (1, 1, 6, 6)})  # fmt: skip
