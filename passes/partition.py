@@ -155,7 +155,9 @@ def plan_partition(
         link_t = (counts[a] if a > 0 else 0) + (counts[b] if b < n else 0)
         ends = (in_elems if a == 0 else 0) + (model_io - in_elems if b == n else 0)
         rows = cost.base_rows + prefix[b] - prefix[a] + cost.io_rows(link_e + ends)
-        return rows, CostModel.logrows(rows, decomp_base, cost.link_rows(link_e, link_t))
+        hashing = cost.link_rows(link_e, link_t)
+        # EZKL lays the Poseidon chip beside the body: the circuit needs the larger of the two.
+        return max(rows, hashing), CostModel.logrows(rows, decomp_base, hashing)
 
     if slices is not None and slices > n:
         raise UserInputError(f"--slices {slices}: the model has only {n} nodes")

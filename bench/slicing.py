@@ -1,0 +1,240 @@
+"""Slicing benchmark: one monolithic EZKL circuit vs zkc's linked slices, same model, same
+scales, same machine, one run.
+
+Per model: setup time, end-to-end prove wall time, peak RSS of the proving process, total pk
+size, proof size, verify time and fidelity, for
+  - monolithic: the whole model as one circuit, EZKL's calibration at the slices' fixed scale;
+  - sliced, inline: every slice proved one after another in one process (`--workers 1`);
+  - sliced, pool: slices proved concurrently in local processes (`--workers 2`);
+  - sliced, cluster: slices sent to a real dask.distributed LocalCluster of 1 and 2 workers.
+Each prove runs in a fresh Python process so its peak RSS (including pool workers) is its own.
+From the per-slice prove times the wall time on 2, 4 and 8 cluster workers is projected
+(longest-first scheduling of the slice proofs, plus the serial witness chain).
+
+    python bench/slicing.py --out bench/results --srs-dir ~/.ezkl/srs [--models lenet_digits resnet_tiny]
+"""
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.runtime import CompiledArtifact
+from zkc.model_zoo.export import export_zoo_model
+
+SCALE = 13
+# Per model, how it is sliced. lenet_digits is one logrows-15 circuit and no hashed-link cut
+# gets a slice below 15, so it is cut in two to measure the cost of linking; resnet_tiny is a
+# logrows-17 circuit cut so that every slice is within 15.
+BUDGETS = {"lenet_digits": {"slices": 2}, "resnet_tiny": {"max_logrows": 15}}
+
+PROVE = """
+import json, sys, time, resource
+from pathlib import Path
+import numpy as np
+from zkc.compiler.runtime import CompiledArtifact
+art, inp, out, srs, workers, scheduler = sys.argv[1:7]
+c = CompiledArtifact(Path(art), Path(srs))
+inputs = {k: np.asarray(v) for k, v in json.loads(Path(inp).read_text()).items()}
+start = time.perf_counter()
+r = c.prove(inputs, workers=int(workers), scheduler=scheduler or None)
+wall = time.perf_counter() - start
+Path(out).write_text(json.dumps(r.envelope.model_dump(mode="json")))
+print(json.dumps({"wall": wall, "run": r.run}))
+"""
+
+
+def prove_in_subprocess(artifact: Path, inputs: Path, proof: Path, srs_dir: Path, workers=1,
+                        scheduler="") -> dict:  # fmt: skip
+    """Prove in a fresh process; its wall time and the peak RSS of it and its children."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PROVE, str(artifact), str(inputs), str(proof),
+                           str(srs_dir), str(workers), scheduler],
+                          check=True, capture_output=True, text=True)  # fmt: skip
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    doc = json.loads(done.stdout.strip().splitlines()[-1])
+    # ru_maxrss of children is a running maximum: only a new maximum is attributable.
+    return {"process_seconds": round(elapsed, 2), "prove_wall_seconds": round(doc["wall"], 2),
+            "peak_rss_mb": round(after / 1024, 1) if after > before else None, "run": doc["run"]}  # fmt: skip
+
+
+def compile_variant(name: str, files, work: Path, srs_dir: Path, **config) -> Path:
+    onnx_path, calib, holdout = files
+    result = compile_model(CompileRequest(
+        model_path=onnx_path, calibration_path=calib, eval_path=holdout,
+        output=work / f"{name}.zkc", config=CompileConfig(input_scale=SCALE, param_scale=SCALE, **config),
+        srs_dir=srs_dir, dev_srs=True, cache_dir=work / "cache",
+    ))  # fmt: skip
+    return result.path
+
+
+def describe(artifact: Path) -> dict:
+    c = CompiledArtifact(artifact, Path("."))
+    m = c.manifest
+    provenance = json.loads((artifact / "provenance.json").read_text())
+    pk = sum(e.size for n, e in m.files.items() if n.endswith("pk.key"))
+    circuits = m.circuit.get("slices") or [m.circuit]
+    return {
+        "circuits": len(circuits),
+        "logrows": [s["logrows"] for s in circuits],
+        "rows": [s["num_rows"] for s in circuits],
+        "estimated_logrows": [s.get("estimated_logrows") for s in circuits],
+        "setup_seconds": round(provenance["timings"]["setup_seconds"], 2),
+        "calibrate_seconds": round(provenance["timings"]["calibrate_seconds"], 2),
+        "pk_bytes": pk,
+        "top1_agreement": m.fidelity.top1_agreement,
+        "max_abs_error": m.fidelity.max_abs_error,
+    }
+
+
+def verify_seconds(artifact: Path, proof: Path, srs_dir: Path) -> tuple[float, int, int]:
+    from zkc.compiler.proof import load_proof
+
+    c = CompiledArtifact(artifact, srs_dir)
+    envelope = load_proof(proof)
+    start = time.perf_counter()
+    c.verify(envelope)
+    seconds = time.perf_counter() - start
+    proofs = [s.proof for s in envelope.slices] if envelope.slices else [envelope.proof]
+    raw = sum(len(p["proof"]) for p in proofs)
+    return round(seconds, 3), raw, proof.stat().st_size
+
+
+def projected(slice_seconds: list[float], witness: float, workers: int) -> float:
+    """Wall time on `workers` cluster workers: longest slice first to the least-loaded worker."""
+    loads = [0.0] * workers
+    for seconds in sorted(slice_seconds, reverse=True):
+        loads[loads.index(min(loads))] += seconds
+    return witness + max(loads)
+
+
+def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
+    files = export_zoo_model(
+        name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
+    )
+    files = (files.onnx_path, files.calibration_path, files.holdout_path)
+    holdout = np.load(files[2])
+    sample = {k: holdout[k][0].reshape(-1).tolist() for k in holdout.files if k != "labels"}
+    inputs = work / f"{name}.input.json"
+    inputs.write_text(json.dumps(sample))
+    mono = compile_variant(f"{name}.mono", files, work, srs_dir)
+    sliced = compile_variant(f"{name}.sliced", files, work, srs_dir, **BUDGETS[name])
+    row = {"model": name, "monolithic": describe(mono), "sliced": describe(sliced)}
+    row["monolithic"]["prove"] = prove_in_subprocess(
+        mono, inputs, work / "mono.proof.json", srs_dir
+    )
+    row["monolithic"]["verify_seconds"], row["monolithic"]["raw_proof_bytes"], row["monolithic"]["proof_file_bytes"] = (
+        verify_seconds(mono, work / "mono.proof.json", srs_dir))  # fmt: skip
+    row["sliced"]["prove_inline"] = prove_in_subprocess(
+        sliced, inputs, work / "s1.proof.json", srs_dir, 1
+    )
+    row["sliced"]["prove_pool2"] = prove_in_subprocess(
+        sliced, inputs, work / "s2.proof.json", srs_dir, 2
+    )
+    row["sliced"]["verify_seconds"], row["sliced"]["raw_proof_bytes"], row["sliced"]["proof_file_bytes"] = (
+        verify_seconds(sliced, work / "s2.proof.json", srs_dir))  # fmt: skip
+    from distributed import LocalCluster
+
+    cluster_rows = {}
+    for n in (1, 2):
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=40) as cluster:  # fmt: skip
+            cluster_rows[n] = prove_in_subprocess(sliced, inputs, work / f"c{n}.proof.json", srs_dir,
+                                                  1, cluster.scheduler_address)  # fmt: skip
+    row["sliced"]["cluster"] = cluster_rows
+    run = row["sliced"]["prove_inline"]["run"]
+    row["sliced"]["projected_cluster_wall_seconds"] = {
+        n: round(projected(run["slice_seconds"], run["witness_seconds"], n), 2)
+        for n in (1, 2, 4, 8)
+    }
+    mono_prove = row["monolithic"]["prove"]
+    inline = row["sliced"]["prove_inline"]
+    row["ratios"] = {
+        "peak_rss_sliced_inline_over_mono": _ratio(inline["peak_rss_mb"], mono_prove["peak_rss_mb"]),
+        "largest_slice_rss_over_mono_process": _ratio(max(inline["run"]["slice_peak_rss_mb"]), mono_prove["peak_rss_mb"]),
+        "prove_wall_inline_over_mono": _ratio(inline["prove_wall_seconds"], mono_prove["prove_wall_seconds"]),
+        "prove_wall_pool2_over_mono": _ratio(row["sliced"]["prove_pool2"]["prove_wall_seconds"],
+                                             mono_prove["prove_wall_seconds"]),
+        "setup_sliced_over_mono": _ratio(row["sliced"]["setup_seconds"], row["monolithic"]["setup_seconds"]),
+        "pk_sliced_over_mono": _ratio(row["sliced"]["pk_bytes"], row["monolithic"]["pk_bytes"]),
+    }  # fmt: skip
+    return row
+
+
+def _ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--srs-dir", type=Path, default=Path("~/.ezkl/srs"))
+    parser.add_argument("--models", nargs="+", default=list(BUDGETS))
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="zkc-bench-slicing-") as tmp:
+        for name in args.models:
+            rows.append(bench_model(name, Path(tmp), args.srs_dir.expanduser()))
+            print(json.dumps(rows[-1], indent=1), flush=True)
+    result = {
+        "rows": rows,
+        "host": {"machine": platform.machine(), "cpus": __import__("os").cpu_count()},
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "slicing.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / "slicing.md").write_text(render(rows))
+    print(render(rows))
+
+
+def _common(d: dict) -> str:
+    return f"{d['circuits']} ({', '.join(map(str, d['logrows']))}) | {d['setup_seconds']} | "
+
+
+def _tail(d: dict) -> str:
+    return (f"{d['pk_bytes'] / 1e6:.1f} | {d['proof_file_bytes']} ({d['raw_proof_bytes']}) | "
+            f"{d['verify_seconds']} | {d['top1_agreement']:.2%} | {d['max_abs_error']:.4g} |")  # fmt: skip
+
+
+def render(rows: list[dict]) -> str:
+    lines = ["# Slicing: monolithic EZKL circuit vs zkc linked slices (same scales, same run)", "",
+             "| model | variant | circuits (logrows) | setup s | prove wall s | peak RSS MB | pk MB | proof bytes (raw) | verify s | top-1 | max abs err |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in rows:
+        m, s = r["monolithic"], r["sliced"]
+        lines.append(f"| {r['model']} | monolithic | {_common(m)}{m['prove']['prove_wall_seconds']} | "
+                     f"{m['prove']['peak_rss_mb']} | {_tail(m)}")  # fmt: skip
+        for label, key in (
+            ("sliced, inline", "prove_inline"),
+            ("sliced, 2-process pool", "prove_pool2"),
+        ):
+            lines.append(f"| {r['model']} | {label} | {_common(s)}{s[key]['prove_wall_seconds']} | "
+                         f"{s[key]['peak_rss_mb']} | {_tail(s)}")  # fmt: skip
+        for n, c in s["cluster"].items():
+            lines.append(f"| {r['model']} | sliced, LocalCluster {n} worker(s) | {_common(s)}"
+                         f"{c['prove_wall_seconds']} | - | {_tail(s)}")  # fmt: skip
+    lines += ["", "## Ratios (sliced / monolithic) and projected cluster wall time", "",
+              "| model | peak RSS (inline) | largest slice RSS | prove wall (inline) | prove wall (pool 2) | setup | pk | per-slice prove s | projected wall s on 1/2/4/8 workers |",
+              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in rows:
+        q, s = r["ratios"], r["sliced"]
+        proj = " / ".join(str(v) for v in s["projected_cluster_wall_seconds"].values())
+        per = ", ".join(f"{x:.1f}" for x in s["prove_inline"]["run"]["slice_seconds"])
+        lines.append(f"| {r['model']} | {q['peak_rss_sliced_inline_over_mono']} | {q['largest_slice_rss_over_mono_process']} | "
+                     f"{q['prove_wall_inline_over_mono']} | {q['prove_wall_pool2_over_mono']} | "
+                     f"{q['setup_sliced_over_mono']} | {q['pk_sliced_over_mono']} | {per} | {proj} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

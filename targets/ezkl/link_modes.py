@@ -1,0 +1,100 @@
+"""Measure the two ways EZKL can link slices: `hashed` and `polycommit` visibility.
+
+For a two-slice model it builds both slices in each mode, chains the witnesses, proves and
+verifies, and for polycommit checks whether a link can be verified at all: EZKL's only way is
+`swap_proof_commitments` (put the commitments the previous slice made into this slice's
+proof, then verify). Used by bench/link_modes.py; zkc's choice of `hashed` rests on it.
+"""
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import ezkl
+import numpy as np
+
+from zkc.targets.ezkl._native import call_ezkl
+
+
+def _build(
+    model: Path, work: Path, tag: str, inv: str, outv: str, data: list, srs_dir: Path
+) -> dict:
+    args = ezkl.PyRunArgs()
+    args.input_visibility, args.output_visibility, args.param_visibility = inv, outv, "fixed"
+    args.input_scale = args.param_scale = 13
+    args.decomp_base, args.decomp_legs = 1024, 3
+    args.variables = [("batch_size", 1)]
+    settings = work / f"{tag}.settings.json"
+    call_ezkl("gen_settings", ezkl.gen_settings, str(model), str(settings), args)
+    (work / f"{tag}.cal.json").write_text(json.dumps({"input_data": data}))
+    call_ezkl("calibrate_settings", ezkl.calibrate_settings, str(work / f"{tag}.cal.json"), str(model),
+              str(settings), "resources", scales=[13], scale_rebase_multiplier=[1])  # fmt: skip
+    doc = json.loads(settings.read_text())
+    k = doc["run_args"]["logrows"]
+    call_ezkl(
+        "compile_circuit",
+        ezkl.compile_circuit,
+        str(model),
+        str(work / f"{tag}.compiled"),
+        str(settings),
+    )
+    start = time.perf_counter()
+    call_ezkl("setup", ezkl.setup, str(work / f"{tag}.compiled"), str(work / f"{tag}.vk"),
+              str(work / f"{tag}.pk"), str(srs_dir / f"kzg{k}.srs"))  # fmt: skip
+    return {"logrows": k, "num_rows": doc["num_rows"], "module_sizes": doc.get("module_sizes"),
+            "setup_seconds": round(time.perf_counter() - start, 2), "settings": settings,
+            "srs": srs_dir / f"kzg{k}.srs"}  # fmt: skip
+
+
+def measure_link_modes(slices: list[Path], first_input: np.ndarray, calib: list[list], work: Path,
+                       srs_dir: Path) -> dict:  # fmt: skip
+    """Build, prove and verify a two-slice chain in each link mode; `calib[i]` is slice i's
+    flat calibration input."""
+    result = {}
+    for mode in ("hashed", "polycommit"):
+        built = [_build(slices[0], work, f"{mode}0", "public", mode, [calib[0]], srs_dir),
+                 _build(slices[1], work, f"{mode}1", mode, "public", [calib[1]], srs_dir)]  # fmt: skip
+        data = {"input_data": [first_input.reshape(-1).tolist()]}
+        rows = []
+        for i, b in enumerate(built):
+            tag = f"{mode}{i}"
+            (work / f"{tag}.in.json").write_text(json.dumps(data))
+            witness = call_ezkl("gen_witness", ezkl.gen_witness, str(work / f"{tag}.in.json"),
+                                str(work / f"{tag}.compiled"), str(work / f"{tag}.w.json"),
+                                vk_path=str(work / f"{tag}.vk"))  # fmt: skip
+            data = {"input_data": witness["outputs"]}
+            start = time.perf_counter()
+            call_ezkl("prove", ezkl.prove, str(work / f"{tag}.w.json"), str(work / f"{tag}.compiled"),
+                      str(work / f"{tag}.pk"), str(work / f"{tag}.proof.json"), str(b["srs"]))  # fmt: skip
+            seconds = time.perf_counter() - start
+            ok = bool(
+                ezkl.verify(
+                    str(work / f"{tag}.proof.json"),
+                    str(b["settings"]),
+                    str(work / f"{tag}.vk"),
+                    str(b["srs"]),
+                )
+            )
+            row = {k: v for k, v in b.items() if k not in ("settings", "srs")}
+            row |= {"prove_seconds": round(seconds, 2), "verifies": ok}
+            if mode == "polycommit":
+                row["link_check_with_own_witness"] = _swap_then_verify(work, tag, b)
+            rows.append(row)
+        result[mode] = rows
+    return result
+
+
+def _swap_then_verify(work: Path, tag: str, built: dict) -> str:
+    """Swap the proof's commitments with those of its own witness (the no-op case of a link
+    check) and verify: whether a polycommit link is checkable with EZKL's API."""
+    swapped = work / f"{tag}.swapped.json"
+    shutil.copyfile(work / f"{tag}.proof.json", swapped)
+    try:
+        ezkl.swap_proof_commitments(str(swapped), str(work / f"{tag}.w.json"))
+        ok = ezkl.verify(
+            str(swapped), str(built["settings"]), str(work / f"{tag}.vk"), str(built["srs"])
+        )
+        return "verifies" if ok else "does not verify"
+    except (RuntimeError, ValueError) as exc:
+        return f"fails: {str(exc).splitlines()[0][:100]}"
