@@ -11,6 +11,15 @@ class PackageCheckError(UserInputError):
     """The artifact cannot be packaged for the subnet; the message names the field and value."""
 
 
+def refuse_sliced(manifest: Manifest, source: str) -> None:
+    """Subnet 2's circuit layout holds one circuit: a sliced artifact is refused by name."""
+    if manifest.circuit.get("sliced"):
+        raise UserInputError(
+            f"{source}: a sliced artifact ({len(manifest.circuit['slices'])} linked circuits) does not "
+            "fit subnet 2's one-circuit layout; compile it without --max-logrows/--slices"
+        )
+
+
 def check_packageable(
     manifest: Manifest, settings: dict, allow_dev_srs: bool, source: str, require_nonce: bool = True
 ) -> None:

@@ -18,6 +18,7 @@ from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets import make_target
+from zkc.targets.subnet.checks import refuse_sliced
 from zkc.targets.subnet.lock import (
     LOCK_FILE,
     InputRange,
@@ -75,6 +76,7 @@ class Circuit:
         path = Path(path)
         if (path / art.MANIFEST).is_file():
             manifest = art.load_verified(path)
+            refuse_sliced(manifest, str(path))
             return cls(
                 path, pk_path or path / "pk.key", manifest.files["vk.key"].sha256,
                 manifest.key, manifest.io, manifest.circuit,

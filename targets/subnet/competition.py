@@ -39,6 +39,10 @@ def build_submission(
     reporter: Reporter | None = None,
 ) -> CompetitionResult:
     """Rebuild the artifact with the competition's visibilities and write the two files."""
+    from zkc.compiler.artifact import load_verified
+    from zkc.targets.subnet.checks import refuse_sliced
+
+    refuse_sliced(load_verified(artifact), str(artifact))
     with tempfile.TemporaryDirectory(prefix="zkc-competition-") as tmp:
         result = derive_artifact(
             artifact, COMPETITION_VISIBILITY, Path(tmp) / "competition.zkc",

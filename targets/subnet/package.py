@@ -21,7 +21,7 @@ from zkc.compiler.errors import UserInputError
 from zkc.compiler.progress import Reporter
 from zkc.compiler.versions import zkc_version
 from zkc.passes.add_nonce import NONCE_INPUT
-from zkc.targets.subnet.checks import check_packageable
+from zkc.targets.subnet.checks import check_packageable, refuse_sliced
 from zkc.targets.subnet.input_py import render_input_py
 from zkc.targets.subnet.lock import LOCK_FILE, PackageLock, input_ranges
 from zkc.targets.subnet.metadata import SubnetMetadata
@@ -65,6 +65,7 @@ def package_for_subnet(request: PackageRequest, reporter: Reporter | None = None
     """
     reporter = reporter or Reporter()
     manifest = art.load_verified(request.artifact)
+    refuse_sliced(manifest, str(request.artifact))
     if NONCE_INPUT in {t.name for t in manifest.io.inputs}:
         return _package(request, Path(request.artifact), manifest, derived=False)
     # Fail before an expensive rebuild for what the rebuild would not change.

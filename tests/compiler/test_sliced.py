@@ -194,6 +194,13 @@ def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_
     assert code == 1 and "slice proofs" in err
 
 
+def test_subnet_packaging_refuses_a_sliced_artifact(zkc, sliced_mlp, srs_dir, tmp_path):
+    code, _, err = zkc("package", sliced_mlp.path, "--target", "subnet", "-o", tmp_path / "d",
+                       "--name", "m", "--author", "a", "--pk-url-base", "https://h/c",
+                       "--allow-dev-srs", "--srs-dir", srs_dir)  # fmt: skip
+    assert code == 2 and "sliced artifact" in err and not (tmp_path / "d").exists()
+
+
 def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
     from distributed import LocalCluster
 
