@@ -130,8 +130,13 @@ def plan_partition(
     decomp_base: int,
     max_logrows: int | None = None,
     slices: int | None = None,
+    margin: float = 1.0,
 ) -> PartitionPlan:
-    """Choose cut points; UserInputError when no partition fits the budget."""
+    """Choose cut points; UserInputError when no partition fits the budget.
+
+    `margin` scales the estimated rows when choosing each slice's logrows, so that the cost
+    model's error does not push a slice over the budget at compile time.
+    """
     graph = model.graph
     nodes, _ = node_view(graph)
     n = len(nodes)
@@ -157,7 +162,7 @@ def plan_partition(
         rows = cost.base_rows + prefix[b] - prefix[a] + cost.io_rows(link_e + ends)
         hashing = cost.link_rows(link_e, link_t)
         # EZKL lays the Poseidon chip beside the body: the circuit needs the larger of the two.
-        return max(rows, hashing), CostModel.logrows(rows, decomp_base, hashing)
+        return max(rows, hashing), CostModel.logrows(rows * margin, decomp_base, hashing * margin)
 
     if slices is not None and slices > n:
         raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
@@ -189,7 +194,8 @@ def plan_partition(
         count = min(found, key=lambda c: best[(c, n)][:2] + (c,))
         return best, count
 
-    if slices is None and segment(0, n)[1] <= (max_logrows or 64):
+    whole_rows, _ = segment(0, n)
+    if slices is None and CostModel.logrows(whole_rows, decomp_base) <= (max_logrows or 64):
         solved = solve(64, 1)  # the whole model fits: it is not cut
     elif slices is None:
         solved = solve(max_logrows or 64, None)
