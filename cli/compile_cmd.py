@@ -66,6 +66,13 @@ from zkc.cli.render import RichReporter, print_json
     help="Cut the model into exactly this many linked slices (one circuit each).",
 )
 @click.option(
+    "--link",
+    type=click.Choice(["polycommit", "hashed"]),
+    default="polycommit",
+    show_default=True,
+    help="How slices are linked: KZG commitments compared in the proofs, or public Poseidon hashes.",
+)
+@click.option(
     "--calibration-target",
     type=click.Choice(["resources", "accuracy"]),
     default="resources",
@@ -92,7 +99,7 @@ from zkc.cli.render import RichReporter, print_json
 )
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
-                    pipeline, disabled, input_scale, param_scale, max_logrows, slices, calibration_target,
+                    pipeline, disabled, input_scale, param_scale, max_logrows, slices, link, calibration_target,
                     max_error, min_top1, batch_size, input_shapes, as_json):  # fmt: skip
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
@@ -108,7 +115,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     config = CompileConfig(
         pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
         input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
-        max_logrows=max_logrows, slices=slices, calibration_target=calibration_target,
+        max_logrows=max_logrows, slices=slices, link=link, calibration_target=calibration_target,
         max_error=max_error, min_top1=min_top1,
     )  # fmt: skip
     request = CompileRequest(

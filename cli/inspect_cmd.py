@@ -74,7 +74,8 @@ def inspect_command(artifact, no_verify, as_json):
 def _echo_slices(circuit: dict) -> None:
     """The slice graph: each slice's nodes, logrows (estimated and real) and its linked tensors."""
     slices = circuit["slices"]
-    click.echo(f"  slices: {len(slices)} circuits, links {circuit['link']} (Poseidon), "
+    how = "KZG commitments in the proofs" if circuit["link"] == "polycommit" else "Poseidon hashes"
+    click.echo(f"  slices: {len(slices)} circuits, links {circuit['link']} ({how}), "
                f"decomposition {circuit['decomposition']}")  # fmt: skip
     for s in slices:
         nodes = s["nodes"]

@@ -4,9 +4,12 @@ circuit per slice inside the artifact (`slices/NN/`), with the slice graph in th
 All slices share one scale (input and params; EZKL rebases to it after every multiplication),
 so a slice's committed outputs are exactly the next slice's committed inputs. The first slice
 reads the model's inputs in public and the last publishes its outputs; every tensor crossing
-a cut is committed as a Poseidon hash (EZKL `hashed` visibility) on both sides.
+a cut is committed on both sides: by default as a KZG commitment (EZKL `polycommit`: an
+unblinded advice column whose commitment opens the proof), or as a public Poseidon hash
+(EZKL `hashed`). bench/results/link_modes.md has the measurements behind the default.
 """
 
+import dataclasses
 import math
 import time
 from pathlib import Path
@@ -56,12 +59,18 @@ def choose_plan(
         if config.max_logrows is not None and config.max_logrows < int(math.log2(base)) + 1:
             continue
         try:
-            plan = plan_partition(model, default_cost_model(base, legs), base,
-                                  config.max_logrows, config.slices, margin=PLAN_MARGIN)  # fmt: skip
+            cost = default_cost_model(base, legs)
+            if config.link != "hashed":  # no Poseidon chip: commitments cost no rows
+                cost = dataclasses.replace(
+                    cost, hash_rows_per_element=0.0, hash_rows_per_tensor=0.0
+                )
+            plan = plan_partition(model, cost, base, config.max_logrows, config.slices,
+                                  margin=PLAN_MARGIN, uniform=config.link == "polycommit")  # fmt: skip
         except UserInputError as exc:
             errors.append(exc)
             continue
-        work = sum(2.0**s.estimated_logrows for s in plan.slices)
+        ks = [s.estimated_logrows for s in plan.slices]
+        work = len(ks) * 2.0 ** max(ks) if config.link == "polycommit" else sum(2.0**k for k in ks)
         plans.append((work, len(plans), plan, (base, legs)))
     if not plans:
         raise (
@@ -78,11 +87,11 @@ def choose_plan(
 
 
 def slice_config(config: CompileConfig, index: int, count: int, decomposition) -> CompileConfig:
-    """The EZKL settings of one slice: shared fixed scale, hashed links, public ends."""
+    """The EZKL settings of one slice: shared fixed scale, committed links, public ends."""
     scale = config.input_scale if config.input_scale is not None else DEFAULT_SLICE_SCALE
     return config.model_copy(update={
-        "input_visibility": "public" if index == 0 else "hashed",
-        "output_visibility": "public" if index == count - 1 else "hashed",
+        "input_visibility": "public" if index == 0 else config.link,
+        "output_visibility": "public" if index == count - 1 else config.link,
         "param_visibility": "fixed",
         "input_scale": scale,
         "param_scale": config.param_scale if config.param_scale is not None else scale,
@@ -107,14 +116,36 @@ def emit_sliced(
     per_slice_calibration = chain.slice_inputs(calibration)
     timings = {"calibrate_seconds": 0.0, "setup_seconds": 0.0}
     slices = []
+
+    def linked(tensors) -> int:
+        """Public values a committed boundary adds: one hash per tensor, or none (polycommit
+        commitments live in the proof, not the instances)."""
+        return len(tensors) if config.link == "hashed" else 0
+
+    calibrated, specs, own_logrows = [], [], []
     for spec_plan, directory, calib in zip(plan.slices, dirs, per_slice_calibration, strict=True):
-        index = spec_plan.index
         slice_spec = io_spec(load_model(directory / "model.onnx"))
         calib = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
-        cfg = slice_config(config, index, count, decomposition)
-        reporter.info(f"slice {index + 1}/{count}: {len(spec_plan.nodes)} nodes, "
+        cfg = slice_config(config, spec_plan.index, count, decomposition)
+        reporter.info(f"slice {spec_plan.index + 1}/{count}: {len(spec_plan.nodes)} nodes, "
                       f"estimated logrows {spec_plan.estimated_logrows}")  # fmt: skip
-        facts, slice_timings = target.emit(directory, calib, slice_spec, cfg, reporter)
+        calibrated.append(target.calibrate(directory, calib, slice_spec, cfg, reporter))
+        own_logrows.append(calibrated[-1][0]["run_args"]["logrows"])  # what the slice alone needs
+        specs.append(slice_spec)
+    if config.link == "polycommit":
+        # A KZG commitment depends on the column length: linked slices share one logrows.
+        shared = max(settings["run_args"]["logrows"] for settings, _, _ in calibrated)
+        calibrated = [
+            (target.raise_logrows(d, shared), q, t)
+            for d, (_, q, t) in zip(dirs, calibrated, strict=True)
+        ]
+    for spec_plan, directory, slice_spec, own, (settings, quantization, slice_timings) in zip(
+        plan.slices, dirs, specs, own_logrows, calibrated, strict=True
+    ):
+        index = spec_plan.index
+        facts, slice_timings = target.set_up(
+            directory, settings, quantization, slice_timings, reporter
+        )
         for key in timings:
             timings[key] += slice_timings.get(key, 0.0)
         first, last = index == 0, index == count - 1
@@ -124,10 +155,11 @@ def emit_sliced(
             "inputs": spec_plan.inputs,
             "outputs": spec_plan.outputs,
             "nodes": spec_plan.nodes,
+            "calibrated_logrows": own,
             "estimated_rows": spec_plan.estimated_rows,
             "estimated_logrows": spec_plan.estimated_logrows,
-            "public_inputs": sum(t.size for t in slice_spec.inputs) if first else len(slice_spec.inputs),
-            "public_outputs": sum(t.size for t in slice_spec.outputs) if last else len(slice_spec.outputs),
+            "public_inputs": sum(t.size for t in slice_spec.inputs) if first else linked(slice_spec.inputs),
+            "public_outputs": sum(t.size for t in slice_spec.outputs) if last else linked(slice_spec.outputs),
         })  # fmt: skip
     for before, after in zip(slices, slices[1:], strict=False):
         if (
@@ -140,7 +172,7 @@ def emit_sliced(
             )
     facts = {
         "sliced": True,
-        "link": "hashed",
+        "link": config.link,
         "logrows": max(s["logrows"] for s in slices),
         "num_rows": sum(s["num_rows"] or 0 for s in slices),
         "input_scales": slices[0]["input_scales"],

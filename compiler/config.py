@@ -26,6 +26,9 @@ class CompileConfig(BaseModel):
     # Slicing: a model whose estimated logrows exceed max_logrows (or any model, given a slice
     # count) is cut into linked slices, one circuit each.
     slices: int | None = Field(None, ge=1)
+    # How slices are linked: KZG commitments to the crossing tensors (compared in the proofs)
+    # or public Poseidon hashes of them (compared in the instances).
+    link: Literal["polycommit", "hashed"] = "polycommit"
     num_inner_cols: int = Field(2, ge=1)
     decomp_base: int = Field(16384, ge=2)
     decomp_legs: int = Field(2, ge=1)

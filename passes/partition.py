@@ -131,11 +131,14 @@ def plan_partition(
     max_logrows: int | None = None,
     slices: int | None = None,
     margin: float = 1.0,
+    uniform: bool = False,
 ) -> PartitionPlan:
     """Choose cut points; UserInputError when no partition fits the budget.
 
     `margin` scales the estimated rows when choosing each slice's logrows, so that the cost
-    model's error does not push a slice over the budget at compile time.
+    model's error does not push a slice over the budget at compile time. `uniform` plans for
+    slices that are all set up at the same logrows (polycommit links need it: a KZG
+    commitment depends on the column length), so the count of slices is what costs.
     """
     graph = model.graph
     nodes, _ = node_view(graph)
@@ -169,7 +172,9 @@ def plan_partition(
     legal = [i for i in range(n + 1) if cuts[i] is not None]
 
     def solve(limit: int, exact: int | None):
-        """Cheapest cuts with every slice within `limit` (and exactly `exact` slices)."""
+        """Cheapest cuts with every slice within `limit` (and exactly `exact` slices): the
+        least total 2^logrows, or with `uniform` (every slice set up at one logrows) the
+        fewest slices; then the fewest crossing elements."""
         max_count = exact or min(n, 64)
         # best[(count, b)] = (total 2^k, crossing elements, previous cut)
         best = {(0, 0): (0.0, 0.0, -1)}
@@ -183,7 +188,8 @@ def plan_partition(
                     if k > limit:
                         continue
                     work, cross, _ = best[(count - 1, a)]
-                    candidate = (work + 2.0**k, cross + (sizes[b] if b < n else 0), a)
+                    step = 1.0 if uniform else 2.0**k
+                    candidate = (work + step, cross + (sizes[b] if b < n else 0), a)
                     if choice is None or candidate[:2] < choice[:2]:
                         choice = candidate
                 if choice is not None:
@@ -197,6 +203,12 @@ def plan_partition(
     whole_rows, _ = segment(0, n)
     if slices is None and CostModel.logrows(whole_rows, decomp_base) <= (max_logrows or 64):
         solved = solve(64, 1)  # the whole model fits: it is not cut
+    elif slices is None and uniform:
+        # One logrows for all: the k whose fewest slices cost least (count x 2^k).
+        floor = CostModel.logrows(0, decomp_base)
+        options = [(r[1] * 2.0**k, k, r) for k in range(floor, (max_logrows or 30) + 1)
+                   if (r := solve(k, None))]  # fmt: skip
+        solved = min(options, key=lambda o: o[:2])[2] if options else None
     elif slices is None:
         solved = solve(max_logrows or 64, None)
     else:  # exactly N slices: the smallest largest-slice logrows first, then the least work

@@ -1,9 +1,10 @@
 """Measure the two ways EZKL can link slices: `hashed` and `polycommit` visibility.
 
 For a two-slice model it builds both slices in each mode, chains the witnesses, proves and
-verifies, and for polycommit checks whether a link can be verified at all: EZKL's only way is
-`swap_proof_commitments` (put the commitments the previous slice made into this slice's
-proof, then verify). Used by bench/link_modes.py; zkc's choice of `hashed` rests on it.
+verifies, and checks the link as zkc's verifier does: equal hashes in the instances
+(`hashed`), equal commitment points at the start of the two proofs (`polycommit`). It also
+records whether EZKL's own `swap_proof_commitments` round-trips a proof (it does not in
+23.0.5, which is why zkc reads the points instead). Used by bench/link_modes.py.
 """
 
 import json
@@ -81,6 +82,20 @@ def measure_link_modes(slices: list[Path], first_input: np.ndarray, calib: list[
             if mode == "polycommit":
                 row["link_check_with_own_witness"] = _swap_then_verify(work, tag, b)
             rows.append(row)
+        if mode == "polycommit":
+            # The link as zkc verifies it: slice 0's output commitment opens its proof, and
+            # slice 1's input commitment opens slice 1's proof (64-byte points).
+            first = [
+                bytes(json.loads((work / f"{mode}{i}.proof.json").read_text())["proof"])[:64]
+                for i in (0, 1)
+            ]
+            rows[1]["link_points_equal"] = first[0] == first[1]
+        else:
+            proofs = [
+                json.loads((work / f"{mode}{i}.proof.json").read_text())["instances"][0]
+                for i in (0, 1)
+            ]
+            rows[1]["link_hashes_equal"] = proofs[0][-1] == proofs[1][0]
         result[mode] = rows
     return result
 

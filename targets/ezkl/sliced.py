@@ -1,14 +1,19 @@
 """Sliced circuits: witnesses chained slice to slice, slice proofs, and linked verification.
 
-Links are EZKL `hashed` visibility: a slice's outputs that cross a cut are public Poseidon
-hashes, and the next slice hashes its inputs the same way. The next slice's witness is made
-from the previous witness's output field elements themselves (not floats), and the slices
-share one scale, so the committed tensor is bit-for-bit the same on both sides of a cut:
-the two hashes are equal exactly when the tensors are.
+The next slice's witness is made from the previous witness's output field elements
+themselves (not floats), and the slices share one scale, so a tensor crossing a cut is
+bit-for-bit the same on both sides. Both sides commit to it, and a link holds when the two
+commitments are equal:
 
-Instances of slice i (one row): its inputs (felts for the first slice, one hash per crossing
-tensor otherwise), then its outputs (felts for the last slice, one hash per crossing tensor
-otherwise).
+- `polycommit` (default): the tensor sits in an unblinded advice column whose KZG commitment
+  EZKL writes first in the proof (inputs' columns, then outputs'; 64 bytes per point in the
+  EVM transcript). The verifier compares slice i's output points with slice i+1's input
+  points, read from the proof bytes it verifies. Unblinded commitments are deterministic, so
+  they are equal exactly when the columns are.
+- `hashed`: the tensor's Poseidon hash is a public instance on both sides.
+
+Instances of slice i (one row): its inputs (felts for the first slice; one hash per crossing
+tensor for `hashed`; none for `polycommit`), then its outputs (likewise; felts for the last).
 """
 
 import json
@@ -64,10 +69,12 @@ def witness_chain(
         directory = slice_dir(art_dir, i)
         data_path, witness_path = work / f"input_{i:02d}.json", work / f"witness_{i:02d}.json"
         data_path.write_text(json.dumps(data))
-        witness = call_ezkl(
+        call_ezkl(
             "gen_witness", ezkl.gen_witness, str(data_path), str(directory / "model.compiled"),
             str(witness_path), vk_path=str(directory / "vk.key") if with_vk else None,
         )  # fmt: skip
+        # The file, not the returned object: its commitments are serialised (comparable) points.
+        witness = json.loads(witness_path.read_text())
         chain.append(SliceWitness(i, witness_path, witness))
         data = {"input_data": witness["outputs"]}
     return chain
@@ -115,7 +122,7 @@ def verify(
     """Check a chain of slice proofs; returns the outputs the last slice commits to.
 
     Every slice present, in order, each made with that slice's verifying key; every proof
-    valid; each link's hashes equal on both sides; the first slice's public inputs are the
+    valid; each link's commitments equal on both sides; the first slice's public inputs are the
     request and the last slice's public outputs the response. VerificationError says which.
     """
     slices = circuit["slices"]
@@ -127,7 +134,7 @@ def verify(
                 f"slice proof {position} is not for slice {position} of this artifact "
                 f"(index {entry.get('index')}, vk {str(entry.get('vk_sha256'))[:12]})"
             )
-    publics = []
+    publics, proofs_bytes = [], []
     for facts, entry in zip(slices, slice_proofs, strict=True):
         instances = entry["proof"].get("instances")
         if not isinstance(instances, list) or not instances or not isinstance(instances[0], list):
@@ -138,6 +145,7 @@ def verify(
                 f"slice {facts['index']}: {len(instances[0])} public values, the circuit has {expected}"
             )
         publics.append(instances[0])
+        proofs_bytes.append(bytes(entry["proof"].get("proof") or []))
     first, last = slices[0], slices[-1]
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
     if publics[0][: first["public_inputs"]] != proving.input_felts(
@@ -145,9 +153,15 @@ def verify(
     ):
         raise VerificationError("the first slice's public inputs are not the request's inputs")
     for i in range(len(slices) - 1):
-        out_hashes = publics[i][slices[i]["public_inputs"] :]
-        in_hashes = publics[i + 1][: slices[i + 1]["public_inputs"]]
-        if out_hashes != in_hashes:
+        if circuit["link"] == "hashed":
+            sent = publics[i][slices[i]["public_inputs"] :]
+            received = publics[i + 1][: slices[i + 1]["public_inputs"]]
+        else:
+            sent = _points(
+                proofs_bytes[i], slices[i]["commitments_in"], slices[i]["commitments_out"]
+            )
+            received = _points(proofs_bytes[i + 1], 0, slices[i + 1]["commitments_in"])
+        if not sent or sent != received:
             raise VerificationError(
                 f"link {i}->{i + 1} broken: slice {i + 1} was not proved on slice {i}'s output"
             )
@@ -178,9 +192,29 @@ def verify(
     return proved
 
 
+POINT_BYTES = 64  # a G1 point in the EVM transcript: x and y, 32 bytes each
+
+
+def _points(proof: bytes, skip: int, count: int) -> list[bytes]:
+    """`count` commitment points after the first `skip` ones at the start of a proof."""
+    start = skip * POINT_BYTES
+    if count <= 0 or len(proof) < start + count * POINT_BYTES:
+        return []
+    return [proof[start + k * POINT_BYTES : start + (k + 1) * POINT_BYTES] for k in range(count)]
+
+
+def link_commitments(witness: dict, side: str, link: str) -> list:
+    """What a witness commits to on one side (`processed_inputs`/`processed_outputs`)."""
+    processed = witness.get(side) or {}
+    if link == "hashed":
+        return list(processed.get("poseidon_hash") or [])
+    return [point for tensor in processed.get("polycommit") or [] for point in tensor]
+
+
 def run_many(art_dir, facts, spec, evaluation, reporter) -> dict[str, np.ndarray]:
     """Circuit outputs on the evaluation samples through the witness chain, checking on the
-    first that each link's hashes agree (the committed tensors match bit for bit)."""
+    first that each link's commitments agree (the committed tensors match bit for bit) and
+    recording how many commitment points each slice's proof opens with."""
     count = sample_count(evaluation)
     collected: dict[str, list] = {t.name: [] for t in spec.outputs}
     for i in reporter.track(range(count), count, "fidelity (witness chain per held-out sample)"):
@@ -188,12 +222,16 @@ def run_many(art_dir, facts, spec, evaluation, reporter) -> dict[str, np.ndarray
             sample = {k: v[i] for k, v in evaluation.items()}
             chain = witness_chain(art_dir, facts["slices"], spec, sample, Path(tmp), with_vk=i == 0)
         if i == 0:
+            link = facts["link"]
             for a, b in zip(chain, chain[1:], strict=False):
-                out_hash = a.witness.get("processed_outputs", {}).get("poseidon_hash")
-                in_hash = b.witness.get("processed_inputs", {}).get("poseidon_hash")
-                if not out_hash or out_hash != in_hash:
-                    raise ToolError(f"link {a.index}->{b.index}: the committed hashes differ "
-                                    f"({out_hash} vs {in_hash})")  # fmt: skip
+                sent = link_commitments(a.witness, "processed_outputs", link)
+                received = link_commitments(b.witness, "processed_inputs", link)
+                if not sent or sent != received:
+                    raise ToolError(f"link {a.index}->{b.index}: the {link} commitments differ")
+            for s, w in zip(facts["slices"], chain, strict=True):
+                # How many commitment points open each slice's proof (polycommit links).
+                s["commitments_in"] = len(link_commitments(w.witness, "processed_inputs", link))
+                s["commitments_out"] = len(link_commitments(w.witness, "processed_outputs", link))
         outs = proving.decode_outputs(chain[-1].witness["outputs"], facts["output_scales"], spec)
         for name, value in outs.items():
             collected[name].append(value)

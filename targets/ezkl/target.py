@@ -53,7 +53,17 @@ class EzklTarget:
         `reference` outputs) picks the settings; otherwise EZKL's calibration does.
         Returns (circuit facts for the manifest, timings for provenance).
         """
-        timings = {}
+        settings, quantization, timings = self.calibrate(
+            out_dir, calibration, spec, config, reporter, evaluation, reference
+        )
+        return self.set_up(out_dir, settings, quantization, timings, reporter)
+
+    def calibrate(
+        self, out_dir: Path, calibration: Samples, spec: IOSpec, config: CompileConfig,
+        reporter: Reporter, evaluation: Samples | None = None,
+        reference: dict[str, np.ndarray] | None = None,
+    ) -> tuple[dict, dict, dict]:  # fmt: skip
+        """Write `out_dir/settings.json`; returns (settings, quantization record, timings)."""
         model_path, settings_path = out_dir / MODEL_FILE, out_dir / SETTINGS_FILE
         start = time.perf_counter()
         quantization: dict = {"method": f"ezkl-calibrate-{config.calibration_target}"}
@@ -69,7 +79,25 @@ class EzklTarget:
                 count = len(next(iter(calibration.values())))
                 with reporter.step(f"calibrating on {count} samples"):
                     settings = generate_and_calibrate(model_path, settings_path, calib_path, config)
-        timings["calibrate_seconds"] = time.perf_counter() - start
+        return settings, quantization, {"calibrate_seconds": time.perf_counter() - start}
+
+    def raise_logrows(self, out_dir: Path, logrows: int) -> dict:
+        """Set a calibrated circuit's logrows up to `logrows` (slices linked by polycommit
+        must share one); returns the settings."""
+        settings_path = out_dir / SETTINGS_FILE
+        settings = json.loads(settings_path.read_text())
+        calibrated = settings["run_args"]["logrows"]
+        if calibrated > logrows:
+            raise ValueError(f"{settings_path}: logrows {calibrated} > {logrows}")
+        settings["run_args"]["logrows"] = logrows
+        write_settings(settings, settings_path)
+        return json.loads(settings_path.read_text())
+
+    def set_up(
+        self, out_dir: Path, settings: dict, quantization: dict, timings: dict, reporter: Reporter
+    ) -> tuple[dict, dict]:
+        """Compile the calibrated circuit and run setup; returns (facts, timings)."""
+        model_path, settings_path = out_dir / MODEL_FILE, out_dir / SETTINGS_FILE
         logrows = settings["run_args"]["logrows"]
         srs_path, srs_info = srs.find_srs(self.srs_dir, logrows, self.allow_dev_srs)
         with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):

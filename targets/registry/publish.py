@@ -21,10 +21,12 @@ class PublishResult:
     signer: str | None
 
 
-def _descriptor(path: Path, media_type: str, title: str | None = None) -> dict:
+def _descriptor(
+    path: Path, media_type: str, title: str | None = None, sha256: str | None = None
+) -> dict:
     desc = {
         "mediaType": media_type,
-        "digest": f"sha256:{sha256_file(path)}",
+        "digest": f"sha256:{sha256 or sha256_file(path)}",
         "size": path.stat().st_size,
     }
     if title:
@@ -39,8 +41,10 @@ def publish(
     manifest = art.load_verified(artifact)
     backend = open_backend(ref, username, password)
     config = _descriptor(artifact / art.MANIFEST, media.CONFIG_MEDIA_TYPE)
+    # Every file was just hashed against the manifest: its digest is the manifest's entry.
     layers = [
-        _descriptor(artifact / name, media.FILE_MEDIA_TYPE, name) for name in sorted(manifest.files)
+        _descriptor(artifact / name, media.FILE_MEDIA_TYPE, name, manifest.files[name].sha256)
+        for name in sorted(manifest.files)
     ]
     for layer in layers:
         backend.push_blob(artifact / layer["annotations"][media.TITLE], layer)

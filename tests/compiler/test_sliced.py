@@ -18,8 +18,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def sliced_mlp(zoo_files, srs_dir, tmp_path_factory):
-    """mlp_digits cut into 2 linked slices."""
-    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("sliced"), slices=2)
+    """mlp_digits cut into 3 slices (one node each: a middle slice has links on both sides),
+    linked by KZG commitments (the default)."""
+    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("sliced"), slices=3)
+
+
+@pytest.fixture(scope="module")
+def hashed_mlp(zoo_files, srs_dir, tmp_path_factory):
+    """mlp_digits cut into 2 slices linked by public Poseidon hashes."""
+    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("hashed"),
+                    slices=2, link="hashed")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -42,35 +50,41 @@ def proofs(compiled, zoo_files):
 
 def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     m = sliced_mlp.manifest
-    assert m.circuit["sliced"] and m.circuit["link"] == "hashed"
+    assert m.circuit["sliced"] and m.circuit["link"] == "polycommit"
     slices = m.circuit["slices"]
-    assert [s["index"] for s in slices] == [0, 1]
+    assert [s["index"] for s in slices] == [0, 1, 2]
     assert slices[0]["outputs"] == slices[1]["inputs"] and slices[0]["inputs"] == ["x"]
+    assert slices[1]["outputs"] == slices[2]["inputs"] and slices[2]["outputs"] == ["logits"]
     assert slices[0]["input_scales"] == slices[0]["output_scales"] == slices[1]["input_scales"]
-    for i in range(2):
+    assert [(s["commitments_in"], s["commitments_out"]) for s in slices] == [(0, 1), (1, 1), (1, 0)]
+    # Polycommit links: every slice set up at one logrows (a commitment depends on it).
+    assert len({s["logrows"] for s in slices}) == 1
+    assert max(s["calibrated_logrows"] for s in slices) == slices[0]["logrows"]
+    for i in range(3):
         for name in ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"):
             assert f"slices/{i:02d}/{name}" in m.files
     settings = [
         json.loads((sliced_mlp.path / f"slices/{i:02d}/settings.json").read_text())
-        for i in range(2)
+        for i in range(3)
     ]
-    assert settings[0]["run_args"]["output_visibility"]["Hashed"]["hash_is_public"] is True
-    assert settings[1]["run_args"]["input_visibility"]["Hashed"]["hash_is_public"] is True
+    assert settings[0]["run_args"]["output_visibility"] == "KZGCommit"
+    assert settings[1]["run_args"]["input_visibility"] == "KZGCommit"
+    assert settings[1]["run_args"]["output_visibility"] == "KZGCommit"
     assert m.fidelity.top1_agreement >= 0.99
     assert m.circuit["partition"]["slices"][0]["nodes"]
 
 
 def test_inspect_shows_the_slices(zkc, sliced_mlp):
     code, out, _ = zkc("inspect", sliced_mlp.path)
-    assert code == 0 and "slices" in out and "hashed" in out
+    assert code == 0 and "slices: 3 circuits" in out and "polycommit" in out
     code, out, _ = zkc("inspect", sliced_mlp.path, "--json")
-    assert len(json.loads(out)["manifest"]["circuit"]["slices"]) == 2
+    assert len(json.loads(out)["manifest"]["circuit"]["slices"]) == 3
 
 
 def test_proof_chain_verifies_and_outputs_match_the_model(compiled, proofs, zoo_files):
     a, _ = proofs
     compiled.verify(a.envelope)
-    assert len(a.envelope.slices) == 2 and a.run["slice_seconds"]
+    assert len(a.envelope.slices) == 3 and len(a.run["slice_seconds"]) == 3
     assert np.argmax(a.outputs["logits"]) == np.argmax(
         compiled.run(_sample(zoo_files, 0))["logits"]
     )
@@ -90,6 +104,13 @@ def test_a_slice_proof_swapped_in_from_another_input_is_refused(compiled, proofs
 
     with pytest.raises(VerificationError, match="link 0->1 broken"):
         compiled.verify(_broken(a.envelope, swap))
+
+    def swap_last(doc):
+        doc["slices"][2] = b.envelope.model_dump()["slices"][2]
+        doc["outputs"] = b.envelope.outputs  # claims consistent with the swapped-in last proof
+
+    with pytest.raises(VerificationError, match="link 1->2 broken"):
+        compiled.verify(_broken(a.envelope, swap_last))
 
 
 def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
@@ -139,7 +160,7 @@ def _plus_one(felt_hex: str) -> str:
 
 def test_a_dropped_slice_is_refused(compiled, proofs):
     a, _ = proofs
-    with pytest.raises(VerificationError, match="1 slice proofs for 2 slices"):
+    with pytest.raises(VerificationError, match="2 slice proofs for 3 slices"):
         compiled.verify(_broken(a.envelope, lambda d: d["slices"].pop(0)))
 
 
@@ -174,7 +195,7 @@ def test_another_request_or_a_tampered_proof_is_refused(compiled, proofs):
 
     def flip(doc):
         proof = doc["slices"][0]["proof"]
-        proof["proof"][10] = (proof["proof"][10] + 1) % 256
+        proof["proof"][1000] = (proof["proof"][1000] + 1) % 256  # past the link commitments
 
     with pytest.raises(VerificationError, match="does not verify"):
         compiled.verify(_broken(a.envelope, flip))
@@ -185,13 +206,33 @@ def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_
     code, out, err = zkc("prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
                          "--workers", 2, "--srs-dir", srs_dir, "--json")  # fmt: skip
     assert code == 0, err
-    assert len(json.loads(out)["slices"]["slice_seconds"]) == 2
+    assert len(json.loads(out)["slices"]["slice_seconds"]) == 3
     assert zkc("verify", sliced_mlp.path, tmp_path / "p.json", "--srs-dir", srs_dir)[0] == 0
     doc = json.loads((tmp_path / "p.json").read_text())
     doc["slices"].pop()
     (tmp_path / "p.json").write_text(json.dumps(doc))
     code, _, err = zkc("verify", sliced_mlp.path, tmp_path / "p.json", "--srs-dir", srs_dir)
     assert code == 1 and "slice proofs" in err
+
+
+def test_hashed_links_verify_and_refuse_a_swapped_slice(hashed_mlp, srs_dir, zoo_files):
+    compiled = CompiledArtifact(hashed_mlp.path, srs_dir)
+    facts = hashed_mlp.manifest.circuit
+    assert facts["link"] == "hashed"
+    assert [(s["public_inputs"], s["public_outputs"]) for s in facts["slices"]] == [
+        (64, 1),
+        (1, 10),
+    ]
+    a = compiled.prove(_sample(zoo_files, 0))
+    b = compiled.prove(_sample(zoo_files, 1))
+    compiled.verify(a.envelope)
+
+    def swap(doc):
+        doc["slices"][1] = b.envelope.model_dump()["slices"][1]
+        doc["outputs"] = b.envelope.outputs
+
+    with pytest.raises(VerificationError, match="link 0->1 broken"):
+        compiled.verify(_broken(a.envelope, swap))
 
 
 def test_subnet_packaging_refuses_a_sliced_artifact(zkc, sliced_mlp, srs_dir, tmp_path):
@@ -208,7 +249,7 @@ def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
                       silence_logs=40) as cluster:  # fmt: skip
         result = compiled.prove(_sample(zoo_files, 3), scheduler=cluster.scheduler_address)
     compiled.verify(result.envelope)
-    assert len(set(result.run["slice_seconds"])) == 2
+    assert len(set(result.run["slice_seconds"])) == 3
 
 
 if __name__ == "__main__":  # pragma: no cover
