@@ -123,3 +123,23 @@ def test_chain_check_fails_loudly_on_a_wrong_slice(tmp_path):
     with pytest.raises(ToolError, match="disagree"):
         check_chain(SliceChain(paths), ReferenceRunner(model),
                     [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)}], {"x": (1, 1, 6, 6)})  # fmt: skip
+
+
+def test_uniform_plans_minimise_slices_times_the_shared_power_of_two():
+    model = _with_shapes(residual_model(blocks=3))
+    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
+    free = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1)
+    uniform = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1, uniform=True)
+    shared = max(s.estimated_logrows for s in uniform.slices)
+    assert shared <= whole - 1
+    # Every slice is set up at the shared logrows: the plan's cost is count x 2^shared, no more
+    # than the free plan's slices would cost at their own largest logrows.
+    assert len(uniform.slices) * 2**shared <= len(free.slices) * 2 ** max(s.estimated_logrows for s in free.slices)
+
+
+def test_margin_only_makes_plans_more_careful():
+    model = _with_shapes(residual_model(blocks=3))
+    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
+    plain = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1)
+    careful = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1, margin=1.5)
+    assert len(careful.slices) >= len(plain.slices)
