@@ -77,7 +77,8 @@ def choose_plan(
             errors[0]
             if errors
             else UserInputError(
-                f"--max-logrows {config.max_logrows}: below every decomposition's range-check table"
+                f"--max-logrows {config.max_logrows}: below every decomposition's range-check "
+                f"table; the smallest circuits zkc builds have logrows {int(math.log2(SMALL_DECOMPOSITION[0])) + 1}"
             )
         )
     _, _, plan, decomposition = min(plans, key=lambda p: p[:2])

@@ -254,3 +254,14 @@ def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir, tmp_path):
+    onnx_path, calib, holdout = zoo_files["mlp_digits"]
+    base = ["compile", onnx_path, "--calibration", calib, "--eval", holdout, "--dev-srs",
+            "--srs-dir", srs_dir, "--no-cache"]  # fmt: skip
+    code, _, err = zkc(*base, "-o", tmp_path / "a.zkc", "--slices", 9)
+    assert code == 2 and "only 3 nodes" in err and not (tmp_path / "a.zkc").exists()
+    code, _, err = zkc(*base, "-o", tmp_path / "b.zkc", "--max-logrows", 9)
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and last.startswith("zkc: error: --max-logrows 9") and "11" in last

@@ -134,7 +134,9 @@ def test_uniform_plans_minimise_slices_times_the_shared_power_of_two():
     assert shared <= whole - 1
     # Every slice is set up at the shared logrows: the plan's cost is count x 2^shared, no more
     # than the free plan's slices would cost at their own largest logrows.
-    assert len(uniform.slices) * 2**shared <= len(free.slices) * 2 ** max(s.estimated_logrows for s in free.slices)
+    assert len(uniform.slices) * 2**shared <= len(free.slices) * 2 ** max(
+        s.estimated_logrows for s in free.slices
+    )
 
 
 def test_margin_only_makes_plans_more_careful():
