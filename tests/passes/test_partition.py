@@ -145,3 +145,17 @@ def test_margin_only_makes_plans_more_careful():
     plain = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1)
     careful = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1, margin=1.5)
     assert len(careful.slices) >= len(plain.slices)
+
+
+def test_no_slice_passes_a_skip_tensor_through_untouched():
+    model = _with_shapes(residual_model(blocks=3))
+    planned = 0
+    for count in range(2, 12):
+        try:
+            plan = plan_partition(model, UNIT, decomp_base=2, slices=count)
+        except UserInputError:  # more slices than cuts that leave no pass-through
+            continue
+        planned += 1
+        for s in plan.slices:
+            assert not set(s.inputs) & set(s.outputs), (count, s)
+    assert planned >= 4
