@@ -98,8 +98,19 @@ def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: s
     start = time.perf_counter()
     proof = proving.prove(Path(witness), Path(compiled), Path(pk), Path(proof_path), Path(srs_path))
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"proof": proof, "seconds": seconds, "peak_rss_mb": peak_kb / 1024, "pid": os.getpid()}
+    return {"proof": proof, "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "pid": os.getpid()}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: its own, unlike ru_maxrss, which Linux
+    carries over from the parent across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def prove_jobs(art_dir: Path, circuit: dict, chain: list[SliceWitness], srs_dir: Path, work: Path):
