@@ -32,21 +32,66 @@ def extract_submodel(
     return sub
 
 
+PASS_SUFFIX = "__zkc_pass"  # a tensor carried through a slice leaves it under this name
+
+
+def passed_through(inputs: list[str], outputs: list[str]) -> list[str]:
+    """Tensors a slice receives and hands on untouched (a skip connection spanning it)."""
+    return [t for t in outputs if t in inputs]
+
+
+def original_name(name: str) -> str:
+    """The model tensor a slice output carries (pass-through outputs are renamed)."""
+    return name.removesuffix(PASS_SUFFIX)
+
+
 def write_slices(model_path: Path, plan: PartitionPlan, out_dirs: list[Path]) -> list[Path]:
-    """Write each slice's `model.onnx` into its directory; the node counts must match the plan."""
+    """Write each slice's `model.onnx` into its directory; the node counts must match the plan.
+
+    A tensor passing through a slice is copied by an Identity to an output `<name>__zkc_pass`
+    (a graph cannot output its own input), in its place in the slice's output order: slices
+    hand their outputs on by position.
+    """
     model = onnx.load(str(model_path))
     paths = []
     for spec, directory in zip(plan.slices, out_dirs, strict=True):
-        sub = extract_submodel(model, spec.inputs, spec.outputs)
+        carried = passed_through(spec.inputs, spec.outputs)
+        computed = [t for t in spec.outputs if t not in carried]
+        sub = extract_submodel(model, spec.inputs, computed)
         if len(sub.graph.node) != len(spec.nodes):
             raise ToolError(
                 f"slice {spec.index}: extracted {len(sub.graph.node)} nodes, the plan has "
                 f"{len(spec.nodes)} (a tensor crossing the cut was missed)"
             )
+        if carried:
+            _carry(sub, carried, spec.outputs)
         directory.mkdir(parents=True, exist_ok=True)
         onnx.save(sub, str(directory / "model.onnx"))
         paths.append(directory / "model.onnx")
     return paths
+
+
+def _carry(sub: onnx.ModelProto, carried: list[str], order: list[str]) -> None:
+    """Add an Identity per carried tensor and lay the outputs out in `order`."""
+    declared = {v.name: v for v in sub.graph.input}
+    outputs = {v.name: v for v in sub.graph.output}
+    for name in carried:
+        sub.graph.node.append(
+            onnx.helper.make_node(
+                "Identity",
+                [name],
+                [name + PASS_SUFFIX],
+                name=f"carry{PASS_SUFFIX}_{len(sub.graph.node)}",
+            )
+        )
+        copy = onnx.ValueInfoProto()
+        copy.CopyFrom(declared[name])
+        copy.name = name + PASS_SUFFIX
+        outputs[name] = copy
+    ordered = [outputs[name] for name in order]
+    del sub.graph.output[:]
+    sub.graph.output.extend(ordered)
+    onnx.checker.check_model(sub)
 
 
 class SliceChain:
@@ -72,7 +117,8 @@ class SliceChain:
             }
             stages.append(feed)
             names = [o.name for o in session.get_outputs()]
-            env.update(zip(names, session.run(names, feed), strict=True))
+            results = session.run(names, feed)
+            env.update(zip([original_name(n) for n in names], results, strict=True))
         stages.append({o.name: env[o.name] for o in self.sessions[-1].get_outputs()})
         return stages
 

@@ -6,8 +6,8 @@ the file, so the plan is deterministic). A cut between two positions of that ord
 legal when every tensor crossing it is a float activation of static shape and no model
 output crosses it; residual connections and several crossing tensors are allowed: each
 crossing tensor becomes a committed output of the slice before and an input of the slice
-after. A slice that a tensor would pass through untouched (a skip connection spanning it) is
-not a circuit, so cuts are never placed on both sides of one.
+after. A tensor crossing both ends of a slice (a skip connection spanning it) passes through
+it: the slice model copies it to an output of its own (see zkc.compiler.slicing).
 
 Cuts are chosen by dynamic programming over contiguous runs of the order. Each slice's
 rows come from the cost model (its nodes plus the hashing of its committed boundary), which
@@ -159,13 +159,7 @@ def plan_partition(
     )
     in_elems = sum(_elements(v) for v in graph.inputs if not v.is_initializer())
 
-    crossing_ids = [{id(v) for v in c} if c is not None else set() for c in cuts]
-    impossible = (math.inf, 99)
-
     def segment(a: int, b: int) -> tuple[float, int]:
-        if 0 < a and b < n and crossing_ids[a] & crossing_ids[b]:
-            # A tensor crossing both ends would pass through the slice untouched: not a circuit.
-            return impossible
         link_e = (sizes[a] if a > 0 else 0) + (sizes[b] if b < n else 0)
         link_t = (counts[a] if a > 0 else 0) + (counts[b] if b < n else 0)
         ends = (in_elems if a == 0 else 0) + (model_io - in_elems if b == n else 0)

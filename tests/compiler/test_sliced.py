@@ -265,3 +265,26 @@ def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir
     code, _, err = zkc(*base, "-o", tmp_path / "b.zkc", "--max-logrows", 9)
     last = err.strip().splitlines()[-1]
     assert code == 2 and last.startswith("zkc: error: --max-logrows 9") and "11" in last
+
+
+def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_path):
+    """A residual block cut twice: the middle slice carries the skip tensor through (an
+    Identity to an output of its own), and the chain proves and verifies."""
+    from tests.passes.test_partition import residual_model
+    from zkc.compiler.compile import CompileRequest, compile_model
+    from zkc.compiler.config import CompileConfig
+    from zkc.compiler.model_io import save_model
+
+    save_model(residual_model(blocks=1), tmp_path / "res.onnx")
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "calib.npz", x=rng.normal(size=(16, 1, 6, 6)).astype(np.float32))
+    result = compile_model(CompileRequest(
+        model_path=tmp_path / "res.onnx", calibration_path=tmp_path / "calib.npz",
+        output=tmp_path / "res.zkc", config=CompileConfig(slices=4, max_eval_samples=4),
+        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+    ))  # fmt: skip
+    slices = result.manifest.circuit["slices"]
+    assert any(set(s["inputs"]) & set(s["outputs"]) for s in slices)
+    compiled = CompiledArtifact(result.path, srs_dir)
+    proof = compiled.prove({"x": rng.normal(size=(1, 1, 6, 6))}, workers=2)
+    compiled.verify(proof.envelope)

@@ -33,7 +33,9 @@ def test_exported_data_layout(zoo_files):
 def test_resnet_tiny_is_a_dag_with_residual_adds_and_learns(tmp_path):
     import onnx
 
-    result = export_zoo_model("resnet_tiny", tmp_path / "r.onnx", tmp_path / "c.npz", tmp_path / "h.npz")
+    result = export_zoo_model(
+        "resnet_tiny", tmp_path / "r.onnx", tmp_path / "c.npz", tmp_path / "h.npz"
+    )
     assert result.holdout_score > 0.95
     ops = [n.op_type for n in onnx.load(str(result.onnx_path)).graph.node]
     assert ops.count("Add") == 3 and ops.count("Conv") == 7
