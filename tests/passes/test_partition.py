@@ -161,3 +161,14 @@ def test_slices_a_skip_tensor_passes_through_carry_it_on(tmp_path):
     assert [o.name.removesuffix("__zkc_pass") for o in middle.graph.output] == carried[0].outputs
     samples = [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(3)]
     check_chain(SliceChain(paths), ReferenceRunner(model), samples, {"x": (1, 1, 6, 6)})
+
+
+def test_slice_models_are_byte_identical_across_runs(tmp_path):
+    model = _with_shapes(residual_model(blocks=2))
+    save_model(model, tmp_path / "model.onnx")
+    digests = []
+    for run in ("a", "b"):
+        plan = plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, decomp_base=2, slices=3)
+        paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / run / str(i) for i in range(3)])
+        digests.append([p.read_bytes() for p in paths])
+    assert digests[0] == digests[1]
