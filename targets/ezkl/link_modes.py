@@ -3,8 +3,9 @@
 For a two-slice model it builds both slices in each mode, chains the witnesses, proves and
 verifies, and checks the link as zkc's verifier does: equal hashes in the instances
 (`hashed`), equal commitment points at the start of the two proofs (`polycommit`). It also
-records whether EZKL's own `swap_proof_commitments` round-trips a proof (it does not in
-23.0.5, which is why zkc reads the points instead). Used by bench/link_modes.py.
+records whether EZKL's own `swap_proof_commitments` round-trips a proof with its own
+witness. zkc's verifier reads the points from the proofs instead, so it needs no witness.
+Used by bench/link_modes.py.
 """
 
 import json
