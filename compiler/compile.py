@@ -187,7 +187,12 @@ def _build(
     calib_subset = split_samples(calibration, 0, config.max_calibration_samples)
     eval_subset = split_samples(evaluation, 0, config.max_eval_samples)
     ref_out = reference.run_batch(eval_subset, spec.input_shapes())
-    planned = choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
+    wants_slices = config.slices is not None or config.max_logrows is not None
+    planned = (
+        choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
+        if wants_slices
+        else None
+    )
     if planned is None:
         facts, timings = target.emit(
             tmp, calib_subset, spec, config, reporter, eval_subset, ref_out
