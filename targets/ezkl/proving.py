@@ -7,6 +7,7 @@ import ezkl
 import numpy as np
 
 from zkc.compiler.data import to_ezkl_input
+from zkc.compiler.errors import VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output
 
@@ -45,6 +46,23 @@ def decode_outputs(
         values = [ezkl.felt_to_float(f, scale) for f in felts]
         result[tensor.name] = np.asarray(values, dtype=np.float64).reshape(tensor.shape)
     return result
+
+
+def public_outputs(
+    felts: list[str], scales: list[int], spec: IOSpec, claimed: dict | None, what: str
+) -> dict[str, np.ndarray]:
+    """Decode the outputs' public felts (laid out flat, in output order); with `claimed`,
+    VerificationError unless every claimed output is exactly what `what` commits to."""
+    per_output, pos = [], 0
+    for tensor in spec.outputs:
+        per_output.append(felts[pos : pos + tensor.size])
+        pos += tensor.size
+    proved = decode_outputs(per_output, scales, spec)
+    for name, value in proved.items() if claimed is not None else ():
+        mine = np.asarray(claimed.get(name, []), dtype=np.float64)
+        if mine.shape != value.shape or not np.array_equal(mine, value):
+            raise VerificationError(f"output '{name}' is not what {what} commits to")
+    return proved
 
 
 def input_felts(inputs: dict[str, np.ndarray], scales: list[int], spec: IOSpec) -> list[str]:

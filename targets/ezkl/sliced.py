@@ -176,18 +176,10 @@ def verify(
             raise VerificationError(
                 f"link {i}->{i + 1} broken: slice {i + 1} was not proved on slice {i}'s output"
             )
-    felts = publics[-1][last["public_inputs"] :]
-    per_output, pos = [], 0
-    for tensor in spec.outputs:
-        per_output.append(felts[pos : pos + tensor.size])
-        pos += tensor.size
-    proved = proving.decode_outputs(per_output, last["output_scales"], spec)
-    for name, value in proved.items() if outputs is not None else ():
-        claimed = np.asarray(outputs.get(name, []), dtype=np.float64)
-        if claimed.shape != value.shape or not np.array_equal(claimed, value):
-            raise VerificationError(
-                f"output '{name}' is not what the last slice's proof commits to"
-            )
+    proved = proving.public_outputs(
+        publics[-1][last["public_inputs"] :], last["output_scales"], spec, outputs,
+        "the last slice's proof",
+    )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
         for facts, entry in zip(slices, slice_proofs, strict=True):
             info = srs.SrsInfo.model_validate(facts["srs"])

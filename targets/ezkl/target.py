@@ -267,11 +267,9 @@ class EzklTarget:
         arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
         if public[:n_in] != proving.input_felts(arrays, facts["input_scales"], spec):
             raise VerificationError("the proof's public inputs are not the request's inputs")
-        proved = proving.decode_outputs(_split(public[n_in:], spec), facts["output_scales"], spec)
-        for name, value in proved.items() if outputs is not None else ():
-            claimed = np.asarray(outputs.get(name, []), dtype=np.float64)
-            if claimed.shape != value.shape or not np.array_equal(claimed, value):
-                raise VerificationError(f"output '{name}' is not what the proof commits to")
+        proved = proving.public_outputs(
+            public[n_in:], facts["output_scales"], spec, outputs, "the proof"
+        )
         srs_path = srs_path or self.srs_for(facts)
         with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
             proof_path = Path(tmp) / "proof.json"
@@ -282,11 +280,3 @@ class EzklTarget:
                 "the EZKL proof does not verify against this circuit's verifying key"
             )
         return proved
-
-
-def _split(felts: list[str], spec: IOSpec) -> list[list[str]]:
-    out, pos = [], 0
-    for tensor in spec.outputs:
-        out.append(felts[pos : pos + tensor.size])
-        pos += tensor.size
-    return out

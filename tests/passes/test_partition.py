@@ -169,6 +169,8 @@ def test_slice_models_are_byte_identical_across_runs(tmp_path):
     digests = []
     for run in ("a", "b"):
         plan = plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, decomp_base=2, slices=3)
-        paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / run / str(i) for i in range(3)])
+        paths = write_slices(
+            tmp_path / "model.onnx", plan, [tmp_path / run / str(i) for i in range(3)]
+        )
         digests.append([p.read_bytes() for p in paths])
     assert digests[0] == digests[1]
