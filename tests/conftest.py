@@ -1,5 +1,6 @@
 """Shared fixtures: a test SRS cached per logrows, zoo exports and compiled zoo artifacts."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,21 @@ def lenet_artifact(zoo_files, srs_dir, tmp_path_factory):
     return _compile(
         "lenet_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("lenet"), max_eval_samples=400
     )
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory):
+    """A directory for one test module's shared files, removed when the module ends: CI's disk is
+    small and session-wide temporary directories would otherwise hold every module's keys."""
+    path = tmp_path_factory.mktemp("module")
+    yield path
+    shutil.rmtree(path)
+
+
+def subdir(root: Path, name: str) -> Path:
+    path = root / name
+    path.mkdir()
+    return path
 
 
 @pytest.fixture

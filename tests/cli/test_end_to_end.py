@@ -12,19 +12,19 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def mlp_input(zoo_files, tmp_path_factory):
+def mlp_input(zoo_files, module_tmp):
     _, _, holdout = zoo_files["mlp_digits"]
-    path = tmp_path_factory.mktemp("inp") / "input.json"
+    path = module_tmp / "input.json"
     with np.load(holdout) as data:
         path.write_text(json.dumps({"x": data["x"][0].tolist()}))
     return path
 
 
 @pytest.fixture(scope="module")
-def mlp_proof(mlp_artifact, mlp_input, srs_dir, tmp_path_factory):
+def mlp_proof(mlp_artifact, mlp_input, srs_dir, module_tmp):
     from zkc.cli.main import main
 
-    proof = tmp_path_factory.mktemp("proof") / "proof.json"
+    proof = module_tmp / "proof.json"
     assert (
         main(
             [

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import _compile
+from tests.conftest import _compile, subdir
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.proof import ProofEnvelope
 from zkc.compiler.runtime import CompiledArtifact
@@ -17,16 +17,16 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def sliced_mlp(zoo_files, srs_dir, tmp_path_factory):
+def sliced_mlp(zoo_files, srs_dir, module_tmp):
     """mlp_digits cut into 3 slices (one node each: a middle slice has links on both sides),
     linked by KZG commitments (the default)."""
-    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("sliced"), slices=3)
+    return _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "sliced"), slices=3)
 
 
 @pytest.fixture(scope="module")
-def hashed_mlp(zoo_files, srs_dir, tmp_path_factory):
+def hashed_mlp(zoo_files, srs_dir, module_tmp):
     """mlp_digits cut into 2 slices linked by public Poseidon hashes."""
-    return _compile("mlp_digits", zoo_files, srs_dir, tmp_path_factory.mktemp("hashed"),
+    return _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "hashed"),
                     slices=2, link="hashed")  # fmt: skip
 
 

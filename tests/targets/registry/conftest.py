@@ -72,13 +72,17 @@ def start_registry(root: Path, htpasswd: bool = False) -> Registry:
 @pytest.fixture
 def registry(tmp_path_factory):
     """A fresh registry per test (tests tamper with its storage)."""
-    server = start_registry(tmp_path_factory.mktemp("registry"))
+    root = tmp_path_factory.mktemp("registry")
+    server = start_registry(root)
     yield server
     server.stop()
+    shutil.rmtree(root)  # its blobs are a copy of an artifact per test
 
 
 @pytest.fixture(scope="module")
 def auth_registry(tmp_path_factory):
-    server = start_registry(tmp_path_factory.mktemp("auth-registry"), htpasswd=True)
+    root = tmp_path_factory.mktemp("auth-registry")
+    server = start_registry(root, htpasswd=True)
     yield server
     server.stop()
+    shutil.rmtree(root)

@@ -115,9 +115,9 @@ def test_commit_by_reference_uses_the_published_digest(registry, mlp_artifact):
 
 
 @pytest.fixture(scope="module")
-def subnet_artifact(mlp_artifact, srs_dir, tmp_path_factory):
+def subnet_artifact(mlp_artifact, srs_dir, module_tmp):
     """The nonce-carrying build zkc packages for the subnet (a cache hit after the first)."""
-    out = tmp_path_factory.mktemp("subnet-art") / "subnet.zkc"
+    out = module_tmp / "subnet.zkc"
     cache = mlp_artifact.path.parent / "cache"
     return derive_artifact(
         mlp_artifact.path, {"pipeline": "ezkl-subnet"}, out, srs_dir, True, cache

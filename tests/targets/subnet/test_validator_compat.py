@@ -57,8 +57,8 @@ def validator_verify(package_dir, proof: dict, request: dict, work) -> bool:
 
 
 @pytest.fixture(scope="module")
-def proved(mlp_package, tmp_path_factory):
-    work = tmp_path_factory.mktemp("miner")
+def proved(mlp_package, module_tmp):
+    work = module_tmp
     request = {"x": [((i * 7) % 17) / 16 for i in range(64)], "nonce": [0.4375]}
     proof = miner_prove(mlp_package.package_dir, mlp_package.pk_path, request, work)
     return request, proof, work
