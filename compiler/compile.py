@@ -207,7 +207,7 @@ def _build(
                       f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
         facts, timings, slice_files, circuit_out = emit_sliced(
             tmp, plan, decomposition, calib_subset, eval_subset, spec, config, target, reporter,
-            reference, eq_samples,
+            reference, eq_samples, ref_out,
         )  # fmt: skip
         files = ["model.onnx", *slice_files]
     # The data travels with the artifact so a derived build (e.g. for the subnet) can recalibrate.

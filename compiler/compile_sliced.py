@@ -1,8 +1,9 @@
 """Compile a model as linked slices: plan the cuts, write the slice models, and emit one EZKL
 circuit per slice inside the artifact (`slices/NN/`), with the slice graph in the manifest.
 
-All slices share one scale (input and params; EZKL rebases to it after every multiplication),
-so a slice's committed outputs are exactly the next slice's committed inputs. The first slice
+All slices share one scale (input and params; EZKL rebases to it after every multiplication):
+`--input-scale`, 13 by default, or with `--max-error`/`--min-top1` the scale
+zkc.compiler.slice_search finds for that budget end to end. So a slice's committed outputs are exactly the next slice's committed inputs. The first slice
 reads the model's inputs in public and the last publishes its outputs; every tensor crossing
 a cut is committed on both sides: by default as a KZG commitment (EZKL `polycommit`: an
 unblinded advice column whose commitment opens the proof), or as a public Poseidon hash
@@ -21,9 +22,11 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.cost_model import decomposition_key, default_cost_model
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import ToolError, UserInputError
+from zkc.compiler.fidelity import Budget, fidelity_report
 from zkc.compiler.io_spec import IOSpec, io_spec
 from zkc.compiler.model_io import load_model
 from zkc.compiler.progress import Reporter
+from zkc.compiler.slice_search import search_slice_scale
 from zkc.compiler.slicing import SliceChain, check_chain, write_slices
 from zkc.passes.partition import PartitionPlan, plan_partition
 
@@ -45,11 +48,6 @@ def choose_plan(
     and the cheaper plan (total 2^logrows) wins.
     """
     if config.slices is None and config.max_logrows is None:
-        return None
-    if config.max_error is not None or config.min_top1 is not None:
-        if config.slices is not None:
-            raise UserInputError("--slices with --max-error/--min-top1 is not supported: "
-                                 "slices share one fixed scale (pass --input-scale)")  # fmt: skip
         return None
     candidates = [(config.decomp_base, config.decomp_legs)]
     if config.decomp_base > SMALL_DECOMPOSITION[0]:
@@ -99,22 +97,28 @@ def slice_config(config: CompileConfig, index: int, count: int, decomposition) -
         "decomp_base": decomposition[0],
         "decomp_legs": decomposition[1],
         "slices": None,
+        "max_error": None,  # a budget is met end to end, by the shared scale
+        "min_top1": None,
     })  # fmt: skip
 
 
 def emit_sliced(
     art_dir: Path, plan: PartitionPlan, decomposition: tuple[int, int], calibration: Samples,
     evaluation: Samples, spec: IOSpec, config: CompileConfig, target, reporter: Reporter,
-    reference, eq_samples: list[dict],
+    reference, eq_samples: list[dict], ref_out: dict[str, np.ndarray],
 ) -> tuple[dict, dict, list[str], dict[str, np.ndarray]]:  # fmt: skip
     """Write and set up every slice; returns (circuit facts, timings, files, circuit outputs on
-    the evaluation samples)."""
+    the evaluation samples). With a fidelity budget the shared scale is searched first."""
     count = len(plan.slices)
     dirs = [target.slice_dir(art_dir, i) for i in range(count)]
     paths = write_slices(art_dir / "model.onnx", plan, dirs)
     chain = SliceChain(paths)
     check_chain(chain, reference, eq_samples, spec.input_shapes())
-    per_slice_calibration = chain.slice_inputs(calibration)
+    specs = [io_spec(load_model(d / "model.onnx")) for d in dirs]
+    per_slice_calibration = [
+        {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
+        for slice_spec, calib in zip(specs, chain.slice_inputs(calibration), strict=True)
+    ]
     timings = {"calibrate_seconds": 0.0, "setup_seconds": 0.0}
     slices = []
 
@@ -123,23 +127,46 @@ def emit_sliced(
         commitments live in the proof, not the instances)."""
         return len(tensors) if config.link == "hashed" else 0
 
-    calibrated, specs, own_logrows = [], [], []
-    for spec_plan, directory, calib in zip(plan.slices, dirs, per_slice_calibration, strict=True):
-        slice_spec = io_spec(load_model(directory / "model.onnx"))
-        calib = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
-        cfg = slice_config(config, spec_plan.index, count, decomposition)
+    def calibrate_all(cfg: CompileConfig, calibrations: list[Samples], rep: Reporter):
+        """Calibrate every slice; returns ([(settings, quantization, timings)], own logrows)."""
+        calibrated, own = [], []
+        for index, (directory, slice_spec, calib) in enumerate(
+            zip(dirs, specs, calibrations, strict=True)
+        ):
+            slice_cfg = slice_config(cfg, index, count, decomposition)
+            calibrated.append(target.calibrate(directory, calib, slice_spec, slice_cfg, rep))
+            own.append(calibrated[-1][0]["run_args"]["logrows"])  # what the slice alone needs
+        if cfg.link == "polycommit":
+            # A KZG commitment depends on the column length: linked slices share one logrows.
+            shared = max(own)
+            calibrated = [
+                (target.raise_logrows(d, shared), q, t)
+                for d, (_, q, t) in zip(dirs, calibrated, strict=True)
+            ]
+        return calibrated, own
+
+    budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
+    search = None
+    if config.max_error is not None or config.min_top1 is not None:
+
+        def at_scale(scale: int, calibrations: list[Samples]) -> int:
+            cfg = config.model_copy(update={"input_scale": scale, "param_scale": scale})
+            settings = calibrate_all(cfg, calibrations, Reporter())[0]
+            return max(s["run_args"]["logrows"] for s, _, _ in settings)
+
+        start = time.perf_counter()
+        scale, search = search_slice_scale(
+            at_scale, art_dir, count, per_slice_calibration, evaluation, ref_out, spec, budget,
+            config.max_logrows or 25, decomposition, target, reporter,
+        )  # fmt: skip
+        timings["search_seconds"] = time.perf_counter() - start
+        reporter.info(f"slices share scale {scale}: {budget.describe()} on "
+                      f"{search['search_samples']} held-out samples")  # fmt: skip
+        config = config.model_copy(update={"input_scale": scale, "param_scale": scale})
+    for spec_plan in plan.slices:
         reporter.info(f"slice {spec_plan.index + 1}/{count}: {len(spec_plan.nodes)} nodes, "
                       f"estimated logrows {spec_plan.estimated_logrows}")  # fmt: skip
-        calibrated.append(target.calibrate(directory, calib, slice_spec, cfg, reporter))
-        own_logrows.append(calibrated[-1][0]["run_args"]["logrows"])  # what the slice alone needs
-        specs.append(slice_spec)
-    if config.link == "polycommit":
-        # A KZG commitment depends on the column length: linked slices share one logrows.
-        shared = max(settings["run_args"]["logrows"] for settings, _, _ in calibrated)
-        calibrated = [
-            (target.raise_logrows(d, shared), q, t)
-            for d, (_, q, t) in zip(dirs, calibrated, strict=True)
-        ]
+    calibrated, own_logrows = calibrate_all(config, per_slice_calibration, reporter)
     for spec_plan, directory, slice_spec, own, (settings, quantization, slice_timings) in zip(
         plan.slices, dirs, specs, own_logrows, calibrated, strict=True
     ):
@@ -182,11 +209,19 @@ def emit_sliced(
         "run_args": slices[0]["run_args"],
         "srs": max((s["srs"] for s in slices), key=lambda s: s["logrows"]),
         "decomposition": decomposition_key(*decomposition),
-        "quantization": {"method": "fixed-scale", "scale": slices[0]["input_scales"][0]},
+        "quantization": search or {"method": "fixed-scale", "scale": slices[0]["input_scales"][0]},
         "slices": slices,
         "partition": plan.to_json(),
     }
     start = time.perf_counter()
     outputs = target.run_sliced_many(art_dir, facts, spec, evaluation, reporter)
     timings["fidelity_seconds"] = time.perf_counter() - start
+    if search is not None:
+        final = fidelity_report(ref_out, outputs, "held-out samples")
+        if not budget.met(final):
+            raise UserInputError(
+                f"fidelity budget {budget.describe()}: met on the search samples at scale "
+                f"{config.input_scale} but not on all {final.samples} held-out samples "
+                f"({final.summary()}); loosen the budget or add calibration data"
+            )
     return facts, timings, target.slice_files(count), outputs

@@ -55,3 +55,27 @@ def fidelity_report(
         mean_abs_error=float(flat.mean()),
         top1_agreement=top1,
     )
+
+
+class Budget(BaseModel):
+    """The fidelity a circuit must reach on held-out samples."""
+
+    max_error: float | None = None
+    min_top1: float | None = None
+
+    def met(self, report: FidelityReport) -> bool:
+        """Whether a fidelity report is within the budget."""
+        if self.max_error is not None and report.max_abs_error > self.max_error:
+            return False
+        if self.min_top1 is not None:
+            return report.top1_agreement is not None and report.top1_agreement >= self.min_top1
+        return True
+
+    def describe(self) -> str:
+        """The budget for messages."""
+        parts = []
+        if self.max_error is not None:
+            parts.append(f"max |error| <= {self.max_error:g}")
+        if self.min_top1 is not None:
+            parts.append(f"top-1 agreement >= {self.min_top1:.2%}")
+        return " and ".join(parts)

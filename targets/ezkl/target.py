@@ -156,8 +156,14 @@ class EzklTarget:
     def run_sliced(self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict) -> dict:
         return sliced.run(art_dir, facts, spec, inputs)
 
-    def run_sliced_many(self, art_dir, facts, spec, samples, reporter) -> dict:
-        return sliced.run_many(art_dir, facts, spec, samples, reporter)
+    def run_sliced_many(self, art_dir, facts, spec, samples, reporter, check_links=True) -> dict:
+        return sliced.run_many(art_dir, facts, spec, samples, reporter, check_links)
+
+    def compile_slice(self, out_dir: Path) -> None:
+        """Compile a calibrated slice (witnesses, no keys): what a scale search measures."""
+        circuit.compile_circuit(
+            out_dir / MODEL_FILE, out_dir / SETTINGS_FILE, out_dir / COMPILED_FILE
+        )
 
     def prove_sliced(
         self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict, workers: int = 1,

@@ -252,10 +252,6 @@ def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
     assert len(set(result.run["slice_seconds"])) == 3
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__]))
-
-
 def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir, tmp_path):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
     base = ["compile", onnx_path, "--calibration", calib, "--eval", holdout, "--dev-srs",
@@ -288,3 +284,37 @@ def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_p
     compiled = CompiledArtifact(result.path, srs_dir)
     proof = compiled.prove({"x": rng.normal(size=(1, 1, 6, 6))}, workers=2)
     compiled.verify(proof.envelope)
+
+
+def test_a_fidelity_budget_searches_the_slices_shared_scale(zoo_files, srs_dir, module_tmp):
+    result = _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "budget"), slices=2,
+                      min_top1=0.99, max_error=0.02)  # fmt: skip
+    circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
+    search = circuit["quantization"]
+    assert search["method"] == "zkc-search-sliced"
+    assert search["budget"] == {"max_error": 0.02, "min_top1": 0.99}
+    scale = search["chosen"]["scale"]
+    assert all(
+        s["input_scales"] == [scale] and s["param_scale"] == scale for s in circuit["slices"]
+    )
+    meets = {c["scale"]: c["error"] is None and c["top1_agreement"] >= 0.99
+             and c["max_abs_error"] <= 0.02 for c in search["candidates"]}  # fmt: skip
+    smallest = min(s for s, ok in meets.items() if ok)
+    assert meets[scale] and not meets.get(smallest - 1, False)
+    assert fidelity.top1_agreement >= 0.99 and fidelity.max_abs_error <= 0.02  # all held-out
+    compiled = CompiledArtifact(result.path, srs_dir)
+    compiled.verify(compiled.prove(_sample(zoo_files, 5)).envelope)
+
+
+def test_an_unreachable_budget_for_slices_is_a_one_line_error(zkc, zoo_files, srs_dir, tmp_path):
+    onnx_path, calib, holdout = zoo_files["mlp_digits"]
+    code, _, err = zkc("compile", onnx_path, "--calibration", calib, "--eval", holdout,
+                       "--dev-srs", "--srs-dir", srs_dir, "--no-cache", "-o", tmp_path / "u.zkc",
+                       "--slices", 2, "--max-error", 1e-9)  # fmt: skip
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and "cannot be met" in last and "best found max |error|" in last
+    assert not (tmp_path / "u.zkc").exists() and not list(tmp_path.glob(".u.zkc*"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__]))

@@ -6,8 +6,7 @@ from tests.conftest import FAST
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.fidelity import FidelityReport
-from zkc.targets.ezkl.quantize import Budget
+from zkc.compiler.fidelity import Budget, FidelityReport
 
 
 def _report(err, top1=None):
