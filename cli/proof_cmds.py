@@ -55,11 +55,29 @@ def run_command(artifact, input_json, srs_dir, as_json):
 @click.option(
     "--scheduler",
     help="Sliced artifacts: prove the slices on this Dask cluster (tcp://HOST:PORT); its workers "
-    "must see the artifact and $TMPDIR at the same paths.",
+    "must see the artifact and $TMPDIR at the same paths, unless --blobs-from is given.",
+)
+@click.option(
+    "--blobs-from",
+    metavar="oci://HOST:PORT/REPO",
+    help="With --scheduler: workers fetch each slice's circuit and proving key from this "
+    "registry repository (where the artifact was published), checked by digest and cached; "
+    "no shared filesystem is needed.",
+)
+@click.option(
+    "--worker-cache",
+    default="~/.cache/zkc/worker",
+    show_default=True,
+    help="With --blobs-from: where workers keep fetched blobs (a path on the workers).",
+)
+@click.option(
+    "--worker-srs-dir",
+    help="With --blobs-from: the SRS directory on the workers (default: --srs-dir's path).",
 )
 @srs_dir_option
 @json_option
-def prove_command(artifact, input_json, output, workers, scheduler, srs_dir, as_json):
+def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, worker_cache,
+                  worker_srs_dir, srs_dir, as_json):  # fmt: skip
     """Prove one inference and write the proof (with its inputs and outputs).
 
     \b
@@ -67,6 +85,8 @@ def prove_command(artifact, input_json, output, workers, scheduler, srs_dir, as_
       zkc prove build/lenet.zkc input.json -o proof.json
       zkc prove build/resnet.zkc input.json -o proof.json --workers 2
       zkc prove build/resnet.zkc input.json -o proof.json --scheduler tcp://10.0.0.5:8786
+      zkc prove build/resnet.zkc input.json -o proof.json --scheduler tcp://10.0.0.5:8786 \\
+          --blobs-from oci://10.0.0.2:5000/zkc/resnet
     """
     from zkc.compiler.atomic import write_bytes_atomic
     from zkc.compiler.data import parse_input_json
@@ -76,7 +96,10 @@ def prove_command(artifact, input_json, output, workers, scheduler, srs_dir, as_
     with RichReporter(quiet=as_json).step(
         f"proving (logrows {compiled.manifest.circuit['logrows']})"
     ):
-        result = compiled.prove(inputs, workers=workers, scheduler=scheduler)
+        result = compiled.prove(
+            inputs, workers=workers, scheduler=scheduler, blobs_from=blobs_from,
+            worker_cache=worker_cache, worker_srs_dir=worker_srs_dir,
+        )  # fmt: skip
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:
         print_json({"outputs": result.outputs, "proof": str(output),

@@ -6,10 +6,13 @@ from pathlib import Path
 import numpy as np
 
 from zkc.compiler.artifact import Manifest, load_verified
-from zkc.compiler.errors import VerificationError
+from zkc.compiler.errors import UserInputError, VerificationError
 from zkc.compiler.hashing import sha256_bytes
 from zkc.compiler.proof import ProofEnvelope, SliceProof
 from zkc.targets import make_target
+
+# Where cluster workers keep blobs they fetched (expanded on the worker).
+WORKER_CACHE = "~/.cache/zkc/worker"
 
 
 @dataclass
@@ -29,6 +32,7 @@ class CompiledArtifact:
         self.path = Path(path)
         self.manifest: Manifest = load_verified(self.path)
         self.spec = self.manifest.io
+        self.srs_dir = srs_dir
         self.target = make_target(self.manifest.target, Path(srs_dir))
 
     @property
@@ -57,13 +61,24 @@ class CompiledArtifact:
         return self.target.run(self.path, self.manifest.circuit, self.spec, inputs)
 
     def prove(
-        self, inputs: dict[str, np.ndarray], workers: int = 1, scheduler: str | None = None
-    ) -> ProofResult:
+        self, inputs: dict[str, np.ndarray], workers: int = 1, scheduler: str | None = None,
+        blobs_from: str | None = None, worker_cache: str = WORKER_CACHE,
+        worker_srs_dir: str | None = None,
+    ) -> ProofResult:  # fmt: skip
         """Prove one inference; the envelope names this artifact and carries inputs and outputs.
 
         A sliced artifact's slices are proved concurrently (`workers` processes, or the Dask
-        cluster at `scheduler`).
+        cluster at `scheduler`). With `blobs_from` (the oci:// repository the artifact was
+        published to) cluster workers fetch the slice files from there into `worker_cache`
+        and read SRS files from `worker_srs_dir` (default: this artifact's SRS directory
+        path): they need no filesystem shared with this process.
         """
+        if blobs_from is not None:
+            if not self.sliced or not scheduler:
+                raise UserInputError("--blobs-from is for proving a sliced artifact on a "
+                                     "cluster (--scheduler)")  # fmt: skip
+            shipped = self._shipped(blobs_from, worker_cache, worker_srs_dir)
+            return self._prove_sliced(inputs, workers, scheduler, shipped)
         if self.sliced:
             return self._prove_sliced(inputs, workers, scheduler)
         proof, outputs, seconds = self.target.prove(
@@ -78,10 +93,22 @@ class CompiledArtifact:
         )
         return ProofResult(envelope=envelope, outputs=outputs, prove_seconds=seconds)
 
-    def _prove_sliced(self, inputs, workers, scheduler) -> ProofResult:
+    def _shipped(self, blobs_from: str, worker_cache: str, worker_srs_dir: str | None):
+        from zkc.targets.registry.shipping import ShippedFiles, blob_sources
+
+        paths = [
+            f"{self.target.slice_dir(Path(), s['index']).as_posix()}/{name}"
+            for s in self.manifest.circuit["slices"]
+            for name in ("model.compiled", "pk.key")
+        ]
+        sources = blob_sources(blobs_from, self.manifest, paths)
+        return ShippedFiles(sources, worker_srs_dir or str(self.srs_dir), worker_cache)
+
+    def _prove_sliced(self, inputs, workers, scheduler, shipped=None) -> ProofResult:
         proofs, outputs, run = self.target.prove_sliced(
-            self.path, self.manifest.circuit, self.spec, inputs, workers, scheduler
-        )
+            self.path, self.manifest.circuit, self.spec, inputs, workers, scheduler,
+            shipped=shipped,
+        )  # fmt: skip
         digests = self.slice_vk_digests()
         envelope = ProofEnvelope(
             artifact_key=self.manifest.key,

@@ -13,7 +13,7 @@ from zkc.compiler.data import Samples
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
-from zkc.targets.ezkl import circuit, ops, proving, sliced, srs
+from zkc.targets.ezkl import circuit, ops, proving, remote, sliced, srs
 from zkc.targets.ezkl.quantize import search_settings, write_settings
 from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
 
@@ -167,13 +167,15 @@ class EzklTarget:
 
     def prove_sliced(
         self, art_dir: Path, facts: dict, spec: IOSpec, inputs: dict, workers: int = 1,
-        scheduler: str | None = None, work_dir: Path | None = None,
+        scheduler: str | None = None, work_dir: Path | None = None, shipped=None,
     ) -> tuple[list[dict], dict, dict]:  # fmt: skip
         """Prove every slice of one inference; returns (slice proofs, outputs, run facts).
 
         Witnesses are chained in this process (they are cheap); the proofs are independent
-        and run concurrently: a local pool of `workers`, or the Dask cluster at `scheduler`
-        (whose workers must see `art_dir` and `work_dir` at the same paths).
+        and run concurrently: a local pool of `workers`, or the Dask cluster at `scheduler`.
+        Cluster workers either see `art_dir` and `work_dir` at the same paths, or, with
+        `shipped` (a registry.shipping.ShippedFiles), fetch the slice files from the registry
+        and receive the witness in the job.
         """
         from zkc.compiler.parallel import run_jobs
 
@@ -181,9 +183,13 @@ class EzklTarget:
         with tempfile.TemporaryDirectory(prefix="zkc-prove-", dir=work_dir) as tmp:
             chain = sliced.witness_chain(art_dir, facts["slices"], spec, inputs, Path(tmp))
             witness_seconds = time.perf_counter() - start
-            jobs = sliced.prove_jobs(art_dir, facts, chain, self.srs_dir, Path(tmp))
             peak = max(sliced.peak_prove_bytes(s["logrows"]) for s in facts["slices"])
-            results = run_jobs(sliced.prove_job, jobs, workers, scheduler, peak)
+            if shipped is None:
+                jobs = sliced.prove_jobs(art_dir, facts, chain, self.srs_dir, Path(tmp))
+                results = run_jobs(sliced.prove_job, jobs, workers, scheduler, peak)
+            else:
+                jobs = remote.remote_jobs(facts, chain, shipped)
+                results = run_jobs(remote.remote_prove_job, jobs, workers, scheduler, peak)
         outputs = proving.decode_outputs(chain[-1].witness["outputs"], facts["output_scales"], spec)
         proofs = [
             {"index": s["index"], "proof": r["proof"]}
@@ -195,6 +201,9 @@ class EzklTarget:
             "slice_seconds": [r["seconds"] for r in results],
             "slice_peak_rss_mb": [r["peak_rss_mb"] for r in results],
         }
+        if shipped is not None:
+            run["slice_fetched_bytes"] = [r["fetched_bytes"] for r in results]
+            run["slice_hosts"] = [r["host"] for r in results]
         return proofs, outputs, run
 
     def verify_sliced(

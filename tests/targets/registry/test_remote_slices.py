@@ -1,0 +1,95 @@
+"""Slice proofs on Dask workers that share no files with the client: each job names the slice's
+circuit and proving key by registry blob URL and digest, and the worker fetches them into its
+own cache (checked), then proves. A real LocalCluster and a real docker-registry."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import _compile, subdir
+from zkc.compiler.errors import ArtifactError, UserInputError
+from zkc.compiler.runtime import CompiledArtifact
+from zkc.targets.registry.publish import publish
+from zkc.targets.registry.reference import parse_ref
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as local:  # fmt: skip
+        yield local
+
+
+@pytest.fixture(scope="module")
+def sliced(zoo_files, srs_dir, module_tmp):
+    return _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "art"), slices=2)
+
+
+def _sample(zoo_files, index):
+    with np.load(zoo_files["mlp_digits"][2]) as data:
+        return {"x": data["x"][index].reshape(64).astype(np.float64)}
+
+
+def _shipped_files(manifest):
+    return {p: e for p, e in manifest.files.items() if p.endswith(("model.compiled", "pk.key"))}
+
+
+def test_workers_fetch_the_slices_from_the_registry_once(
+    cluster, registry, sliced, srs_dir, zoo_files, tmp_path, zkc
+):
+    repo = f"oci://{registry.host}/zkc/sliced"
+    publish(sliced.path, parse_ref(f"{repo}:1"))
+    compiled = CompiledArtifact(sliced.path, srs_dir)
+    cache = tmp_path / "worker-cache"
+    first = compiled.prove(_sample(zoo_files, 0), scheduler=cluster.scheduler_address,
+                           blobs_from=repo, worker_cache=str(cache))  # fmt: skip
+    compiled.verify(first.envelope)
+    shipped = _shipped_files(compiled.manifest)
+    assert len(shipped) == 4
+    assert sum(first.run["slice_fetched_bytes"]) == sum(e.size for e in shipped.values())
+    cached = {p.name for p in (cache / "blobs" / "sha256").iterdir()}
+    assert cached == {e.sha256 for e in shipped.values()}
+    # The CLI, a second request: every blob is already in the workers' cache.
+    (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 1)["x"].tolist()}))
+    code, out, err = zkc("prove", sliced.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
+                         "--scheduler", cluster.scheduler_address, "--blobs-from", repo,
+                         "--worker-cache", cache, "--srs-dir", srs_dir, "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["slices"]["slice_fetched_bytes"] == [0, 0]
+    assert zkc("verify", sliced.path, tmp_path / "p.json", "--srs-dir", srs_dir)[0] == 0
+
+
+def test_a_tampered_blob_is_refused_by_the_worker(
+    cluster, registry, sliced, srs_dir, zoo_files, tmp_path
+):
+    repo = f"oci://{registry.host}/zkc/sliced"
+    publish(sliced.path, parse_ref(f"{repo}:1"))
+    digest = sliced.manifest.files["slices/01/pk.key"].sha256
+    blob = next(registry.storage.rglob(f"blobs/sha256/*/{digest}/data"))
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    compiled = CompiledArtifact(sliced.path, srs_dir)
+    cache = tmp_path / "worker-cache"
+    with pytest.raises(ArtifactError, match="does not match its digest"):
+        compiled.prove(_sample(zoo_files, 2), scheduler=cluster.scheduler_address,
+                       blobs_from=repo, worker_cache=str(cache))  # fmt: skip
+    assert not (cache / "blobs" / "sha256" / digest).exists()
+    assert not list(cache.rglob("*.part"))
+
+
+def test_blobs_must_be_published_and_need_a_cluster(registry, sliced, srs_dir, zoo_files):
+    compiled = CompiledArtifact(sliced.path, srs_dir)
+    sample = _sample(zoo_files, 3)
+    with pytest.raises(UserInputError, match="zkc publish"):
+        compiled.prove(sample, scheduler="tcp://127.0.0.1:1",
+                       blobs_from=f"oci://{registry.host}/zkc/never-pushed")  # fmt: skip
+    with pytest.raises(UserInputError, match="--scheduler"):
+        compiled.prove(sample, blobs_from=f"oci://{registry.host}/zkc/sliced")
+    with pytest.raises(UserInputError, match="oci:// registry"):
+        compiled.prove(sample, scheduler="tcp://127.0.0.1:1", blobs_from="file:///tmp/layout:1")
