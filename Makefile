@@ -60,7 +60,7 @@ BUDGET_resnet_tiny      := --max-logrows 15
 circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
 	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
 
-bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing)
+bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster)
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/quantize.py --out bench/results --srs-dir $(SRS_DIR)
@@ -68,6 +68,8 @@ bench: venv registry-bin ## measure every figure into bench/results/ (core, subn
 	$(BIN)/python bench/cost_model.py --out bench/results
 	$(BIN)/python bench/link_modes.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/slicing.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/slice_budget.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/cluster_shipping.py --out bench/results --srs-dir $(SRS_DIR)
 
 ops: venv ## every op case through plain EZKL and through zkc's passes -> docs/ops.md
 	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md
