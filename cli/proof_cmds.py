@@ -1,6 +1,7 @@
 """`zkc run`, `zkc prove`, `zkc verify`."""
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -74,10 +75,22 @@ def run_command(artifact, input_json, srs_dir, as_json):
     "--worker-srs-dir",
     help="With --blobs-from: the SRS directory on the workers (default: --srs-dir's path).",
 )
+@click.option(
+    "--username",
+    envvar="ZKC_REGISTRY_USER",
+    help="With --blobs-from: registry user for the client's check (or $ZKC_REGISTRY_USER); "
+    "workers use $ZKC_REGISTRY_USER/$ZKC_REGISTRY_PASSWORD from their own environment.",
+)
+@click.option(
+    "--password-env",
+    default="ZKC_REGISTRY_PASSWORD",
+    show_default=True,
+    help="With --blobs-from: environment variable holding the registry password.",
+)
 @srs_dir_option
 @json_option
 def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, worker_cache,
-                  worker_srs_dir, srs_dir, as_json):  # fmt: skip
+                  worker_srs_dir, username, password_env, srs_dir, as_json):  # fmt: skip
     """Prove one inference and write the proof (with its inputs and outputs).
 
     \b
@@ -99,6 +112,7 @@ def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, 
         result = compiled.prove(
             inputs, workers=workers, scheduler=scheduler, blobs_from=blobs_from,
             worker_cache=worker_cache, worker_srs_dir=worker_srs_dir,
+            registry_auth=(username, os.environ.get(password_env)) if username else None,
         )  # fmt: skip
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:

@@ -63,7 +63,7 @@ class CompiledArtifact:
     def prove(
         self, inputs: dict[str, np.ndarray], workers: int = 1, scheduler: str | None = None,
         blobs_from: str | None = None, worker_cache: str = WORKER_CACHE,
-        worker_srs_dir: str | None = None,
+        worker_srs_dir: str | None = None, registry_auth: tuple[str, str | None] | None = None,
     ) -> ProofResult:  # fmt: skip
         """Prove one inference; the envelope names this artifact and carries inputs and outputs.
 
@@ -71,13 +71,15 @@ class CompiledArtifact:
         cluster at `scheduler`). With `blobs_from` (the oci:// repository the artifact was
         published to) cluster workers fetch the slice files from there into `worker_cache`
         and read SRS files from `worker_srs_dir` (default: this artifact's SRS directory
-        path): they need no filesystem shared with this process.
+        path): they need no filesystem shared with this process. `registry_auth` (user,
+        password) is for this process's check that the registry holds the files; workers use
+        the credentials in their own environment.
         """
         if blobs_from is not None:
             if not self.sliced or not scheduler:
                 raise UserInputError("--blobs-from is for proving a sliced artifact on a "
                                      "cluster (--scheduler)")  # fmt: skip
-            shipped = self._shipped(blobs_from, worker_cache, worker_srs_dir)
+            shipped = self._shipped(blobs_from, worker_cache, worker_srs_dir, registry_auth)
             return self._prove_sliced(inputs, workers, scheduler, shipped)
         if self.sliced:
             return self._prove_sliced(inputs, workers, scheduler)
@@ -93,7 +95,7 @@ class CompiledArtifact:
         )
         return ProofResult(envelope=envelope, outputs=outputs, prove_seconds=seconds)
 
-    def _shipped(self, blobs_from: str, worker_cache: str, worker_srs_dir: str | None):
+    def _shipped(self, blobs_from: str, worker_cache: str, worker_srs_dir: str | None, auth):
         from zkc.targets.registry.shipping import ShippedFiles, blob_sources
 
         paths = [
@@ -101,7 +103,7 @@ class CompiledArtifact:
             for s in self.manifest.circuit["slices"]
             for name in ("model.compiled", "pk.key")
         ]
-        sources = blob_sources(blobs_from, self.manifest, paths)
+        sources = blob_sources(blobs_from, self.manifest, paths, *(auth or (None, None)))
         return ShippedFiles(sources, worker_srs_dir or str(self.srs_dir), worker_cache)
 
     def _prove_sliced(self, inputs, workers, scheduler, shipped=None) -> ProofResult:

@@ -17,7 +17,7 @@ from zkc.compiler.errors import UserInputError
 from zkc.targets.ezkl import proving, sliced, srs
 from zkc.targets.ezkl.sliced import peak_rss_mb
 from zkc.targets.registry.blob_url import download_checked
-from zkc.targets.registry.shipping import BlobSource
+from zkc.targets.registry.shipping import BlobSource, worker_auth
 
 
 def cached_blob(cache_dir: Path, source: BlobSource) -> tuple[Path, int]:
@@ -27,7 +27,7 @@ def cached_blob(cache_dir: Path, source: BlobSource) -> tuple[Path, int]:
     # Blobs enter the cache only by an atomic rename after their digest was checked.
     if path.is_file() and path.stat().st_size == source.size:
         return path, 0
-    download_checked(source.url, path, source.digest, source.size)
+    download_checked(source.url, path, source.digest, source.size, worker_auth())
     return path, source.size
 
 

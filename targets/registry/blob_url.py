@@ -43,17 +43,25 @@ def digest_of(url: str) -> str | None:
     return match.group(1) if match else None
 
 
-def download_checked(url: str, dest: Path, digest: str, size: int | None = None) -> None:
+def download_checked(
+    url: str, dest: Path, digest: str, size: int | None = None,
+    auth: tuple[str, str] | None = None,
+) -> None:  # fmt: skip
     """Download `url` to `dest` atomically, refusing bytes whose sha256 is not `digest`.
 
     A registry blob URL must also name `digest`: a URL naming another blob is refused before
-    any byte moves.
+    any byte moves. `auth`: basic-auth (user, password) for a registry that needs it.
     """
     named = digest_of(url)
     if named is not None and named != digest:
         raise ArtifactError(f"{url}: names blob {named[:19]}…, but {digest[:19]}… is expected")
     try:
-        with requests.get(url, stream=True, timeout=(10, 120)) as response:
+        with requests.get(url, stream=True, timeout=(10, 120), auth=auth) as response:
+            if response.status_code in (401, 403):
+                raise ToolError(
+                    f"{url}: access denied (HTTP {response.status_code}); "
+                    + ("check the user and password" if auth else "the registry needs credentials")
+                )
             if response.status_code != 200:
                 raise ToolError(f"{url}: download failed (HTTP {response.status_code})")
             expected = size if size is not None else int(response.headers.get("Content-Length", -1))

@@ -4,14 +4,21 @@ A Dask worker on another machine shares no filesystem with the client. Every fil
 published artifact is a registry blob addressed by the sha256 the manifest records, so a
 slice-proof job carries URLs and digests instead of paths; the worker downloads what its
 cache lacks and refuses bytes whose digest differs (zkc.targets.ezkl.remote).
+
+Credentials never travel in a job: a registry that needs them is read with the user and
+password each worker has in its own environment ($ZKC_REGISTRY_USER, $ZKC_REGISTRY_PASSWORD,
+as for `zkc pull`).
 """
 
+import os
 from dataclasses import dataclass
 
 from zkc.compiler.artifact import Manifest
 from zkc.compiler.errors import UserInputError
 from zkc.targets.registry.blob_url import require_blob
 from zkc.targets.registry.reference import parse_ref
+
+USER_ENV, PASSWORD_ENV = "ZKC_REGISTRY_USER", "ZKC_REGISTRY_PASSWORD"
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,12 @@ class BlobSource:
     url: str
     digest: str
     size: int
+
+
+def worker_auth() -> tuple[str, str] | None:
+    """The basic-auth credentials in this (worker) process's environment, if any."""
+    user = os.environ.get(USER_ENV)
+    return (user, os.environ.get(PASSWORD_ENV, "")) if user else None
 
 
 @dataclass(frozen=True)
@@ -33,7 +46,10 @@ class ShippedFiles:
     cache_dir: str
 
 
-def blob_sources(ref_text: str, manifest: Manifest, paths: list[str]) -> dict[str, BlobSource]:
+def blob_sources(
+    ref_text: str, manifest: Manifest, paths: list[str], username: str | None = None,
+    password: str | None = None,
+) -> dict[str, BlobSource]:  # fmt: skip
     """The registry URL of each artifact file in `paths`, after checking the registry holds
     every one (UserInputError naming the first it lacks)."""
     ref = parse_ref(ref_text)
@@ -47,6 +63,8 @@ def blob_sources(ref_text: str, manifest: Manifest, paths: list[str]) -> dict[st
         if entry is None:
             raise UserInputError(f"--blobs-from: the artifact has no file {path}")
         digest = f"sha256:{entry.sha256}"
-        url = require_blob(ref, digest, f"{path} of artifact {manifest.key[:12]}")
+        url = require_blob(
+            ref, digest, f"{path} of artifact {manifest.key[:12]}", username, password
+        )
         sources[path] = BlobSource(url, digest, entry.size)
     return sources

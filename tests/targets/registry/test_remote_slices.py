@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import _compile, subdir
-from zkc.compiler.errors import ArtifactError, UserInputError
+from tests.targets.registry.conftest import PASSWORD, USER
+from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
 from zkc.compiler.runtime import CompiledArtifact
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.reference import parse_ref
@@ -93,3 +94,25 @@ def test_blobs_must_be_published_and_need_a_cluster(registry, sliced, srs_dir, z
         compiled.prove(sample, blobs_from=f"oci://{registry.host}/zkc/sliced")
     with pytest.raises(UserInputError, match="oci:// registry"):
         compiled.prove(sample, scheduler="tcp://127.0.0.1:1", blobs_from="file:///tmp/layout:1")
+
+
+def test_workers_read_a_private_registry_with_their_own_credentials(
+    auth_registry, cluster, sliced, srs_dir, zoo_files, tmp_path
+):
+    from distributed import LocalCluster
+
+    repo = f"oci://{auth_registry.host}/zkc/private-sliced"
+    publish(sliced.path, parse_ref(f"{repo}:1"), None, USER, PASSWORD)
+    compiled = CompiledArtifact(sliced.path, srs_dir)
+    shipping = {"blobs_from": repo, "worker_cache": str(tmp_path / "cache"),
+                "registry_auth": (USER, PASSWORD)}  # fmt: skip
+    # The client's credentials are never sent in a job: workers without their own are refused.
+    with pytest.raises(ToolError, match="the registry needs credentials"):
+        compiled.prove(_sample(zoo_files, 4), scheduler=cluster.scheduler_address, **shipping)
+    env = {"ZKC_REGISTRY_USER": USER, "ZKC_REGISTRY_PASSWORD": PASSWORD}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40, env=env) as local:  # fmt: skip
+        result = compiled.prove(_sample(zoo_files, 4), scheduler=local.scheduler_address,
+                                **shipping)  # fmt: skip
+    compiled.verify(result.envelope)
+    assert sum(result.run["slice_fetched_bytes"]) > 0
