@@ -144,7 +144,8 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     if m.circuit.get("sliced"):
         ks = ", ".join(str(s["logrows"]) for s in m.circuit["slices"])
         click.echo(
-            f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), links hashed"
+            f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), "
+            f"links {m.circuit['link']}"
         )
     click.echo(f"  fidelity: {m.fidelity.summary()}")
     quantization = m.circuit.get("quantization", {})

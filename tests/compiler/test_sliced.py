@@ -286,10 +286,18 @@ def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_p
     compiled.verify(proof.envelope)
 
 
-def test_a_fidelity_budget_searches_the_slices_shared_scale(zoo_files, srs_dir, module_tmp):
-    result = _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "budget"), slices=2,
-                      min_top1=0.99, max_error=0.02)  # fmt: skip
+def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_dir, tmp_path):
+    onnx_path, calib, holdout = zoo_files["mlp_digits"]
+    code, out, err = zkc("compile", onnx_path, "--calibration", calib, "--eval", holdout,
+                         "--dev-srs", "--srs-dir", srs_dir, "--no-cache", "-o", tmp_path / "b.zkc",
+                         "--slices", 2, "--min-top1", 0.99, "--max-error", 0.02)  # fmt: skip
+    assert code == 0, err
+    result = CompiledArtifact(tmp_path / "b.zkc", srs_dir)
     circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
+    assert (
+        f"sliced: 2 linked circuits (logrows {circuit['logrows']}, {circuit['logrows']}), "
+        "links polycommit" in out
+    )
     search = circuit["quantization"]
     assert search["method"] == "zkc-search-sliced"
     assert search["budget"] == {"max_error": 0.02, "min_top1": 0.99}
@@ -302,8 +310,7 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zoo_files, srs_dir, 
     smallest = min(s for s, ok in meets.items() if ok)
     assert meets[scale] and not meets.get(smallest - 1, False)
     assert fidelity.top1_agreement >= 0.99 and fidelity.max_abs_error <= 0.02  # all held-out
-    compiled = CompiledArtifact(result.path, srs_dir)
-    compiled.verify(compiled.prove(_sample(zoo_files, 5)).envelope)
+    result.verify(result.prove(_sample(zoo_files, 5)).envelope)
 
 
 def test_an_unreachable_budget_for_slices_is_a_one_line_error(zkc, zoo_files, srs_dir, tmp_path):
