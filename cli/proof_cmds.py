@@ -49,8 +49,8 @@ def run_command(artifact, input_json, srs_dir, as_json):
 @click.option(
     "--workers",
     type=click.IntRange(1),
-    default=1,
-    show_default=True,
+    default=None,
+    show_default="one per 2 cores",
     help="Sliced artifacts: prove this many slices at once in local processes (fewer if memory is short).",
 )
 @click.option(

@@ -1,13 +1,15 @@
 """Run independent jobs (slice proofs) concurrently: a local process pool, or a Dask cluster.
 
-Local (embedded): a spawn-context process pool of `workers` processes, cut down so that the
+Local (embedded, the default): a spawn-context process pool of `workers` processes (by
+default one per two cores: one EZKL proof keeps about two cores busy), cut down so that the
 jobs' estimated peak memory fits in the memory available now. A worker process that dies
 (killed, out of memory) breaks the pool; the jobs it had not finished are run again in a
 fresh pool, up to `retries` times, and then the run fails with an error naming them.
 
 Cluster: `scheduler="tcp://HOST:PORT"` submits each job to a `dask.distributed` scheduler.
 Workers read the artifact from a path they share with the client (the same filesystem, or
-a copy at the same path); only the witness paths and proof paths travel. When a worker dies
+a copy at the same path) and only the witness paths and proof paths travel, or the jobs
+name the files by registry URL and digest (zkc.targets.ezkl.remote). When a worker dies
 mid-job the scheduler runs the job again on another worker (`retries` more times, then
 KilledWorker); a timeout bounds the whole run so that it never hangs.
 """
@@ -30,6 +32,15 @@ def available_memory() -> int:
                 return int(line.split()[1]) * 1024
     # No procfs (not Linux): total memory, an upper bound.
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+# One EZKL proof keeps about two cores busy (EZKL_NOTES: ~180% CPU on a 2-core machine).
+CORES_PER_PROOF = 2
+
+
+def default_workers() -> int:
+    """Concurrent slice proofs when none is asked for: one per CORES_PER_PROOF cores."""
+    return max(1, (os.cpu_count() or 1) // CORES_PER_PROOF)
 
 
 def pool_size(workers: int, jobs: int, peak_bytes: int) -> int:

@@ -61,20 +61,26 @@ class CompiledArtifact:
         return self.target.run(self.path, self.manifest.circuit, self.spec, inputs)
 
     def prove(
-        self, inputs: dict[str, np.ndarray], workers: int = 1, scheduler: str | None = None,
+        self, inputs: dict[str, np.ndarray], workers: int | None = None,
+        scheduler: str | None = None,
         blobs_from: str | None = None, worker_cache: str = WORKER_CACHE,
         worker_srs_dir: str | None = None, registry_auth: tuple[str, str | None] | None = None,
     ) -> ProofResult:  # fmt: skip
         """Prove one inference; the envelope names this artifact and carries inputs and outputs.
 
-        A sliced artifact's slices are proved concurrently (`workers` processes, or the Dask
-        cluster at `scheduler`). With `blobs_from` (the oci:// repository the artifact was
+        A sliced artifact's slices are proved concurrently (`workers` local processes, by
+        default one per two cores and as many as memory holds, or the Dask cluster at
+        `scheduler`). With `blobs_from` (the oci:// repository the artifact was
         published to) cluster workers fetch the slice files from there into `worker_cache`
         and read SRS files from `worker_srs_dir` (default: this artifact's SRS directory
         path): they need no filesystem shared with this process. `registry_auth` (user,
         password) is for this process's check that the registry holds the files; workers use
         the credentials in their own environment.
         """
+        if workers is None:
+            from zkc.compiler.parallel import default_workers
+
+            workers = default_workers()
         if blobs_from is not None:
             if not self.sliced or not scheduler:
                 raise UserInputError("--blobs-from is for proving a sliced artifact on a "

@@ -200,6 +200,7 @@ class EzklTarget:
             "witness_seconds": witness_seconds,
             "slice_seconds": [r["seconds"] for r in results],
             "slice_peak_rss_mb": [r["peak_rss_mb"] for r in results],
+            "workers": None if scheduler else workers,  # local processes asked for
         }
         if shipped is not None:
             run["slice_fetched_bytes"] = [r["fetched_bytes"] for r in results]

@@ -40,6 +40,12 @@ def test_pool_runs_jobs_concurrently_in_separate_processes():
     assert time.perf_counter() - start < 1.9 + 3  # both slept at once (plus process start-up)
 
 
+@pytest.mark.parametrize("cores, expected", [(16, 8), (2, 1), (1, 1), (None, 1)])
+def test_default_is_one_proof_per_two_cores(monkeypatch, cores, expected):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: cores)
+    assert parallel.default_workers() == expected
+
+
 def test_pool_size_is_bounded_by_memory(monkeypatch):
     monkeypatch.setattr(parallel, "available_memory", lambda: 10 * 2**30)
     assert parallel.pool_size(8, 8, 4 * 2**30) == 2

@@ -201,6 +201,15 @@ def test_another_request_or_a_tampered_proof_is_refused(compiled, proofs):
         compiled.verify(_broken(a.envelope, flip))
 
 
+def test_default_workers_follow_the_cores(compiled, zoo_files, monkeypatch):
+    from zkc.compiler import parallel
+
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)  # two proofs at a time
+    result = compiled.prove(_sample(zoo_files, 6))
+    assert result.run["workers"] == 2
+    compiled.verify(result.envelope)
+
+
 def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_dir, tmp_path):
     (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 2)["x"].tolist()}))
     code, out, err = zkc("prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
