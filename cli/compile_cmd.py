@@ -149,9 +149,10 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
         )
     click.echo(f"  fidelity: {m.fidelity.summary()}")
     quantization = m.circuit.get("quantization", {})
-    if quantization.get("method") == "zkc-search":
+    if quantization.get("method") in ("zkc-search", "zkc-search-sliced"):
         chosen = quantization["chosen"]
-        click.echo(f"  quantization: scale {chosen['scale']}, decomposition {chosen['decomp_base']}^"
+        shared = " shared by every slice" if quantization["method"] == "zkc-search-sliced" else ""
+        click.echo(f"  quantization: scale {chosen['scale']}{shared}, decomposition {chosen['decomp_base']}^"
                    f"{chosen['decomp_legs']}, {len(quantization['candidates'])} points tried in "
                    f"{quantization['seconds']:.1f}s for {quantization['budget']}")  # fmt: skip
     if m.circuit["srs"]["insecure_dev"]:

@@ -56,9 +56,10 @@ def inspect_command(artifact, no_verify, as_json):
         click.echo(f"    {p.name} v{p.version}  modified={p.modified}  {took}  -> {p.digest[:12]}")
     click.echo(f"  fidelity: {manifest.fidelity.summary()}")
     quantization = c.get("quantization", {})
-    if quantization.get("method") == "zkc-search":
+    if quantization.get("method") in ("zkc-search", "zkc-search-sliced"):
         chosen = quantization["chosen"]
-        click.echo(f"  quantization: zkc search for {quantization['budget']}: scale {chosen['scale']}, "
+        shared = " (shared by every slice)" if quantization["method"] == "zkc-search-sliced" else ""
+        click.echo(f"  quantization: zkc search for {quantization['budget']}: scale {chosen['scale']}{shared}, "
                    f"decomposition {chosen['decomp_base']}^{chosen['decomp_legs']}, "
                    f"{len(quantization['candidates'])} points tried")  # fmt: skip
     elif quantization:

@@ -8,6 +8,7 @@ No keys are generated until the scale is chosen.
 """
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def search_slice_scale(
                 tried[scale] = Candidate(scale, base, legs, None, None, error=str(exc)[:160])
         return tried[scale]
 
+    start = time.perf_counter()
     with reporter.step(f"searching the slices' shared scale for {budget.describe()}"):
         best = search_scales(point, budget, limit)
     if best is None:
@@ -68,6 +70,7 @@ def search_slice_scale(
         "method": "zkc-search-sliced", "budget": budget.model_dump(exclude_none=True),
         "chosen": best.record(), "candidates": [c.record() for c in tried.values()],
         "search_samples": len(next(iter(expected.values()))),
+        "seconds": time.perf_counter() - start,
     }  # fmt: skip
     return best.scale, record
 

@@ -307,6 +307,9 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_
         f"sliced: 2 linked circuits (logrows {circuit['logrows']}, {circuit['logrows']}), "
         "links polycommit" in out
     )
+    assert "quantization: scale" in out and "shared by every slice" in out
+    code, out, _ = zkc("inspect", tmp_path / "b.zkc")
+    assert code == 0 and "(shared by every slice)" in out
     search = circuit["quantization"]
     assert search["method"] == "zkc-search-sliced"
     assert search["budget"] == {"max_error": 0.02, "min_top1": 0.99}
