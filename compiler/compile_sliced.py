@@ -3,8 +3,9 @@ circuit per slice inside the artifact (`slices/NN/`), with the slice graph in th
 
 All slices share one scale (input and params; EZKL rebases to it after every multiplication):
 `--input-scale`, 13 by default, or with `--max-error`/`--min-top1` the scale
-zkc.compiler.slice_search finds for that budget end to end. So a slice's committed outputs are exactly the next slice's committed inputs. The first slice
-reads the model's inputs in public and the last publishes its outputs; every tensor crossing
+zkc.compiler.slice_search finds for that budget end to end. So a slice's committed outputs
+are exactly the next slice's committed inputs. The first slice reads the model's inputs in
+public and the last publishes its outputs; every tensor crossing
 a cut is committed on both sides: by default as a KZG commitment (EZKL `polycommit`: an
 unblinded advice column whose commitment opens the proof), or as a public Poseidon hash
 (EZKL `hashed`). bench/results/link_modes.md has the measurements behind the default.
@@ -102,83 +103,86 @@ def slice_config(config: CompileConfig, index: int, count: int, decomposition) -
     })  # fmt: skip
 
 
-def emit_sliced(
-    art_dir: Path, plan: PartitionPlan, decomposition: tuple[int, int], calibration: Samples,
-    evaluation: Samples, spec: IOSpec, config: CompileConfig, target, reporter: Reporter,
-    reference, eq_samples: list[dict], ref_out: dict[str, np.ndarray],
-) -> tuple[dict, dict, list[str], dict[str, np.ndarray]]:  # fmt: skip
-    """Write and set up every slice; returns (circuit facts, timings, files, circuit outputs on
-    the evaluation samples). With a fidelity budget the shared scale is searched first."""
-    count = len(plan.slices)
-    dirs = [target.slice_dir(art_dir, i) for i in range(count)]
-    paths = write_slices(art_dir / "model.onnx", plan, dirs)
-    chain = SliceChain(paths)
-    check_chain(chain, reference, eq_samples, spec.input_shapes())
-    specs = [io_spec(load_model(d / "model.onnx")) for d in dirs]
-    per_slice_calibration = [
-        {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
-        for slice_spec, calib in zip(specs, chain.slice_inputs(calibration), strict=True)
-    ]
-    timings = {"calibrate_seconds": 0.0, "setup_seconds": 0.0}
-    slices = []
+class SliceBuild:
+    """The slices of one plan, written into an artifact directory: their directories, io
+    specs and calibration inputs (the float tensors reaching each slice)."""
 
-    def linked(tensors) -> int:
-        """Public values a committed boundary adds: one hash per tensor, or none (polycommit
-        commitments live in the proof, not the instances)."""
-        return len(tensors) if config.link == "hashed" else 0
+    def __init__(self, art_dir: Path, plan: PartitionPlan, decomposition: tuple[int, int],
+                 calibration: Samples, spec: IOSpec, target, reference, eq_samples: list[dict]):  # fmt: skip
+        self.art_dir, self.plan, self.decomposition, self.target = (
+            art_dir,
+            plan,
+            decomposition,
+            target,
+        )
+        self.count = len(plan.slices)
+        self.dirs = [target.slice_dir(art_dir, i) for i in range(self.count)]
+        chain = SliceChain(write_slices(art_dir / "model.onnx", plan, self.dirs))
+        check_chain(chain, reference, eq_samples, spec.input_shapes())
+        self.specs = [io_spec(load_model(d / "model.onnx")) for d in self.dirs]
+        self.calibration = [
+            {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
+            for slice_spec, calib in zip(self.specs, chain.slice_inputs(calibration), strict=True)
+        ]
 
-    def calibrate_all(cfg: CompileConfig, calibrations: list[Samples], rep: Reporter):
-        """Calibrate every slice; returns ([(settings, quantization, timings)], own logrows)."""
+    def calibrate(self, config: CompileConfig, calibration: list[Samples], reporter: Reporter):
+        """Calibrate every slice; returns ([(settings, quantization, timings)], the logrows
+        each slice alone needs). Polycommit slices are then raised to one shared logrows."""
         calibrated, own = [], []
         for index, (directory, slice_spec, calib) in enumerate(
-            zip(dirs, specs, calibrations, strict=True)
+            zip(self.dirs, self.specs, calibration, strict=True)
         ):
-            slice_cfg = slice_config(cfg, index, count, decomposition)
-            calibrated.append(target.calibrate(directory, calib, slice_spec, slice_cfg, rep))
-            own.append(calibrated[-1][0]["run_args"]["logrows"])  # what the slice alone needs
-        if cfg.link == "polycommit":
+            cfg = slice_config(config, index, self.count, self.decomposition)
+            calibrated.append(self.target.calibrate(directory, calib, slice_spec, cfg, reporter))
+            own.append(calibrated[-1][0]["run_args"]["logrows"])
+        if config.link == "polycommit":
             # A KZG commitment depends on the column length: linked slices share one logrows.
-            shared = max(own)
             calibrated = [
-                (target.raise_logrows(d, shared), q, t)
-                for d, (_, q, t) in zip(dirs, calibrated, strict=True)
+                (self.target.raise_logrows(d, max(own)), q, t)
+                for d, (_, q, t) in zip(self.dirs, calibrated, strict=True)
             ]
         return calibrated, own
 
-    budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
-    search = None
-    if config.max_error is not None or config.min_top1 is not None:
+    def search_scale(self, config: CompileConfig, evaluation: Samples,
+                     reference: dict[str, np.ndarray], spec: IOSpec, reporter: Reporter):  # fmt: skip
+        """The shared scale for the config's fidelity budget: (config at that scale, record)."""
 
-        def at_scale(scale: int, calibrations: list[Samples]) -> int:
+        def at_scale(scale: int, calibration: list[Samples]) -> int:
             cfg = config.model_copy(update={"input_scale": scale, "param_scale": scale})
-            settings = calibrate_all(cfg, calibrations, Reporter())[0]
-            return max(s["run_args"]["logrows"] for s, _, _ in settings)
+            return max(s["run_args"]["logrows"] for s, _, _ in self.calibrate(cfg, calibration, Reporter())[0])  # fmt: skip
 
-        start = time.perf_counter()
-        scale, search = search_slice_scale(
-            at_scale, art_dir, count, per_slice_calibration, evaluation, ref_out, spec, budget,
-            config.max_logrows or 25, decomposition, target, reporter,
+        budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
+        scale, record = search_slice_scale(
+            at_scale, self.art_dir, self.count, self.calibration, evaluation, reference, spec,
+            budget, config.max_logrows or 25, self.decomposition, self.target, reporter,
         )  # fmt: skip
-        timings["search_seconds"] = time.perf_counter() - start
         reporter.info(f"slices share scale {scale}: {budget.describe()} on "
-                      f"{search['search_samples']} held-out samples")  # fmt: skip
-        config = config.model_copy(update={"input_scale": scale, "param_scale": scale})
-    for spec_plan in plan.slices:
-        reporter.info(f"slice {spec_plan.index + 1}/{count}: {len(spec_plan.nodes)} nodes, "
-                      f"estimated logrows {spec_plan.estimated_logrows}")  # fmt: skip
-    calibrated, own_logrows = calibrate_all(config, per_slice_calibration, reporter)
-    for spec_plan, directory, slice_spec, own, (settings, quantization, slice_timings) in zip(
-        plan.slices, dirs, specs, own_logrows, calibrated, strict=True
-    ):
-        index = spec_plan.index
-        facts, slice_timings = target.set_up(
-            directory, settings, quantization, slice_timings, reporter
-        )
-        for key in timings:
-            timings[key] += slice_timings.get(key, 0.0)
-        first, last = index == 0, index == count - 1
-        slices.append(facts | {
-            "index": index,
+                      f"{record['search_samples']} held-out samples")  # fmt: skip
+        return config.model_copy(update={"input_scale": scale, "param_scale": scale}), record
+
+    def set_up(self, config: CompileConfig, calibrated, own_logrows, reporter: Reporter):
+        """Compile and set up every calibrated slice; returns (per-slice facts, timings)."""
+        timings = {"calibrate_seconds": 0.0, "setup_seconds": 0.0}
+        slices = []
+        for spec_plan, directory, slice_spec, own, (settings, quantization, slice_timings) in zip(
+            self.plan.slices, self.dirs, self.specs, own_logrows, calibrated, strict=True
+        ):
+            facts, slice_timings = self.target.set_up(
+                directory, settings, quantization, slice_timings, reporter
+            )
+            for key in timings:
+                timings[key] += slice_timings.get(key, 0.0)
+            slices.append(facts | self._slice_facts(spec_plan, slice_spec, own, config.link))
+        return slices, timings
+
+    def _slice_facts(self, spec_plan, slice_spec: IOSpec, own: int, link: str) -> dict:
+        first, last = spec_plan.index == 0, spec_plan.index == self.count - 1
+        # A committed boundary adds one public hash per tensor (hashed), or none (polycommit
+        # commitments live in the proof, not the instances).
+        linked_in = len(slice_spec.inputs) if link == "hashed" else 0
+        linked_out = len(slice_spec.outputs) if link == "hashed" else 0
+        return {
+            "index": spec_plan.index,
             "io": slice_spec.model_dump(mode="json"),
             "inputs": spec_plan.inputs,
             "outputs": spec_plan.outputs,
@@ -186,9 +190,13 @@ def emit_sliced(
             "calibrated_logrows": own,
             "estimated_rows": spec_plan.estimated_rows,
             "estimated_logrows": spec_plan.estimated_logrows,
-            "public_inputs": sum(t.size for t in slice_spec.inputs) if first else linked(slice_spec.inputs),
-            "public_outputs": sum(t.size for t in slice_spec.outputs) if last else linked(slice_spec.outputs),
-        })  # fmt: skip
+            "public_inputs": sum(t.size for t in slice_spec.inputs) if first else linked_in,
+            "public_outputs": sum(t.size for t in slice_spec.outputs) if last else linked_out,
+        }
+
+
+def check_link_scales(slices: list[dict]) -> None:
+    """ToolError unless each slice's output scales are the next slice's (one) input scale."""
     for before, after in zip(slices, slices[1:], strict=False):
         if (
             set(before["output_scales"]) != set(after["input_scales"])
@@ -198,6 +206,31 @@ def emit_sliced(
                 f"slices {before['index']} and {after['index']}: output scales {before['output_scales']} "
                 f"do not match input scales {after['input_scales']}; the link would not be bit-exact"
             )
+
+
+def emit_sliced(
+    art_dir: Path, plan: PartitionPlan, decomposition: tuple[int, int], calibration: Samples,
+    evaluation: Samples, spec: IOSpec, config: CompileConfig, target, reporter: Reporter,
+    reference, eq_samples: list[dict], ref_out: dict[str, np.ndarray],
+) -> tuple[dict, dict, list[str], dict[str, np.ndarray]]:  # fmt: skip
+    """Write and set up every slice; returns (circuit facts, timings, files, circuit outputs on
+    the evaluation samples). With a fidelity budget the shared scale is searched first."""
+    build = SliceBuild(art_dir, plan, decomposition, calibration, spec, target, reference,
+                       eq_samples)  # fmt: skip
+    budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
+    search, search_seconds = None, 0.0
+    if config.max_error is not None or config.min_top1 is not None:
+        start = time.perf_counter()
+        config, search = build.search_scale(config, evaluation, ref_out, spec, reporter)
+        search_seconds = time.perf_counter() - start
+    for spec_plan in plan.slices:
+        reporter.info(f"slice {spec_plan.index + 1}/{build.count}: {len(spec_plan.nodes)} nodes, "
+                      f"estimated logrows {spec_plan.estimated_logrows}")  # fmt: skip
+    calibrated, own_logrows = build.calibrate(config, build.calibration, reporter)
+    slices, timings = build.set_up(config, calibrated, own_logrows, reporter)
+    if search is not None:
+        timings["search_seconds"] = search_seconds
+    check_link_scales(slices)
     facts = {
         "sliced": True,
         "link": config.link,
@@ -216,12 +249,11 @@ def emit_sliced(
     start = time.perf_counter()
     outputs = target.run_sliced_many(art_dir, facts, spec, evaluation, reporter)
     timings["fidelity_seconds"] = time.perf_counter() - start
-    if search is not None:
-        final = fidelity_report(ref_out, outputs, "held-out samples")
-        if not budget.met(final):
-            raise UserInputError(
-                f"fidelity budget {budget.describe()}: met on the search samples at scale "
-                f"{config.input_scale} but not on all {final.samples} held-out samples "
-                f"({final.summary()}); loosen the budget or add calibration data"
-            )
-    return facts, timings, target.slice_files(count), outputs
+    final = fidelity_report(ref_out, outputs, "held-out samples")
+    if search is not None and not budget.met(final):
+        raise UserInputError(
+            f"fidelity budget {budget.describe()}: met on the search samples at scale "
+            f"{config.input_scale} but not on all {final.samples} held-out samples "
+            f"({final.summary()}); loosen the budget or add calibration data"
+        )
+    return facts, timings, target.slice_files(build.count), outputs
