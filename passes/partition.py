@@ -24,6 +24,7 @@ import onnx_ir as ir
 
 from zkc.compiler.cost_model import CostModel
 from zkc.compiler.errors import UserInputError
+from zkc.passes._partition_search import Segments, choose
 
 PASS_NAME = "partition"
 VERSION = 1
@@ -146,78 +147,23 @@ def plan_partition(
     n = len(nodes)
     if n == 0:
         raise UserInputError("the model has no nodes to partition")
+    if slices is not None and slices > n:
+        raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
     cuts = crossing_values(nodes, graph)
-    sizes = [sum(_elements(v) for v in c) if c is not None else 0 for c in cuts]
-    counts = [len(c) if c is not None else 0 for c in cuts]
     node_rows = [cost.node_rows(node) for node in nodes]
     prefix = [0.0]
     for rows in node_rows:
         prefix.append(prefix[-1] + rows)
-
-    model_io = sum(_elements(v) for v in graph.inputs if not v.is_initializer()) + sum(
-        _elements(v) for v in graph.outputs
-    )
-    in_elems = sum(_elements(v) for v in graph.inputs if not v.is_initializer())
-
-    def segment(a: int, b: int) -> tuple[float, int]:
-        link_e = (sizes[a] if a > 0 else 0) + (sizes[b] if b < n else 0)
-        link_t = (counts[a] if a > 0 else 0) + (counts[b] if b < n else 0)
-        ends = (in_elems if a == 0 else 0) + (model_io - in_elems if b == n else 0)
-        rows = cost.base_rows + prefix[b] - prefix[a] + cost.io_rows(link_e + ends)
-        hashing = cost.link_rows(link_e, link_t)
-        # EZKL lays the Poseidon chip beside the body: the circuit needs the larger of the two.
-        return max(rows, hashing), CostModel.logrows(rows * margin, decomp_base, hashing * margin)
-
-    if slices is not None and slices > n:
-        raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
+    in_elements = sum(_elements(v) for v in graph.inputs if not v.is_initializer())
+    segments = Segments(
+        cost, decomp_base, margin,
+        sizes=[sum(_elements(v) for v in c) if c is not None else 0 for c in cuts],
+        counts=[len(c) if c is not None else 0 for c in cuts], prefix=prefix,
+        in_elements=in_elements, out_elements=sum(_elements(v) for v in graph.outputs),
+    )  # fmt: skip
     legal = [i for i in range(n + 1) if cuts[i] is not None]
-
-    def solve(limit: int, exact: int | None):
-        """Cheapest cuts with every slice within `limit` (and exactly `exact` slices): the
-        least total 2^logrows, or with `uniform` (every slice set up at one logrows) the
-        fewest slices; then the fewest crossing elements."""
-        max_count = exact or min(n, 64)
-        # best[(count, b)] = (total 2^k, crossing elements, previous cut)
-        best = {(0, 0): (0.0, 0.0, -1)}
-        for b in legal[1:]:
-            for count in range(1, max_count + 1):
-                choice = None
-                for a in legal:
-                    if a >= b or (count - 1, a) not in best:
-                        continue
-                    _, k = segment(a, b)
-                    if k > limit:
-                        continue
-                    work, cross, _ = best[(count - 1, a)]
-                    step = 1.0 if uniform else 2.0**k
-                    candidate = (work + step, cross + (sizes[b] if b < n else 0), a)
-                    if choice is None or candidate[:2] < choice[:2]:
-                        choice = candidate
-                if choice is not None:
-                    best[(count, b)] = choice
-        found = [c for c in range(1, max_count + 1) if (c, n) in best and c == (exact or c)]
-        if not found:
-            return None
-        count = min(found, key=lambda c: best[(c, n)][:2] + (c,))
-        return best, count
-
-    whole_rows, _ = segment(0, n)
-    if slices is None and CostModel.logrows(whole_rows, decomp_base) <= (max_logrows or 64):
-        solved = solve(64, 1)  # the whole model fits: it is not cut
-    elif slices is None and uniform:
-        # One logrows for all: the k whose fewest slices cost least (count x 2^k).
-        floor = CostModel.logrows(0, decomp_base)
-        options = [(r[1] * 2.0**k, k, r) for k in range(floor, (max_logrows or 30) + 1)
-                   if (r := solve(k, None))]  # fmt: skip
-        solved = min(options, key=lambda o: o[:2])[2] if options else None
-    elif slices is None:
-        solved = solve(max_logrows or 64, None)
-    else:  # exactly N slices: the smallest largest-slice logrows first, then the least work
-        floor = CostModel.logrows(0, decomp_base)
-        solved = next(
-            (r for k in range(floor, (max_logrows or 30) + 1) if (r := solve(k, slices))), None
-        )
-    if solved is None:
+    bounds = choose(segments, legal, max_logrows, slices, uniform)
+    if bounds is None:
         worst = max(range(n), key=lambda i: node_rows[i])
         rows = cost.base_rows + node_rows[worst]
         k = CostModel.logrows(rows, decomp_base)
@@ -226,16 +172,9 @@ def plan_partition(
             f"cannot partition within {what}: node '{nodes[worst].name}' ({nodes[worst].op_type}) "
             f"alone needs ~{int(rows)} rows (logrows {k}), or no legal cut points fit"
         )
-    best, count = solved
-    bounds, b = [], n
-    while count > 0:
-        a = best[(count, b)][2]
-        bounds.append((a, b))
-        b, count = a, count - 1
-    bounds.reverse()
     plans = []
     for index, (a, b) in enumerate(bounds):
-        rows, k = segment(a, b)
+        rows, k = segments.rows_and_logrows(a, b)
         inputs = [v.name for v in cuts[a]] if a > 0 else [v.name for v in graph.inputs]
         outputs = [v.name for v in cuts[b]] if b < n else [v.name for v in graph.outputs]
         plans.append(SlicePlan(index, a, b, [nodes[i].name or f"#{i}" for i in range(a, b)],
