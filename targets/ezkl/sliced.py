@@ -137,6 +137,38 @@ def verify(
     request and the last slice's public outputs the response. VerificationError says which.
     """
     slices = circuit["slices"]
+    publics, proofs_bytes = _chain_structure(slices, slice_proofs, vk_sha256)
+    first, last = slices[0], slices[-1]
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
+    if publics[0][: first["public_inputs"]] != proving.input_felts(
+        arrays, first["input_scales"], spec
+    ):
+        raise VerificationError("the first slice's public inputs are not the request's inputs")
+    _check_links(circuit["link"], slices, publics, proofs_bytes)
+    proved = proving.public_outputs(
+        publics[-1][last["public_inputs"] :], last["output_scales"], spec, outputs,
+        "the last slice's proof",
+    )  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
+        for facts, entry in zip(slices, slice_proofs, strict=True):
+            info = srs.SrsInfo.model_validate(facts["srs"])
+            srs_path = srs.srs_file(srs_dir, info.logrows)
+            srs.check_srs(srs_path, info)
+            directory = slice_dir(art_dir, facts["index"])
+            proof_path = Path(tmp) / f"proof_{facts['index']:02d}.json"
+            proof_path.write_text(json.dumps(entry["proof"]))
+            if not proving.verify(
+                proof_path, directory / "settings.json", directory / "vk.key", srs_path
+            ):
+                raise VerificationError(f"slice {facts['index']}: the EZKL proof does not verify")
+    return proved
+
+
+def _chain_structure(
+    slices: list[dict], slice_proofs: list[dict], vk_sha256: list[str]
+) -> tuple[list[list], list[bytes]]:
+    """Every slice's proof present, in order, for that slice's key, with the circuit's count of
+    public values; returns each proof's public values and raw proof bytes."""
     if len(slice_proofs) != len(slices):
         raise VerificationError(f"{len(slice_proofs)} slice proofs for {len(slices)} slices")
     for position, entry in enumerate(slice_proofs):
@@ -157,42 +189,23 @@ def verify(
             )
         publics.append(instances[0])
         proofs_bytes.append(bytes(entry["proof"].get("proof") or []))
-    first, last = slices[0], slices[-1]
-    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
-    if publics[0][: first["public_inputs"]] != proving.input_felts(
-        arrays, first["input_scales"], spec
-    ):
-        raise VerificationError("the first slice's public inputs are not the request's inputs")
+    return publics, proofs_bytes
+
+
+def _check_links(link: str, slices: list[dict], publics: list[list], proofs: list[bytes]) -> None:
+    """Each link's commitments are equal on both sides: Poseidon hashes in the instances
+    (hashed), or the KZG points opening the two proofs (polycommit)."""
     for i in range(len(slices) - 1):
-        if circuit["link"] == "hashed":
+        if link == "hashed":
             sent = publics[i][slices[i]["public_inputs"] :]
             received = publics[i + 1][: slices[i + 1]["public_inputs"]]
         else:
-            sent = _points(
-                proofs_bytes[i], slices[i]["commitments_in"], slices[i]["commitments_out"]
-            )
-            received = _points(proofs_bytes[i + 1], 0, slices[i + 1]["commitments_in"])
+            sent = _points(proofs[i], slices[i]["commitments_in"], slices[i]["commitments_out"])
+            received = _points(proofs[i + 1], 0, slices[i + 1]["commitments_in"])
         if not sent or sent != received:
             raise VerificationError(
                 f"link {i}->{i + 1} broken: slice {i + 1} was not proved on slice {i}'s output"
             )
-    proved = proving.public_outputs(
-        publics[-1][last["public_inputs"] :], last["output_scales"], spec, outputs,
-        "the last slice's proof",
-    )  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
-        for facts, entry in zip(slices, slice_proofs, strict=True):
-            info = srs.SrsInfo.model_validate(facts["srs"])
-            srs_path = srs.srs_file(srs_dir, info.logrows)
-            srs.check_srs(srs_path, info)
-            directory = slice_dir(art_dir, facts["index"])
-            proof_path = Path(tmp) / f"proof_{facts['index']:02d}.json"
-            proof_path.write_text(json.dumps(entry["proof"]))
-            if not proving.verify(
-                proof_path, directory / "settings.json", directory / "vk.key", srs_path
-            ):
-                raise VerificationError(f"slice {facts['index']}: the EZKL proof does not verify")
-    return proved
 
 
 POINT_BYTES = 64  # a G1 point in the EVM transcript: x and y, 32 bytes each
