@@ -187,33 +187,13 @@ def _build(
     calib_subset = split_samples(calibration, 0, config.max_calibration_samples)
     eval_subset = split_samples(evaluation, 0, config.max_eval_samples)
     ref_out = reference.run_batch(eval_subset, spec.input_shapes())
-    wants_slices = config.slices is not None or config.max_logrows is not None
-    planned = (
-        choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
-        if wants_slices
-        else None
-    )
-    if planned is None:
-        facts, timings = target.emit(
-            tmp, calib_subset, spec, config, reporter, eval_subset, ref_out
-        )
-        start = time.perf_counter()
-        circuit_out = target.run_many(tmp, facts, spec, eval_subset, reporter)
-        timings["fidelity_seconds"] = time.perf_counter() - start
-        files = target.files()
-    else:
-        plan, decomposition = planned
-        reporter.info(f"slicing into {len(plan.slices)} linked circuits "
-                      f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
-        facts, timings, slice_files, circuit_out = emit_sliced(
-            tmp, plan, decomposition, calib_subset, eval_subset, spec, config, target, reporter,
-            reference, eq_samples, ref_out,
-        )  # fmt: skip
-        files = ["model.onnx", *slice_files]
+    facts, timings, files, circuit_out = _emit(
+        tmp, spec, calib_subset, eval_subset, ref_out, config, target, reporter, reference,
+        eq_samples,
+    )  # fmt: skip
     # The data travels with the artifact so a derived build (e.g. for the subnet) can recalibrate.
     save_samples(tmp / art.CALIBRATION_FILE, calib_subset)
     save_samples(tmp / art.EVAL_FILE, eval_subset)
-    fidelity = fidelity_report(ref_out, circuit_out, eval_source)
     manifest = art.Manifest(
         key=key,
         zkc_version=zkc_version(),
@@ -225,7 +205,7 @@ def _build(
         io=spec,
         target=target.name,
         circuit=facts,
-        fidelity=fidelity,
+        fidelity=fidelity_report(ref_out, circuit_out, eval_source),
         files=art.hash_files(tmp, [*files, art.CALIBRATION_FILE, art.EVAL_FILE]),
     )
     art.write_manifest(tmp, manifest)
@@ -242,3 +222,29 @@ def _build(
     }
     (tmp / art.PROVENANCE).write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
     return manifest
+
+
+def _emit(tmp, spec, calibration, evaluation, ref_out, config, target, reporter, reference,
+          eq_samples):  # fmt: skip
+    """Emit the circuit (or the slices a budget asks for); returns (circuit facts, timings,
+    files written besides the data, circuit outputs on the evaluation samples)."""
+    wants_slices = config.slices is not None or config.max_logrows is not None
+    planned = (
+        choose_plan(load_model(tmp / "model.onnx", infer_shapes=True), config)
+        if wants_slices
+        else None
+    )
+    if planned is None:
+        facts, timings = target.emit(tmp, calibration, spec, config, reporter, evaluation, ref_out)
+        start = time.perf_counter()
+        circuit_out = target.run_many(tmp, facts, spec, evaluation, reporter)
+        timings["fidelity_seconds"] = time.perf_counter() - start
+        return facts, timings, target.files(), circuit_out
+    plan, decomposition = planned
+    reporter.info(f"slicing into {len(plan.slices)} linked circuits "
+                  f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
+    facts, timings, slice_files, circuit_out = emit_sliced(
+        tmp, plan, decomposition, calibration, evaluation, spec, config, target, reporter,
+        reference, eq_samples, ref_out,
+    )  # fmt: skip
+    return facts, timings, ["model.onnx", *slice_files], circuit_out
