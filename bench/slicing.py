@@ -52,7 +52,7 @@ start = time.perf_counter()
 r = c.prove(inputs, workers=int(workers), scheduler=scheduler or None)
 wall = time.perf_counter() - start
 Path(out).write_text(json.dumps(r.envelope.model_dump(mode="json")))
-from zkc.targets.ezkl.sliced import peak_rss_mb
+from zkc.compiler.parallel import peak_rss_mb
 workers = (r.run or {}).get("slice_peak_rss_mb") if int(workers) > 1 or scheduler else None
 print(json.dumps({"wall": wall, "run": r.run, "self_mb": peak_rss_mb(), "children_mb": max(workers or [0])}))
 """

@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from zkc.cli.bench_cmd import bench_command
 from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.package_cmd import package_command
@@ -41,6 +42,7 @@ for command in (
     commit_command,
     pull_command,
     zoo_group,
+    bench_command,
 ):
     cli.add_command(command)
 

@@ -17,6 +17,7 @@ KilledWorker); a timeout bounds the whole run so that it never hangs.
 import concurrent.futures
 import multiprocessing
 import os
+import resource
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,6 +33,18 @@ def available_memory() -> int:
                 return int(line.split()[1]) * 1024
     # No procfs (not Linux): total memory, an upper bound.
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: its own, unlike ru_maxrss, which Linux
+    carries over from the parent across fork and exec)."""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    # No procfs (not Linux): ru_maxrss, which may include the parent's peak.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # One EZKL proof keeps about two cores busy (EZKL_NOTES: ~180% CPU on a 2-core machine).

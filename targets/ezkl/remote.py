@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.parallel import peak_rss_mb
 from zkc.targets.ezkl import proving, sliced, srs
-from zkc.targets.ezkl.sliced import peak_rss_mb
 from zkc.targets.registry.blob_url import download_checked
 from zkc.targets.registry.shipping import BlobSource, worker_auth
 

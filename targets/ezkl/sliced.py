@@ -18,7 +18,6 @@ tensor for `hashed`; none for `polycommit`), then its outputs (likewise; felts f
 
 import json
 import os
-import resource
 import tempfile
 import time
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ import numpy as np
 from zkc.compiler.data import sample_count, to_ezkl_input
 from zkc.compiler.errors import ToolError, VerificationError
 from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.parallel import peak_rss_mb
 from zkc.targets.ezkl import proving, srs
 from zkc.targets.ezkl._native import call_ezkl
 
@@ -99,18 +99,6 @@ def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: s
     proof = proving.prove(Path(witness), Path(compiled), Path(pk), Path(proof_path), Path(srs_path))
     seconds = time.perf_counter() - start
     return {"proof": proof, "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "pid": os.getpid()}
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM: its own, unlike ru_maxrss, which Linux
-    carries over from the parent across fork and exec)."""
-    status = Path("/proc/self/status")
-    if status.is_file():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    # No procfs (not Linux): ru_maxrss, which may include the parent's peak.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def prove_jobs(art_dir: Path, circuit: dict, chain: list[SliceWitness], srs_dir: Path, work: Path):

@@ -210,6 +210,16 @@ def test_default_workers_follow_the_cores(compiled, zoo_files, monkeypatch):
     compiled.verify(result.envelope)
 
 
+def test_bench_proves_every_slice_in_fresh_processes(zkc, sliced_mlp, srs_dir):
+    code, out, err = zkc("bench", sliced_mlp.path, "--repeat", 1, "--workers", 2,
+                         "--srs-dir", srs_dir, "--json")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["circuits"] == 3 and len(report["logrows"]) == 3 and report["workers"] == 2
+    pk = sum(e.size for p, e in sliced_mlp.manifest.files.items() if p.endswith("pk.key"))
+    assert report["pk_bytes"] == pk and report["peak_rss_mb"] > 50
+
+
 def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_dir, tmp_path):
     (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 2)["x"].tolist()}))
     code, out, err = zkc("prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
