@@ -12,14 +12,16 @@ import multiprocessing
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel
 
 from zkc.compiler.artifact import EVAL_FILE
-from zkc.compiler.errors import ArtifactError
+from zkc.compiler.errors import ArtifactError, ToolError
 from zkc.compiler.parallel import peak_rss_mb
 from zkc.compiler.proof import load_proof
 from zkc.compiler.runtime import CompiledArtifact
@@ -80,10 +82,10 @@ def _prove_once(path: str, srs_dir: str, inputs: dict, workers: int | None,
 
 
 def measure(path: Path, srs_dir: Path, inputs: dict[str, np.ndarray] | None = None,
-            repeat: int = 3, workers: int | None = None,
-            scheduler: str | None = None) -> BenchReport:  # fmt: skip
-    """Prove `repeat` times (each in a fresh process) and verify each proof; VerificationError
-    if one does not verify."""
+            repeat: int = 3, workers: int | None = None, scheduler: str | None = None,
+            prove_once: Callable[..., dict] = _prove_once) -> BenchReport:  # fmt: skip
+    """Prove `repeat` times (each in a fresh process, by `prove_once`) and verify each proof;
+    VerificationError if one does not verify, ToolError if a proving process dies."""
     compiled = CompiledArtifact(path, srs_dir)
     inputs = inputs if inputs is not None else sample_input(compiled)
     prove, verify, peaks, size = [], [], [], 0
@@ -92,8 +94,15 @@ def measure(path: Path, srs_dir: Path, inputs: dict[str, np.ndarray] | None = No
         for i in range(repeat):
             proof_path = Path(tmp) / f"proof_{i}.json"
             with ProcessPoolExecutor(1, mp_context=context) as pool:
-                run = pool.submit(_prove_once, str(path), str(srs_dir), inputs, workers,
-                                  scheduler, str(proof_path)).result()  # fmt: skip
+                future = pool.submit(prove_once, str(path), str(srs_dir), inputs, workers,
+                                     scheduler, str(proof_path))  # fmt: skip
+                try:
+                    run = future.result()
+                except BrokenProcessPool as exc:
+                    raise ToolError(
+                        f"{path}: the proving process died in run {i + 1} (killed, or out of "
+                        "memory)"
+                    ) from exc
             prove.append(round(run["seconds"], 3))
             peaks.append(run["peak_rss_mb"])
             envelope = load_proof(proof_path)

@@ -1,6 +1,7 @@
 """`zkc bench`: proves an artifact in fresh processes, verifies every proof, reports figures."""
 
 import json
+import os
 
 import pytest
 
@@ -34,3 +35,15 @@ def test_bench_bad_request_is_a_one_line_error(zkc, mlp_artifact, srs_dir, tmp_p
     assert code == 2 and "bad.json" in err and len(err.strip().splitlines()) == 1
     code, _, err = zkc("bench", tmp_path / "nothing.zkc", "--srs-dir", srs_dir)
     assert code == 2 and "nothing.zkc" in err
+
+
+def die(*args):
+    os._exit(9)  # a proving process killed mid-run (e.g. by the OOM killer)
+
+
+def test_a_proving_process_that_dies_is_an_error_not_a_traceback(mlp_artifact, srs_dir):
+    from zkc.compiler.errors import ToolError
+    from zkc.compiler.measure import measure
+
+    with pytest.raises(ToolError, match="proving process died in run 1"):
+        measure(mlp_artifact.path, srs_dir, repeat=1, prove_once=die)
