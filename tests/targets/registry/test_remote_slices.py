@@ -110,7 +110,8 @@ def test_workers_read_a_private_registry_with_their_own_credentials(
     with pytest.raises(ToolError, match="the registry needs credentials"):
         compiled.prove(_sample(zoo_files, 4), scheduler=cluster.scheduler_address, **shipping)
     env = {"ZKC_REGISTRY_USER": USER, "ZKC_REGISTRY_PASSWORD": PASSWORD}
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+    # A second cluster beside the module's: its HTTP server on any free port.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40, env=env) as local:  # fmt: skip
         result = compiled.prove(_sample(zoo_files, 4), scheduler=local.scheduler_address,
                                 **shipping)  # fmt: skip
