@@ -12,13 +12,12 @@ Each proof is verified. One run on this machine.
 """
 
 import argparse
-import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_results
 from registry import start_registry
 
 from zkc.compiler.compile import CompileRequest, compile_model
@@ -93,12 +92,9 @@ def main() -> None:
         "slices": len(compiled.manifest.circuit["slices"]),
         "shipped_bytes_per_request_cold": shipped_bytes,
         "publish_seconds": round(publish_seconds, 2), "workers": 2, "runs": rows,
-        "host": {"machine": platform.machine(), "cpus": __import__("os").cpu_count()},
+        "host": host(),
     }  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "cluster_shipping.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "cluster_shipping.md").write_text(render(result))
-    print(render(result))
+    write_results(args.out, "cluster_shipping", result, render(result))
 
 
 def render(r: dict) -> str:

@@ -11,10 +11,11 @@ the chosen scale and logrows, and fidelity on 120 held-out samples.
 
 import argparse
 import json
-import platform
 import tempfile
 import time
 from pathlib import Path
+
+from _results import host, write_results
 
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
@@ -65,12 +66,8 @@ def main() -> None:
             budget = compile_once(files, work / f"{name}.budget.zkc", srs_dir, **slicing, **BUDGET)
             rows.append({"model": name, "slicing": slicing, "fixed": fixed, "budget": budget})
             print(json.dumps(rows[-1]), flush=True)
-    result = {"budget": BUDGET, "rows": rows,
-              "host": {"machine": platform.machine(), "cpus": __import__("os").cpu_count()}}  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "slice_budget.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "slice_budget.md").write_text(render(result))
-    print(render(result))
+    result = {"budget": BUDGET, "rows": rows, "host": host()}
+    write_results(args.out, "slice_budget", result, render(result))
 
 
 def render(r: dict) -> str:
