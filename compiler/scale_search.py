@@ -14,6 +14,9 @@ from zkc.compiler.errors import UserInputError
 from zkc.compiler.fidelity import Budget, FidelityReport
 
 SCALES = range(4, 17)
+SEARCH_SAMPLES = 24  # held-out samples each point is measured on
+# Calibration samples per point (per slice); the chosen point is recalibrated on all.
+SEARCH_CALIBRATION = 12
 
 
 @dataclass

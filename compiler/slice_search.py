@@ -19,10 +19,13 @@ from zkc.compiler.errors import ZkcError
 from zkc.compiler.fidelity import Budget, fidelity_report
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
-from zkc.compiler.scale_search import Candidate, budget_failure, search_scales
-
-SEARCH_SAMPLES = 24  # held-out samples each point is measured on (as for a whole circuit)
-SEARCH_CALIBRATION = 12  # calibration samples per slice per point
+from zkc.compiler.scale_search import (
+    SEARCH_CALIBRATION,
+    SEARCH_SAMPLES,
+    Candidate,
+    budget_failure,
+    search_scales,
+)
 
 
 def search_slice_scale(

@@ -20,13 +20,18 @@ from zkc.compiler.errors import ZkcError
 from zkc.compiler.fidelity import Budget, fidelity_report
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
-from zkc.compiler.scale_search import Candidate, budget_failure, meets, search_scales
+from zkc.compiler.scale_search import (
+    SEARCH_CALIBRATION,
+    SEARCH_SAMPLES,
+    Candidate,
+    budget_failure,
+    meets,
+    search_scales,
+)
 from zkc.targets.ezkl.witness_check import witness_outputs
 
 # (base, legs) tried when the base, not the rows, sets logrows: each keeps base**legs >= 2**28.
 SMALLER_BASES = ((4096, 3), (1024, 3), (256, 4))
-SEARCH_SAMPLES = 24  # held-out samples each point is measured on
-SEARCH_CALIBRATION = 12  # calibration samples per point; the chosen point is recalibrated on all
 
 
 class ScaleSearch:
