@@ -37,8 +37,15 @@ demo: $(BUILD)/$(DEMO).onnx ## export, compile, prove and verify the LeNet zoo m
 registry-bin:
 	@command -v docker-registry >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null; }
 
-test: venv registry-bin ## run the whole test suite (slow end-to-end tests included)
-	$(BIN)/python -m pytest -q
+# The suite runs with HOME set to a fresh empty directory (removed afterwards) and no EZKL or
+# XDG variables, so nothing from earlier runs in ~/.ezkl, ~/.cache or ~/.bittensor is seen:
+# whatever the tests need (SRS files, wallets, caches), the tests create.
+test: venv registry-bin ## run the whole test suite (slow end-to-end tests included) in an empty HOME
+	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/zkc-test-home.XXXXXX"); \
+	echo "make test: HOME=$$home (empty; removed afterwards)"; \
+	env -u EZKL_REPO_PATH -u XDG_CACHE_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME \
+		HOME="$$home" $(abspath $(BIN))/python -m pytest -q $(PYTEST_ARGS); \
+	status=$$?; rm -rf "$$home"; exit $$status
 
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .

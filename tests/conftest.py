@@ -1,6 +1,9 @@
 """Shared fixtures: a test SRS cached per logrows, zoo exports and compiled zoo artifacts."""
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,23 @@ from zkc.compiler.config import CompileConfig
 TEST_SRS_DIR = Path.home() / ".cache" / "zkc-tests" / "srs"
 
 FAST = {"max_calibration_samples": 24, "max_eval_samples": 120}
+
+
+def _plant_trap_srs() -> Path:
+    """EZKL reads `$EZKL_REPO_PATH/srs/kzg{k}.srs` when a call gets no SRS path. For the whole
+    session (and the processes it starts) that directory holds files that are not SRS files, so
+    any EZKL call zkc makes without an explicit SRS fails instead of silently using whatever a
+    machine keeps in ~/.ezkl."""
+    root = Path(tempfile.mkdtemp(prefix="zkc-ezkl-trap-"))
+    (root / "srs").mkdir()
+    for logrows in range(1, 27):
+        (root / "srs" / f"kzg{logrows}.srs").write_bytes(b"not an SRS: pass srs_path to EZKL\n")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
+EZKL_TRAP = _plant_trap_srs()
+os.environ["EZKL_REPO_PATH"] = str(EZKL_TRAP)
 
 
 @pytest.fixture(scope="session")

@@ -64,7 +64,7 @@ def measure_link_modes(slices: list[Path], first_input: np.ndarray, calib: list[
             (work / f"{tag}.in.json").write_text(json.dumps(data))
             witness = call_ezkl("gen_witness", ezkl.gen_witness, str(work / f"{tag}.in.json"),
                                 str(work / f"{tag}.compiled"), str(work / f"{tag}.w.json"),
-                                vk_path=str(work / f"{tag}.vk"))  # fmt: skip
+                                vk_path=str(work / f"{tag}.vk"), srs_path=str(b["srs"]))  # fmt: skip
             data = {"input_data": witness["outputs"]}
             start = time.perf_counter()
             call_ezkl("prove", ezkl.prove, str(work / f"{tag}.w.json"), str(work / f"{tag}.compiled"),

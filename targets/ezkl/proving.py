@@ -12,28 +12,42 @@ from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output
 
 
+def gen_witness(
+    data_path: Path, compiled_path: Path, witness_path: Path, vk_path: Path | None,
+    srs_path: Path | None,
+) -> dict:  # fmt: skip
+    """`ezkl gen-witness` with every path explicit; returns the witness EZKL returns.
+
+    A circuit with polycommit visibility commits to its tensors with the SRS at `srs_path`
+    (and needs `vk_path` for it). EZKL reads `$EZKL_REPO_PATH/srs/kzg{k}.srs` (default
+    `~/.ezkl/srs`) when no path is given, so `srs_path=None` (no commitments wanted: a search
+    before setup, a witness for outputs only) is passed as a path that does not exist, which
+    EZKL skips: it never reads an SRS zkc did not choose.
+    """
+    srs = srs_path if srs_path is not None else witness_path.with_name("no-srs-wanted")
+    return call_ezkl(
+        "gen_witness", ezkl.gen_witness, str(data_path), str(compiled_path), str(witness_path),
+        vk_path=str(vk_path) if vk_path is not None else None, srs_path=str(srs),
+    )  # fmt: skip
+
+
 def generate_witness(
     compiled_path: Path,
     inputs: dict[str, np.ndarray],
     spec: IOSpec,
     work_dir: Path,
     vk_path: Path | None = None,
+    srs_path: Path | None = None,
 ) -> tuple[Path, dict]:
     """Run the circuit's forward pass on one input; returns the witness file and its contents.
 
-    With `vk_path` EZKL also computes what the verifying key needs (as SN2 miners run it).
+    With `vk_path` EZKL also computes what the verifying key needs (as SN2 miners run it);
+    polycommit commitments need `srs_path` too (see `gen_witness`).
     """
     data_path = work_dir / "input.json"
     witness_path = work_dir / "witness.json"
     data_path.write_text(json.dumps(to_ezkl_input(inputs, spec)))
-    witness = call_ezkl(
-        "gen_witness",
-        ezkl.gen_witness,
-        str(data_path),
-        str(compiled_path),
-        str(witness_path),
-        vk_path=str(vk_path) if vk_path is not None else None,
-    )
+    witness = gen_witness(data_path, compiled_path, witness_path, vk_path, srs_path)
     return witness_path, witness
 
 

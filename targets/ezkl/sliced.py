@@ -30,7 +30,6 @@ from zkc.compiler.errors import ToolError, VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.parallel import peak_rss_mb
 from zkc.targets.ezkl import proving, srs
-from zkc.targets.ezkl._native import call_ezkl
 
 SLICES_DIR = "slices"
 SLICE_FILES = ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key")
@@ -56,12 +55,15 @@ class SliceWitness:
 
 def witness_chain(
     art_dir: Path, slices: list[dict], spec: IOSpec, inputs: dict[str, np.ndarray], work: Path,
-    with_vk: bool = True,
+    srs_dir: Path | None,
 ) -> list[SliceWitness]:  # fmt: skip
     """Witnesses of every slice for one request: slice 0 from the inputs, each next slice from
-    the previous witness's output field elements."""
-    import ezkl
+    the previous witness's output field elements.
 
+    With `srs_dir` the witnesses carry the links' commitments: each slice's verifying key and
+    the SRS it was set up with (checked against the manifest) are handed to EZKL. Without it
+    (a scale search before setup, or outputs only) no commitment is computed.
+    """
     data = to_ezkl_input(inputs, spec)
     chain = []
     for facts in slices:
@@ -69,10 +71,12 @@ def witness_chain(
         directory = slice_dir(art_dir, i)
         data_path, witness_path = work / f"input_{i:02d}.json", work / f"witness_{i:02d}.json"
         data_path.write_text(json.dumps(data))
-        call_ezkl(
-            "gen_witness", ezkl.gen_witness, str(data_path), str(directory / "model.compiled"),
-            str(witness_path), vk_path=str(directory / "vk.key") if with_vk else None,
-        )  # fmt: skip
+        vk_path = srs_path = None
+        if srs_dir is not None:
+            vk_path, srs_path = directory / "vk.key", checked_srs(srs_dir, facts)
+        proving.gen_witness(
+            data_path, directory / "model.compiled", witness_path, vk_path, srs_path
+        )
         # The file, not the returned object: its commitments are serialised (comparable) points.
         witness = json.loads(witness_path.read_text())
         chain.append(SliceWitness(i, witness_path, witness))
@@ -80,10 +84,18 @@ def witness_chain(
     return chain
 
 
+def checked_srs(srs_dir: Path, facts: dict) -> Path:
+    """The SRS file a circuit was set up with, in `srs_dir`, checked against its sha256."""
+    info = srs.SrsInfo.model_validate(facts["srs"])
+    path = srs.srs_file(srs_dir, info.logrows)
+    srs.check_srs(path, info)
+    return path
+
+
 def run(art_dir: Path, circuit: dict, spec: IOSpec, inputs: dict[str, np.ndarray]) -> dict:
     """The last slice's outputs for one input, through the chain of witnesses (no proofs)."""
     with tempfile.TemporaryDirectory(prefix="zkc-run-") as tmp:
-        chain = witness_chain(art_dir, circuit["slices"], spec, inputs, Path(tmp), with_vk=False)
+        chain = witness_chain(art_dir, circuit["slices"], spec, inputs, Path(tmp), srs_dir=None)
     return proving.decode_outputs(chain[-1].witness["outputs"], circuit["output_scales"], spec)
 
 
@@ -106,9 +118,7 @@ def prove_jobs(art_dir: Path, circuit: dict, chain: list[SliceWitness], srs_dir:
     jobs = []
     for facts, witness in zip(circuit["slices"], chain, strict=True):
         directory = slice_dir(art_dir, facts["index"])
-        info = srs.SrsInfo.model_validate(facts["srs"])
-        srs_path = srs.srs_file(srs_dir, info.logrows)
-        srs.check_srs(srs_path, info)
+        srs_path = checked_srs(srs_dir, facts)
         jobs.append((str(directory / "model.compiled"), str(directory / "pk.key"), str(witness.path),
                      str(srs_path), str(work / f"proof_{facts['index']:02d}.json")))  # fmt: skip
     return jobs
@@ -139,9 +149,7 @@ def verify(
     )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
         for facts, entry in zip(slices, slice_proofs, strict=True):
-            info = srs.SrsInfo.model_validate(facts["srs"])
-            srs_path = srs.srs_file(srs_dir, info.logrows)
-            srs.check_srs(srs_path, info)
+            srs_path = checked_srs(srs_dir, facts)
             directory = slice_dir(art_dir, facts["index"])
             proof_path = Path(tmp) / f"proof_{facts['index']:02d}.json"
             proof_path.write_text(json.dumps(entry["proof"]))
@@ -216,19 +224,22 @@ def link_commitments(witness: dict, side: str, link: str) -> list:
 
 
 def run_many(
-    art_dir, facts, spec, evaluation, reporter, check_links: bool = True
+    art_dir, facts, spec, evaluation, reporter, srs_dir: Path | None
 ) -> dict[str, np.ndarray]:
-    """Circuit outputs on the evaluation samples through the witness chain, checking on the
-    first that each link's commitments agree (the committed tensors match bit for bit) and
-    recording how many commitment points each slice's proof opens with. Commitments need the
-    verifying keys: before setup (a scale search), `check_links=False` runs without them."""
+    """Circuit outputs on the evaluation samples through the witness chain. With `srs_dir`
+    (after setup) it checks on the first sample that each link's commitments agree (the
+    committed tensors match bit for bit) and records how many commitment points each slice's
+    proof opens with. Commitments need the verifying keys and SRS files: before setup (a
+    scale search), `srs_dir=None` runs without them."""
+    check_links = srs_dir is not None
     count = sample_count(evaluation)
     collected: dict[str, list] = {t.name: [] for t in spec.outputs}
     for i in reporter.track(range(count), count, "fidelity (witness chain per held-out sample)"):
         with tempfile.TemporaryDirectory(prefix="zkc-chain-") as tmp:
             sample = {k: v[i] for k, v in evaluation.items()}
             first = i == 0 and check_links
-            chain = witness_chain(art_dir, facts["slices"], spec, sample, Path(tmp), with_vk=first)
+            chain = witness_chain(art_dir, facts["slices"], spec, sample, Path(tmp),
+                                  srs_dir if first else None)  # fmt: skip
         if first:
             link = facts["link"]
             for a, b in zip(chain, chain[1:], strict=False):

@@ -157,7 +157,8 @@ class EzklTarget:
         return sliced.run(art_dir, facts, spec, inputs)
 
     def run_sliced_many(self, art_dir, facts, spec, samples, reporter, check_links=True) -> dict:
-        return sliced.run_many(art_dir, facts, spec, samples, reporter, check_links)
+        srs_dir = self.srs_dir if check_links else None
+        return sliced.run_many(art_dir, facts, spec, samples, reporter, srs_dir)
 
     def compile_slice(self, out_dir: Path) -> None:
         """Compile a calibrated slice (witnesses, no keys): what a scale search measures."""
@@ -181,7 +182,9 @@ class EzklTarget:
 
         start = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="zkc-prove-", dir=work_dir) as tmp:
-            chain = sliced.witness_chain(art_dir, facts["slices"], spec, inputs, Path(tmp))
+            chain = sliced.witness_chain(
+                art_dir, facts["slices"], spec, inputs, Path(tmp), self.srs_dir
+            )
             witness_seconds = time.perf_counter() - start
             peak = max(sliced.peak_prove_bytes(s["logrows"]) for s in facts["slices"])
             if shipped is None:
@@ -240,7 +243,7 @@ class EzklTarget:
         srs_path = srs_path or self.srs_for(facts)
         with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
             witness_path, witness = proving.generate_witness(
-                art_dir / COMPILED_FILE, inputs, spec, Path(tmp), vk_path=art_dir / VK_FILE
+                art_dir / COMPILED_FILE, inputs, spec, Path(tmp), art_dir / VK_FILE, srs_path
             )
             start = time.perf_counter()
             proof = proving.prove(

@@ -125,15 +125,16 @@ def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
     directory = sliced.slice_dir(compiled.path, 1)
     # Slice 0's output felts, one of them changed by one unit: the prover's own tensor.
     inputs = {k: np.asarray(v) for k, v in a.envelope.inputs.items()}
-    chain = sliced.witness_chain(compiled.path, facts, compiled.spec, inputs, tmp_path)
+    chain = sliced.witness_chain(compiled.path, facts, compiled.spec, inputs, tmp_path, srs_dir)
     tampered = [list(f) for f in chain[0].witness["outputs"]]
     tampered[0][0] = _plus_one(tampered[0][0])
     (tmp_path / "forged.json").write_text(json.dumps({"input_data": tampered}))
     import ezkl
 
-    ezkl.gen_witness(str(tmp_path / "forged.json"), str(directory / "model.compiled"),
-                     str(tmp_path / "w.json"), vk_path=str(directory / "vk.key"))  # fmt: skip
     srs = sliced.srs.srs_file(srs_dir, facts[1]["srs"]["logrows"])
+    ezkl.gen_witness(str(tmp_path / "forged.json"), str(directory / "model.compiled"),
+                     str(tmp_path / "w.json"), vk_path=str(directory / "vk.key"),
+                     srs_path=str(srs))  # fmt: skip
     forged = prove(
         tmp_path / "w.json",
         directory / "model.compiled",

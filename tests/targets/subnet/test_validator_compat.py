@@ -30,7 +30,8 @@ def miner_prove(package_dir, pk_path, request: dict, work) -> dict:
     (work / "in.json").write_text(json.dumps({"input_data": list(request.values())}))
     _resolve(
         ezkl.gen_witness(str(work / "in.json"), str(package_dir / "model.compiled"),
-                         str(work / "w.json"), vk_path=str(package_dir / "vk.key"))
+                         str(work / "w.json"), vk_path=str(package_dir / "vk.key"),
+                         srs_path=_srs(package_dir))
     )  # fmt: skip
     assert ezkl.prove(str(work / "w.json"), str(package_dir / "model.compiled"), str(pk_path),
                       str(work / "proof.json"), _srs(package_dir))  # fmt: skip
