@@ -51,7 +51,8 @@ def test_a_sliced_artifact_compiles_proves_and_verifies_with_no_ezkl_home(
     manifest = json.loads((art / "manifest.json").read_text())
     # The compile-time link check saw real commitments on both sides of the cut.
     assert [(s["commitments_in"], s["commitments_out"]) for s in manifest["circuit"]["slices"]] == [
-        (0, 1), (1, 0)
+        (0, 1),
+        (1, 0),
     ]
     request = {"x": np.load(holdout)["x"][0].reshape(64).tolist()}
     (tmp_path / "in.json").write_text(json.dumps(request))
@@ -92,7 +93,9 @@ def test_a_different_srs_in_home_changes_nothing(sliced_mlp, zoo_files, srs_dir,
     logrows = sliced_mlp.manifest.circuit["slices"][0]["srs"]["logrows"]
     planted = subdir(tmp_path, "planted")
     (planted / ".ezkl" / "srs").mkdir(parents=True)
-    call_ezkl("gen_srs", ezkl.gen_srs, str(planted / ".ezkl" / "srs" / f"kzg{logrows}.srs"), logrows)
+    call_ezkl(
+        "gen_srs", ezkl.gen_srs, str(planted / ".ezkl" / "srs" / f"kzg{logrows}.srs"), logrows
+    )
     empty = subdir(tmp_path, "empty")
     x = json.dumps(np.load(zoo_files["mlp_digits"][2])["x"][0].reshape(64).tolist())
     seen = {}
