@@ -22,9 +22,9 @@ from zkc.cli.render import RichReporter, print_json
     "--workers",
     type=click.IntRange(1),
     default=None,
-    help="Sliced artifacts: local slice-proof processes (default: one per 2 cores).",
+    help="Local proof processes for the circuits of a chain (default: one per 2 cores).",
 )
-@click.option("--scheduler", help="Sliced artifacts: prove on this Dask cluster (tcp://HOST:PORT).")
+@click.option("--scheduler", help="Prove on this Dask cluster (tcp://HOST:PORT).")
 @srs_dir_option
 @json_option
 def bench_command(artifact, input_json, repeat, workers, scheduler, srs_dir, as_json):  # fmt: skip
@@ -40,13 +40,13 @@ def bench_command(artifact, input_json, repeat, workers, scheduler, srs_dir, as_
     """
     from zkc.compiler.data import parse_input_json
     from zkc.compiler.measure import measure
-    from zkc.compiler.runtime import CompiledArtifact
+    from zkc.targets import open_artifact
 
     inputs = None
     if input_json is not None:
-        inputs = parse_input_json(input_json, CompiledArtifact(artifact, srs_dir).spec)
+        inputs = parse_input_json(input_json, open_artifact(artifact, srs_dir).spec)
     with RichReporter(quiet=as_json).step(f"proving {repeat} time(s)"):
-        report = measure(artifact, srs_dir, inputs, repeat, workers, scheduler)
+        report = measure(artifact, srs_dir, open_artifact, inputs, repeat, workers, scheduler)
     if as_json:
         print_json(report.model_dump())
     else:

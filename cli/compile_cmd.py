@@ -111,6 +111,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     """
     from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
+    from zkc.targets import make_target
 
     config = CompileConfig(
         pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
@@ -120,40 +121,49 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     )  # fmt: skip
     request = CompileRequest(
         model_path=model, calibration_path=calibration, output=output, config=config,
-        eval_path=eval_path, srs_dir=srs_dir, dev_srs=dev_srs,
-        cache_dir=None if no_cache else cache_dir, dump_ir=dump_ir,
+        eval_path=eval_path, cache_dir=None if no_cache else cache_dir, dump_ir=dump_ir,
     )  # fmt: skip
-    result = compile_model(request, RichReporter(quiet=as_json))
-    m = result.manifest
-    summary = {
-        "artifact": str(result.path), "key": m.key, "cached": result.cached,
-        "logrows": m.circuit["logrows"], "num_rows": m.circuit["num_rows"],
-        "input_scales": m.circuit["input_scales"], "param_scale": m.circuit["param_scale"],
-        "srs": m.circuit["srs"], "fidelity": m.fidelity.model_dump(),
-    }  # fmt: skip
-    if m.circuit.get("sliced"):
-        summary["slices"] = [{"index": s["index"], "logrows": s["logrows"], "num_rows": s["num_rows"],
-                              "estimated_logrows": s["estimated_logrows"]} for s in m.circuit["slices"]]  # fmt: skip
+    target = make_target(config.target, srs_dir, dev_srs)
+    result = compile_model(request, target, RichReporter(quiet=as_json))
     if as_json:
-        print_json(summary)
+        print_json(compile_summary(result))
         return
     state = "reused from cache (no setup)" if result.cached else "built"
-    click.echo(f"{model} -> {result.path}  [{state}] key {m.key[:16]}")
-    click.echo(f"  circuit: logrows {m.circuit['logrows']}, {m.circuit['num_rows']} rows, "
-               f"input scale {m.circuit['input_scales']}, param scale {m.circuit['param_scale']}")  # fmt: skip
-    if m.circuit.get("sliced"):
-        ks = ", ".join(str(s["logrows"]) for s in m.circuit["slices"])
-        click.echo(
-            f"  sliced: {len(m.circuit['slices'])} linked circuits (logrows {ks}), "
-            f"links {m.circuit['link']}"
-        )
-    click.echo(f"  fidelity: {m.fidelity.summary()}")
-    quantization = m.circuit.get("quantization", {})
-    if quantization.get("method") in ("zkc-search", "zkc-search-sliced"):
-        chosen = quantization["chosen"]
-        shared = " shared by every slice" if quantization["method"] == "zkc-search-sliced" else ""
-        click.echo(f"  quantization: scale {chosen['scale']}{shared}, decomposition {chosen['decomp_base']}^"
-                   f"{chosen['decomp_legs']}, {len(quantization['candidates'])} points tried in "
-                   f"{quantization['seconds']:.1f}s for {quantization['budget']}")  # fmt: skip
-    if m.circuit["srs"]["insecure_dev"]:
-        click.echo("  WARNING: set up with an INSECURE locally generated SRS (--dev-srs)")
+    click.echo(f"{model} -> {result.path}  [{state}] key {result.manifest.key[:16]}")
+    for line in circuit_lines(result.manifest):
+        click.echo(line)
+
+
+def compile_summary(result) -> dict:
+    """`zkc compile --json`: the artifact, its key and the chain's headline facts."""
+    m, c = result.manifest, result.manifest.circuit
+    summary = {
+        "artifact": str(result.path), "key": m.key, "cached": result.cached,
+        "logrows": c.logrows, "num_rows": c.num_rows, "input_scales": c.first.input_scales,
+        "param_scale": c.first.param_scale, "srs": c.srs.model_dump(),
+        "fidelity": m.fidelity.model_dump(),
+    }  # fmt: skip
+    if c.sliced:
+        summary["slices"] = [{"index": s.index, "logrows": s.logrows, "num_rows": s.num_rows,
+                              "estimated_logrows": s.estimated_logrows} for s in c.circuits]  # fmt: skip
+    return summary
+
+
+def circuit_lines(m) -> list[str]:
+    """The chain, fidelity, quantization and SRS warning, for humans."""
+    c = m.circuit
+    lines = [f"  circuit: logrows {c.logrows}, {c.num_rows} rows, input scale "
+             f"{c.first.input_scales}, param scale {c.first.param_scale}"]  # fmt: skip
+    if c.sliced:
+        ks = ", ".join(str(s.logrows) for s in c.circuits)
+        lines.append(f"  sliced: {len(c.circuits)} linked circuits (logrows {ks}), links {c.link}")
+    lines.append(f"  fidelity: {m.fidelity.summary()}")
+    q = c.quantization
+    if q.chosen is not None:
+        shared = " shared by every slice" if c.sliced else ""
+        lines.append(f"  quantization: scale {q.chosen.scale}{shared}, decomposition "
+                     f"{q.chosen.decomp_base}^{q.chosen.decomp_legs}, {len(q.candidates)} points "
+                     f"tried for {q.budget}")  # fmt: skip
+    if c.srs.insecure_dev:
+        lines.append("  WARNING: set up with an INSECURE locally generated SRS (--dev-srs)")
+    return lines

@@ -35,15 +35,14 @@ def inspect_command(artifact, no_verify, as_json):
     click.echo(
         f"  zkc {manifest.zkc_version}; " + ", ".join(f"{k} {v}" for k, v in manifest.tools.items())
     )
-    click.echo(f"  target {manifest.target}: logrows {c['logrows']}, {c['num_rows']} rows, "
-               f"input scales {c['input_scales']}, param scale {c['param_scale']}, "
-               f"output scales {c['output_scales']}")  # fmt: skip
-    srs = c["srs"]
+    click.echo(f"  target {manifest.target}: logrows {c.logrows}, {c.num_rows} rows, "
+               f"input scales {c.first.input_scales}, param scale {c.first.param_scale}, "
+               f"output scales {c.last.output_scales}")  # fmt: skip
     click.echo(
-        f"  SRS k={srs['logrows']} sha256 {srs['sha256'][:16]}"
-        + ("  (INSECURE dev SRS)" if srs["insecure_dev"] else "")
+        f"  SRS k={c.srs.logrows} sha256 {c.srs.sha256[:16]}"
+        + ("  (INSECURE dev SRS)" if c.srs.insecure_dev else "")
     )
-    if c.get("sliced"):
+    if c.sliced:
         _echo_slices(c)
     for t in manifest.io.inputs:
         click.echo(f"  input  {t.name} {tuple(t.shape)}")
@@ -55,15 +54,7 @@ def inspect_command(artifact, no_verify, as_json):
         took = f"{seconds[p.name]:.3f}s" if p.name in seconds else "-"
         click.echo(f"    {p.name} v{p.version}  modified={p.modified}  {took}  -> {p.digest[:12]}")
     click.echo(f"  fidelity: {manifest.fidelity.summary()}")
-    quantization = c.get("quantization", {})
-    if quantization.get("method") in ("zkc-search", "zkc-search-sliced"):
-        chosen = quantization["chosen"]
-        shared = " (shared by every slice)" if quantization["method"] == "zkc-search-sliced" else ""
-        click.echo(f"  quantization: zkc search for {quantization['budget']}: scale {chosen['scale']}{shared}, "
-                   f"decomposition {chosen['decomp_base']}^{chosen['decomp_legs']}, "
-                   f"{len(quantization['candidates'])} points tried")  # fmt: skip
-    elif quantization:
-        click.echo(f"  quantization: {quantization['method']}")
+    _echo_quantization(c)
     for name, entry in manifest.files.items():
         click.echo(f"  file {name:24s} {entry.size:>12,d} bytes  sha256 {entry.sha256[:16]}")
     if provenance.get("timings"):
@@ -72,17 +63,26 @@ def inspect_command(artifact, no_verify, as_json):
         )
 
 
-def _echo_slices(circuit: dict) -> None:
+def _echo_quantization(c) -> None:
+    q = c.quantization
+    if q.chosen is not None:
+        shared = " (shared by every slice)" if c.sliced else ""
+        click.echo(f"  quantization: zkc search for {q.budget}: scale {q.chosen.scale}{shared}, "
+                   f"decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, "
+                   f"{len(q.candidates)} points tried")  # fmt: skip
+    else:
+        click.echo(f"  quantization: {q.method}" + (f" {q.scale}" if q.scale is not None else ""))
+
+
+def _echo_slices(c) -> None:
     """The slice graph: each slice's nodes, logrows (estimated and real) and its linked tensors."""
-    slices = circuit["slices"]
-    how = "KZG commitments in the proofs" if circuit["link"] == "polycommit" else "Poseidon hashes"
-    click.echo(f"  slices: {len(slices)} circuits, links {circuit['link']} ({how}), "
-               f"decomposition {circuit['decomposition']}")  # fmt: skip
-    for s in slices:
-        nodes = s["nodes"]
-        span = f"{nodes[0]} .. {nodes[-1]}" if len(nodes) > 1 else nodes[0]
-        click.echo(f"    slice {s['index']}: {len(nodes)} nodes ({span}); logrows {s['logrows']} "
-                   f"(estimated {s['estimated_logrows']}), {s['num_rows']} rows "
-                   f"(estimated {s['estimated_rows']})")  # fmt: skip
-        click.echo(f"      in  {', '.join(s['inputs'])}")
-        click.echo(f"      out {', '.join(s['outputs'])}")
+    how = "KZG commitments in the proofs" if c.link == "polycommit" else "Poseidon hashes"
+    click.echo(f"  slices: {len(c.circuits)} circuits, links {c.link} ({how}), "
+               f"decomposition {c.decomposition}")  # fmt: skip
+    for s in c.circuits:
+        span = f"{s.nodes[0]} .. {s.nodes[-1]}" if len(s.nodes) > 1 else s.nodes[0]
+        click.echo(f"    slice {s.index}: {len(s.nodes)} nodes ({span}); logrows {s.logrows} "
+                   f"(estimated {s.estimated_logrows}), {s.num_rows} rows "
+                   f"(estimated {s.estimated_rows})")  # fmt: skip
+        click.echo(f"      in  {', '.join(s.inputs)}")
+        click.echo(f"      out {', '.join(s.outputs)}")

@@ -75,11 +75,14 @@ def package_command(artifact, target, output, external_dir, name, description, a
           --name LeNet --author "me" --pk-url-base oci://127.0.0.1:5000/zkc/lenet
       zkc package build/lenet.zkc --competition -o submissions/
     """
+    from zkc.targets import make_target
+
     reporter = RichReporter(quiet=as_json)
+    target = make_target("ezkl", srs_dir, allow_dev_srs)
     if competition:
         from zkc.targets.subnet.competition import build_submission
 
-        result = build_submission(artifact, output, srs_dir, allow_dev_srs, cache_dir, reporter)
+        result = build_submission(artifact, output, target, cache_dir, reporter)
         if as_json:
             print_json({"sha256": result.sha256, "directory": str(result.directory)})
         else:
@@ -94,11 +97,10 @@ def package_command(artifact, target, output, external_dir, name, description, a
                 "type": circuit_type, "timeout": timeout, "benchmark_choice_weight": benchmark_weight}  # fmt: skip
     request = PackageRequest(
         artifact=artifact, out_dir=output, metadata=metadata, pk_url_base=pk_url_base,
-        external_dir=external_dir, allow_dev_srs=allow_dev_srs, srs_dir=srs_dir, cache_dir=cache_dir,
-        registry_user=os.environ.get("ZKC_REGISTRY_USER"),
-        registry_password=os.environ.get("ZKC_REGISTRY_PASSWORD"),
+        external_dir=external_dir, allow_dev_srs=allow_dev_srs, cache_dir=cache_dir,
+        blob_url=_registry_blob_url(pk_url_base),
     )  # fmt: skip
-    result = package_for_subnet(request, reporter)
+    result = package_for_subnet(request, target, reporter)
     if as_json:
         print_json({"circuit_id": result.circuit_id, "package_dir": str(result.package_dir),
                     "pk_path": str(result.pk_path), "artifact_key": result.artifact_key,
@@ -107,3 +109,15 @@ def package_command(artifact, target, output, external_dir, name, description, a
         click.echo(
             f"circuit {result.circuit_id}\n  package: {result.package_dir}\n  upload:  {result.pk_path}"
         )
+
+
+def _registry_blob_url(base: str):
+    """For an oci:// --pk-url-base: the blob URL of a pk.key the registry holds (checked)."""
+    if not base.startswith("oci://"):
+        return None
+    from zkc.targets.registry.blob_url import require_blob
+    from zkc.targets.registry.reference import parse_ref
+
+    ref = parse_ref(base.rstrip("/"))
+    user, password = os.environ.get("ZKC_REGISTRY_USER"), os.environ.get("ZKC_REGISTRY_PASSWORD")
+    return lambda pk_sha256: require_blob(ref, f"sha256:{pk_sha256}", "pk.key", user, password)

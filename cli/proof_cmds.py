@@ -8,14 +8,26 @@ import click
 
 from zkc.cli.options import json_option, srs_dir_option
 from zkc.cli.render import RichReporter, format_outputs, print_json
+from zkc.compiler.errors import UserInputError
 
 artifact_arg = click.argument("artifact", type=click.Path(path_type=Path))
 
 
 def _open(artifact: Path, srs_dir: Path):
-    from zkc.compiler.runtime import CompiledArtifact
+    from zkc.targets import open_artifact
 
-    return CompiledArtifact(artifact, srs_dir)
+    return open_artifact(artifact, srs_dir)
+
+
+def _shipped(compiled, blobs_from: str, worker_cache: str, worker_srs_dir: str | None,
+             srs_dir: Path, username: str | None, password: str | None):  # fmt: skip
+    """Where cluster workers fetch the artifact's files: the registry it was published to."""
+    from zkc.compiler.download import ShippedFiles
+    from zkc.targets.registry.shipping import blob_sources
+
+    sources = blob_sources(blobs_from, compiled.manifest, sorted(compiled.manifest.files),
+                           username, password)  # fmt: skip
+    return ShippedFiles(sources, worker_srs_dir or str(srs_dir), worker_cache)
 
 
 @click.command("run")
@@ -51,17 +63,17 @@ def run_command(artifact, input_json, srs_dir, as_json):
     type=click.IntRange(1),
     default=None,
     show_default="one per 2 cores",
-    help="Sliced artifacts: prove this many slices at once in local processes (fewer if memory is short).",
+    help="Prove this many circuits of a chain at once in local processes (fewer if memory is short).",
 )
 @click.option(
     "--scheduler",
-    help="Sliced artifacts: prove the slices on this Dask cluster (tcp://HOST:PORT); its workers "
-    "must see the artifact and $TMPDIR at the same paths, unless --blobs-from is given.",
+    help="Prove the circuits on this Dask cluster (tcp://HOST:PORT); its workers must see the "
+    "artifact and $TMPDIR at the same paths, unless --blobs-from is given.",
 )
 @click.option(
     "--blobs-from",
     metavar="oci://HOST:PORT/REPO",
-    help="With --scheduler: workers fetch each slice's circuit and proving key from this "
+    help="With --scheduler: workers fetch each circuit and proving key from this "
     "registry repository (where the artifact was published), checked by digest and cached; "
     "no shared filesystem is needed.",
 )
@@ -106,14 +118,15 @@ def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, 
 
     compiled = _open(artifact, srs_dir)
     inputs = parse_input_json(input_json, compiled.spec)
-    with RichReporter(quiet=as_json).step(
-        f"proving (logrows {compiled.manifest.circuit['logrows']})"
-    ):
-        result = compiled.prove(
-            inputs, workers=workers, scheduler=scheduler, blobs_from=blobs_from,
-            worker_cache=worker_cache, worker_srs_dir=worker_srs_dir,
-            registry_auth=(username, os.environ.get(password_env)) if username else None,
-        )  # fmt: skip
+    shipped = None
+    if blobs_from is not None:
+        if not scheduler:
+            raise UserInputError("--blobs-from is for proving on a cluster (--scheduler)")
+        password = os.environ.get(password_env) if username else None
+        shipped = _shipped(compiled, blobs_from, worker_cache, worker_srs_dir, srs_dir, username,
+                           password)  # fmt: skip
+    with RichReporter(quiet=as_json).step(f"proving (logrows {compiled.facts.logrows})"):
+        result = compiled.prove(inputs, workers=workers, scheduler=scheduler, shipped=shipped)
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:
         print_json({"outputs": result.outputs, "proof": str(output),

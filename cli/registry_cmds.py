@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zkc.cli.render import print_json
+from zkc.targets.registry import DEFAULT_PULL_CACHE
 
 auth_options = [
     click.option("--username", envvar="ZKC_REGISTRY_USER", help="Registry user (or $ZKC_REGISTRY_USER)."),
@@ -38,11 +39,11 @@ def publish_command(artifact, reference, wallet, hotkey_uri, username, password_
     """
     from zkc.targets.registry.publish import publish
     from zkc.targets.registry.reference import parse_ref
-    from zkc.targets.registry.signing import load_hotkey
+    from zkc.targets.subnet.hotkeys import artifact_signer, load_hotkey
 
-    keypair = load_hotkey(wallet, hotkey_uri) if (wallet or hotkey_uri) else None
+    signer = artifact_signer(load_hotkey(wallet, hotkey_uri)) if (wallet or hotkey_uri) else None
     result = publish(
-        artifact, parse_ref(reference), keypair, username, os.environ.get(password_env)
+        artifact, parse_ref(reference), signer, username, os.environ.get(password_env)
     )
     if as_json:
         print_json({"reference": str(result.ref), "manifest_digest": result.manifest_digest,
@@ -63,7 +64,7 @@ def publish_command(artifact, reference, wallet, hotkey_uri, username, password_
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("~/.cache/zkc/pulled"),
+    default=DEFAULT_PULL_CACHE,
     show_default=True,
     help="Pulled artifacts, keyed by manifest digest.",
 )
@@ -79,14 +80,11 @@ def pull_command(reference, output, cache_dir, expect_hotkey, username, password
     """
     from zkc.targets.registry.pull import pull
     from zkc.targets.registry.reference import parse_ref
+    from zkc.targets.subnet.hotkeys import signature_check
 
+    check = signature_check(expect_hotkey) if expect_hotkey is not None else None
     result = pull(
-        parse_ref(reference),
-        output,
-        cache_dir,
-        expect_hotkey,
-        username,
-        os.environ.get(password_env),
+        parse_ref(reference), output, cache_dir, check, username, os.environ.get(password_env)
     )
     if as_json:
         print_json({"path": str(result.path), "manifest_digest": result.manifest_digest,
@@ -131,9 +129,10 @@ def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network,
           --network finney
     """
     from zkc.compiler.errors import UserInputError
-    from zkc.targets.registry import commitment
+    from zkc.targets.registry.pull import published_digest
     from zkc.targets.registry.reference import parse_ref
-    from zkc.targets.registry.signing import load_hotkey
+    from zkc.targets.subnet import commitment
+    from zkc.targets.subnet.hotkeys import load_hotkey
 
     if not (wallet or hotkey_uri):
         raise UserInputError(
@@ -142,9 +141,7 @@ def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network,
     if network is None and not dry_run:
         raise UserInputError("--send needs --network (finney, test, local or ws(s)://URL)")
     if "://" in artifact:
-        digest = commitment.published_digest(
-            parse_ref(artifact), username, os.environ.get(password_env)
-        )
+        digest = published_digest(parse_ref(artifact), username, os.environ.get(password_env))
     else:
         digest = commitment.local_digest(Path(artifact))
     keypair = load_hotkey(wallet, hotkey_uri)

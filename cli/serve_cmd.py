@@ -5,7 +5,6 @@ from pathlib import Path
 import click
 
 from zkc.cli.options import srs_dir_option
-from zkc.compiler.errors import UserInputError
 
 
 @click.command("serve")
@@ -49,11 +48,12 @@ def serve_command(circuit, host, port, wallet, hotkey_uri, allowed, max_body_byt
     """
     import uvicorn
 
-    from zkc.targets.subnet.circuit import Circuit
+    from zkc.targets.subnet.circuit import load_circuit
+    from zkc.targets.subnet.hotkeys import load_hotkey
     from zkc.targets.subnet.server import ServePolicy, create_app
 
-    hotkey = _hotkey_ss58(wallet, hotkey_uri)
-    loaded = Circuit.load(circuit, pk_path=pk_path, srs_dir=srs_dir)
+    hotkey = load_hotkey(wallet, hotkey_uri, public_only=True).ss58_address
+    loaded = load_circuit(circuit, pk_path=pk_path, srs_dir=srs_dir)
     policy = ServePolicy(
         hotkey_ss58=hotkey, allowed_hotkeys=frozenset(allowed),
         max_body_bytes=max_body_bytes, max_age_seconds=max_age,
@@ -63,17 +63,3 @@ def serve_command(circuit, host, port, wallet, hotkey_uri, allowed, max_body_byt
     )
     uvicorn.run(create_app(loaded, policy), host=host, port=port, log_level="warning")
 
-
-def _hotkey_ss58(wallet: str | None, uri: str | None) -> str:
-    if bool(wallet) == bool(uri):
-        raise UserInputError("give exactly one of --wallet NAME/HOTKEY or --hotkey-uri")
-    from bittensor.keyfiles import Keypair
-
-    if uri:
-        return Keypair.create_from_uri(uri).ss58_address
-    import bittensor
-
-    try:
-        return bittensor.Wallet(wallet).hotkeypub.ss58_address
-    except (ValueError, OSError) as exc:
-        raise UserInputError(f"--wallet {wallet}: {exc}") from exc

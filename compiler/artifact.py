@@ -12,11 +12,12 @@ from pydantic import BaseModel, ValidationError
 
 from zkc.compiler.atomic import atomic_directory
 from zkc.compiler.errors import ArtifactError, UserInputError
+from zkc.compiler.facts import ChainFacts
 from zkc.compiler.fidelity import FidelityReport
 from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import IOSpec
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: typed circuit facts (a chain of circuits), reproducible builds
 MANIFEST = "manifest.json"
 PROVENANCE = "provenance.json"
 # The calibration and evaluation samples the artifact was built and measured with.
@@ -53,7 +54,7 @@ class Manifest(BaseModel):
     passes: list[PassLogEntry]
     io: IOSpec
     target: str
-    circuit: dict
+    circuit: ChainFacts
     fidelity: FidelityReport
     files: dict[str, FileEntry]
 
@@ -83,7 +84,14 @@ def load_manifest(directory: Path) -> Manifest:
     if not path.is_file():
         raise ArtifactError(f"{path}: missing; {directory} is not a zkc artifact")
     try:
-        return Manifest.model_validate_json(path.read_text())
+        doc = json.loads(path.read_text())
+        version = doc.get("schema_version") if isinstance(doc, dict) else None
+        if isinstance(version, int) and version != SCHEMA_VERSION:
+            raise ArtifactError(
+                f"{path}: schema version {version}, this zkc reads {SCHEMA_VERSION}; "
+                "recompile the model"
+            )
+        return Manifest.model_validate(doc)
     except (ValidationError, ValueError) as exc:
         raise ArtifactError(f"{path}: malformed manifest ({str(exc).splitlines()[0]})") from exc
 

@@ -17,8 +17,7 @@ def derive_artifact(
     source: Path,
     overrides: dict,
     output: Path,
-    srs_dir: Path,
-    dev_srs: bool,
+    target,
     cache_dir: Path | None,
     reporter: Reporter | None = None,
 ) -> CompileResult:
@@ -29,8 +28,8 @@ def derive_artifact(
     """
     manifest = art.load_verified(source)
     config = manifest.config | {
-        "input_scale": manifest.circuit["run_args"]["input_scale"],
-        "param_scale": manifest.circuit["run_args"]["param_scale"],
+        "input_scale": manifest.circuit.first.run_args["input_scale"],
+        "param_scale": manifest.circuit.first.run_args["param_scale"],
     }
     request = CompileRequest(
         model_path=Path(source) / "model.onnx",
@@ -38,8 +37,6 @@ def derive_artifact(
         eval_path=Path(source) / art.EVAL_FILE,
         output=Path(output),
         config=CompileConfig.model_validate(config | overrides),
-        srs_dir=srs_dir,
-        dev_srs=dev_srs,
         cache_dir=cache_dir,
     )
-    return compile_model(request, reporter)
+    return compile_model(request, target, reporter)

@@ -24,7 +24,6 @@ from zkc.compiler.artifact import EVAL_FILE
 from zkc.compiler.errors import ArtifactError, ToolError
 from zkc.compiler.parallel import peak_rss_mb
 from zkc.compiler.proof import load_proof
-from zkc.compiler.runtime import CompiledArtifact
 
 
 class BenchReport(BaseModel):
@@ -55,7 +54,7 @@ class BenchReport(BaseModel):
         ])  # fmt: skip
 
 
-def sample_input(compiled: CompiledArtifact) -> dict[str, np.ndarray]:
+def sample_input(compiled) -> dict[str, np.ndarray]:
     """The first held-out sample stored in the artifact, as a request."""
     path = compiled.path / EVAL_FILE
     if not path.is_file():
@@ -69,10 +68,10 @@ def sample_input(compiled: CompiledArtifact) -> dict[str, np.ndarray]:
         return {t.name: data[t.name][0].reshape(t.shape) for t in compiled.spec.inputs}
 
 
-def _prove_once(path: str, srs_dir: str, inputs: dict, workers: int | None,
+def _prove_once(opener: Callable, path: str, srs_dir: str, inputs: dict, workers: int | None,
                 scheduler: str | None, proof_path: str) -> dict:  # fmt: skip
     """Prove in this (fresh) process; returns wall seconds and peak memory."""
-    compiled = CompiledArtifact(Path(path), Path(srs_dir))
+    compiled = opener(Path(path), Path(srs_dir))
     start = time.perf_counter()
     result = compiled.prove(inputs, workers=workers, scheduler=scheduler)
     seconds = time.perf_counter() - start
@@ -81,12 +80,15 @@ def _prove_once(path: str, srs_dir: str, inputs: dict, workers: int | None,
     return {"seconds": seconds, "peak_rss_mb": max(peak_rss_mb(), *slice_peaks)}
 
 
-def measure(path: Path, srs_dir: Path, inputs: dict[str, np.ndarray] | None = None,
+def measure(path: Path, srs_dir: Path, opener: Callable, inputs: dict[str, np.ndarray] | None = None,
             repeat: int = 3, workers: int | None = None, scheduler: str | None = None,
             prove_once: Callable[..., dict] = _prove_once) -> BenchReport:  # fmt: skip
     """Prove `repeat` times (each in a fresh process, by `prove_once`) and verify each proof;
-    VerificationError if one does not verify, ToolError if a proving process dies."""
-    compiled = CompiledArtifact(path, srs_dir)
+    VerificationError if one does not verify, ToolError if a proving process dies.
+
+    `opener(path, srs_dir)` opens the artifact with its target (zkc.targets.open_artifact); it
+    must be importable by name, since each fresh process calls it again."""
+    compiled = opener(path, srs_dir)
     inputs = inputs if inputs is not None else sample_input(compiled)
     prove, verify, peaks, size = [], [], [], 0
     context = multiprocessing.get_context("spawn")
@@ -94,8 +96,8 @@ def measure(path: Path, srs_dir: Path, inputs: dict[str, np.ndarray] | None = No
         for i in range(repeat):
             proof_path = Path(tmp) / f"proof_{i}.json"
             with ProcessPoolExecutor(1, mp_context=context) as pool:
-                future = pool.submit(prove_once, str(path), str(srs_dir), inputs, workers,
-                                     scheduler, str(proof_path))  # fmt: skip
+                future = pool.submit(prove_once, opener, str(path), str(srs_dir), inputs,
+                                     workers, scheduler, str(proof_path))  # fmt: skip
                 try:
                     run = future.result()
                 except BrokenProcessPool as exc:
@@ -110,10 +112,10 @@ def measure(path: Path, srs_dir: Path, inputs: dict[str, np.ndarray] | None = No
             compiled.verify(envelope)
             verify.append(round(time.perf_counter() - start, 4))
             size = proof_path.stat().st_size
-    circuits = compiled.manifest.circuit.get("slices") or [compiled.manifest.circuit]
+    circuits = compiled.facts.circuits
     return BenchReport(
-        artifact_key=compiled.manifest.key, circuits=len(circuits),
-        logrows=[c["logrows"] for c in circuits], workers=workers, scheduler=scheduler,
+        artifact_key=compiled.key, circuits=len(circuits),
+        logrows=[c.logrows for c in circuits], workers=workers, scheduler=scheduler,
         prove_seconds=prove, verify_seconds=verify, peak_rss_mb=round(max(peaks), 1),
         pk_bytes=sum(e.size for p, e in compiled.manifest.files.items() if p.endswith("pk.key")),
         proof_file_bytes=size,

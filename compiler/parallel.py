@@ -19,9 +19,22 @@ import multiprocessing
 import os
 import resource
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from zkc.compiler.download import ShippedFiles
 from zkc.compiler.errors import ToolError, UserInputError
+
+
+@dataclass(frozen=True)
+class ProveRunner:
+    """Where a chain's proofs run: `workers` local processes (inline when one), or the Dask
+    cluster at `scheduler`; with `shipped`, cluster workers fetch the circuit files by digest
+    instead of reading them from a shared filesystem."""
+
+    workers: int = 1
+    scheduler: str | None = None
+    shipped: ShippedFiles | None = None
 
 
 def available_memory() -> int:

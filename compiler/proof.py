@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from zkc.compiler.chain import chain_vk_digest
 from zkc.compiler.data import read_json
-from zkc.compiler.errors import UserInputError
+from zkc.compiler.errors import UserInputError, VerificationError
 
 PROOF_FORMAT = "zkc-proof/1"
 
@@ -29,6 +31,28 @@ class ProofEnvelope(BaseModel):
     outputs: dict[str, list | float]
     proof: dict | None = None
     slices: list[SliceProof] | None = None
+
+    @classmethod
+    def for_chain(cls, artifact_key: str, vk_digests: list[str], inputs: dict, outputs: dict,
+                  proofs: list[dict]) -> "ProofEnvelope":  # fmt: skip
+        """The envelope of a chain's proofs: `proof` for a chain of one, else `slices`."""
+        common = {
+            "artifact_key": artifact_key, "vk_sha256": chain_vk_digest(vk_digests),
+            "inputs": {k: np.asarray(v).tolist() for k, v in inputs.items()},
+            "outputs": {k: np.asarray(v).tolist() for k, v in outputs.items()},
+        }  # fmt: skip
+        if len(proofs) == 1:
+            return cls(**common, proof=proofs[0])
+        return cls(**common, slices=[SliceProof(index=i, vk_sha256=d, proof=p)
+                                     for i, (d, p) in enumerate(zip(vk_digests, proofs, strict=True))])  # fmt: skip
+
+    def chain_entries(self) -> list[dict]:
+        """The proofs as a chain: (index, vk digest, EZKL proof) per circuit, in order."""
+        if self.slices is not None:
+            return [s.model_dump() for s in self.slices]
+        if self.proof is None:
+            raise VerificationError("the proof file has no proof")
+        return [{"index": 0, "vk_sha256": self.vk_sha256, "proof": self.proof}]
 
 
 def load_proof(path: Path) -> ProofEnvelope:

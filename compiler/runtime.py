@@ -1,4 +1,10 @@
-"""Using a compiled artifact: run (witness only), prove and verify one inference."""
+"""Using a compiled chain: run (witnesses only), prove and verify one inference.
+
+`CompiledArtifact` is the one load-and-prove class: an artifact directory checked against its
+manifest (or a subnet package checked against its lock, by zkc.targets.subnet), with the
+target that built it. It never asks whether the chain is sliced: the target proves and
+verifies chains of any length.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from zkc.compiler.artifact import Manifest, load_verified
+from zkc.compiler.chain import chain_vk_digest
+from zkc.compiler.download import ShippedFiles
 from zkc.compiler.errors import UserInputError, VerificationError
-from zkc.compiler.hashing import sha256_bytes
-from zkc.compiler.proof import ProofEnvelope, SliceProof
-from zkc.targets import make_target
-
-# Where cluster workers keep blobs they fetched (expanded on the worker).
-WORKER_CACHE = "~/.cache/zkc/worker"
+from zkc.compiler.facts import ChainFacts
+from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.parallel import ProveRunner, default_workers
+from zkc.compiler.progress import Reporter
+from zkc.compiler.proof import ProofEnvelope
 
 
 @dataclass
@@ -22,136 +29,69 @@ class ProofResult:
     envelope: ProofEnvelope
     outputs: dict[str, np.ndarray]
     prove_seconds: float
-    run: dict | None = None  # sliced: wall time, per-slice seconds and peak RSS
+    run: dict  # wall time, per-circuit seconds and peak RSS (provenance, never hashed)
 
 
 class CompiledArtifact:
-    """An artifact whose files were checked against its manifest when it was opened."""
+    """A chain of circuits whose files were checked when it was opened, and its target."""
 
-    def __init__(self, path: Path, srs_dir: Path = Path("~/.ezkl/srs")):
-        self.path = Path(path)
-        self.manifest: Manifest = load_verified(self.path)
-        self.spec = self.manifest.io
-        self.srs_dir = srs_dir
-        self.target = make_target(self.manifest.target, Path(srs_dir))
+    def __init__(self, path: Path, target, key: str, spec: IOSpec, facts: ChainFacts,
+                 manifest: Manifest | None = None, located: dict[str, Path] | None = None):  # fmt: skip
+        self.path, self.target, self.key = Path(path), target, key
+        self.spec, self.facts, self.manifest = spec, facts, manifest
+        self.located = located or {}  # files kept outside the directory (a package's pk.key)
 
-    @property
-    def sliced(self) -> bool:
-        return bool(self.manifest.circuit.get("sliced"))
-
-    def slice_vk_digests(self) -> list[str]:
-        """The sha256 of each slice's verifying key, in slice order."""
-        return [
-            self.manifest.files[
-                f"{self.target.slice_dir(Path(), s['index']).as_posix()}/vk.key"
-            ].sha256
-            for s in self.manifest.circuit["slices"]
-        ]
+    @classmethod
+    def open(cls, path: Path, target) -> "CompiledArtifact":
+        """An artifact directory, every file checked against its manifest."""
+        manifest = load_verified(Path(path))
+        if manifest.target != target.name:
+            raise UserInputError(f"{path}: built for target '{manifest.target}', not '{target.name}'")
+        return cls(path, target, manifest.key, manifest.io, manifest.circuit, manifest)
 
     def vk_digest(self) -> str:
-        """What a proof names as its verifying key: vk.key's sha256, or over the slices' ones."""
-        if self.sliced:
-            return sha256_bytes("\n".join(self.slice_vk_digests()).encode())
-        return self.manifest.files["vk.key"].sha256
+        """What a proof names as its verifying key (zkc.compiler.chain.chain_vk_digest)."""
+        return chain_vk_digest([c.vk_sha256 for c in self.facts.circuits])
 
     def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The circuit's outputs for one input (its witness), rescaled to floats."""
-        if self.sliced:
-            return self.target.run_sliced(self.path, self.manifest.circuit, self.spec, inputs)
-        return self.target.run(self.path, self.manifest.circuit, self.spec, inputs)
+        """The chain's outputs for one input (its witnesses), rescaled to floats."""
+        batch = {k: np.asarray(v)[None] for k, v in inputs.items()}
+        outputs = self.target.run(self.path, self.facts, self.spec, batch, Reporter())
+        return {k: v[0] for k, v in outputs.items()}
 
-    def prove(
-        self, inputs: dict[str, np.ndarray], workers: int | None = None,
-        scheduler: str | None = None,
-        blobs_from: str | None = None, worker_cache: str = WORKER_CACHE,
-        worker_srs_dir: str | None = None, registry_auth: tuple[str, str | None] | None = None,
-    ) -> ProofResult:  # fmt: skip
+    def prove(self, inputs: dict[str, np.ndarray], workers: int | None = None,
+              scheduler: str | None = None, shipped: ShippedFiles | None = None) -> ProofResult:  # fmt: skip
         """Prove one inference; the envelope names this artifact and carries inputs and outputs.
 
-        A sliced artifact's slices are proved concurrently (`workers` local processes, by
-        default one per two cores and as many as memory holds, or the Dask cluster at
-        `scheduler`). With `blobs_from` (the oci:// repository the artifact was
-        published to) cluster workers fetch the slice files from there into `worker_cache`
-        and read SRS files from `worker_srs_dir` (default: this artifact's SRS directory
-        path): they need no filesystem shared with this process. `registry_auth` (user,
-        password) is for this process's check that the registry holds the files; workers use
-        the credentials in their own environment.
+        The circuits are proved concurrently: `workers` local processes (by default one per
+        two cores, as many as memory holds), or the Dask cluster at `scheduler`. With
+        `shipped`, cluster workers fetch the circuit files by digest (no shared filesystem).
         """
-        if workers is None:
-            from zkc.compiler.parallel import default_workers
-
-            workers = default_workers()
-        if blobs_from is not None:
-            if not self.sliced or not scheduler:
-                raise UserInputError("--blobs-from is for proving a sliced artifact on a "
-                                     "cluster (--scheduler)")  # fmt: skip
-            shipped = self._shipped(blobs_from, worker_cache, worker_srs_dir, registry_auth)
-            return self._prove_sliced(inputs, workers, scheduler, shipped)
-        if self.sliced:
-            return self._prove_sliced(inputs, workers, scheduler)
-        proof, outputs, seconds = self.target.prove(
-            self.path, self.manifest.circuit, self.spec, inputs
-        )
-        envelope = ProofEnvelope(
-            artifact_key=self.manifest.key,
-            vk_sha256=self.vk_digest(),
-            inputs={k: np.asarray(v).tolist() for k, v in inputs.items()},
-            outputs={k: v.tolist() for k, v in outputs.items()},
-            proof=proof,
-        )
-        return ProofResult(envelope=envelope, outputs=outputs, prove_seconds=seconds)
-
-    def _shipped(self, blobs_from: str, worker_cache: str, worker_srs_dir: str | None, auth):
-        from zkc.targets.registry.shipping import ShippedFiles, blob_sources
-
-        paths = [
-            f"{self.target.slice_dir(Path(), s['index']).as_posix()}/{name}"
-            for s in self.manifest.circuit["slices"]
-            for name in ("model.compiled", "pk.key")
-        ]
-        sources = blob_sources(blobs_from, self.manifest, paths, *(auth or (None, None)))
-        return ShippedFiles(sources, worker_srs_dir or str(self.srs_dir), worker_cache)
-
-    def _prove_sliced(self, inputs, workers, scheduler, shipped=None) -> ProofResult:
-        proofs, outputs, run = self.target.prove_sliced(
-            self.path, self.manifest.circuit, self.spec, inputs, workers, scheduler,
-            shipped=shipped,
+        if shipped is not None and not scheduler:
+            raise UserInputError("--blobs-from is for proving on a cluster (--scheduler)")
+        runner = ProveRunner(workers or default_workers(), scheduler, shipped)
+        chain = self.target.prove(self.path, self.facts, self.spec, inputs, runner, self.located)
+        envelope = ProofEnvelope.for_chain(
+            self.key, [c.vk_sha256 for c in self.facts.circuits], inputs, chain.outputs,
+            chain.proofs,
         )  # fmt: skip
-        digests = self.slice_vk_digests()
-        envelope = ProofEnvelope(
-            artifact_key=self.manifest.key,
-            vk_sha256=self.vk_digest(),
-            inputs={k: np.asarray(v).tolist() for k, v in inputs.items()},
-            outputs={k: v.tolist() for k, v in outputs.items()},
-            slices=[
-                SliceProof(index=p["index"], vk_sha256=digests[p["index"]], proof=p["proof"])
-                for p in proofs
-            ],  # fmt: skip
-        )
-        return ProofResult(envelope, outputs, run["wall_seconds"], run)
+        return ProofResult(envelope, chain.outputs, chain.run["wall_seconds"], chain.run)
 
-    def verify(self, envelope: ProofEnvelope) -> None:
-        """Raise VerificationError unless the envelope's proof is valid for this artifact."""
-        if envelope.artifact_key != self.manifest.key or envelope.vk_sha256 != self.vk_digest():
+    def verify(self, envelope: ProofEnvelope) -> dict[str, np.ndarray]:
+        """The outputs the proof commits to; VerificationError unless it is a valid proof for
+        this artifact of the envelope's inputs and outputs."""
+        if envelope.artifact_key != self.key or envelope.vk_sha256 != self.vk_digest():
             raise VerificationError(
-                f"proof is for artifact {envelope.artifact_key[:12]}, not this one ({self.manifest.key[:12]})"
+                f"proof is for artifact {envelope.artifact_key[:12]}, not this one ({self.key[:12]})"
             )
-        if self.sliced:
-            if envelope.slices is None:
-                raise VerificationError("the artifact is sliced but the proof has no slice proofs")
-            self.target.verify_sliced(
-                self.path, self.manifest.circuit, self.spec,
-                [p.model_dump() for p in envelope.slices], envelope.inputs, envelope.outputs,
-                self.slice_vk_digests(),
-            )  # fmt: skip
-            return
-        if envelope.proof is None:
-            raise VerificationError("the proof file has no proof")
-        self.target.verify(
-            self.path,
-            self.manifest.circuit,
-            self.spec,
-            envelope.proof,
-            envelope.inputs,
-            envelope.outputs,
-        )
+        return self.target.verify(self.path, self.facts, self.spec, envelope.chain_entries(),
+                                  envelope.inputs, envelope.outputs)  # fmt: skip
+
+    def verify_proofs(self, proofs: list[dict], inputs: dict,
+                      outputs: dict | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+        """Verify the target's own proofs (one per circuit, in order; e.g. what a subnet miner
+        returns) for these inputs, as a validator does; returns the outputs they commit to."""
+        entries = [{"index": i, "vk_sha256": c.vk_sha256, "proof": p}
+                   for i, (c, p) in enumerate(zip(self.facts.circuits, proofs, strict=False))]  # fmt: skip
+        return self.target.verify(self.path, self.facts, self.spec, entries, inputs, outputs)
+

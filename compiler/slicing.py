@@ -1,9 +1,10 @@
-"""Cut a model into slice models along a partition plan, and run the slices as a chain.
+"""Cut a model into circuit models along a plan, and run them as a chain with onnxruntime.
 
 Each slice is an ONNX model of its own whose inputs are the tensors crossing into it and whose
 outputs are the tensors crossing out (the first slice reads the model's inputs, the last
 writes the model's outputs). The chain of slices computes exactly what the model computes:
-`check_chain` runs both with onnxruntime on samples and fails loudly if they differ.
+`check_chain` runs both with onnxruntime on samples and fails loudly if they differ. A model
+built whole is a chain of one: its circuit model is the artifact's `model.onnx`.
 """
 
 from pathlib import Path
@@ -12,8 +13,38 @@ import numpy as np
 import onnx
 import onnx.utils
 
+from zkc.compiler.chain import CircuitModel
+from zkc.compiler.data import Samples
 from zkc.compiler.errors import ToolError
-from zkc.passes.partition import PartitionPlan
+from zkc.compiler.io_spec import IOSpec, io_spec
+from zkc.compiler.model_io import load_model
+from zkc.compiler.partition import PartitionPlan
+
+MODEL_FILE = "model.onnx"
+SLICES_DIR = "slices"
+
+
+def slice_dir(index: int) -> str:
+    """A slice's directory inside the artifact."""
+    return f"{SLICES_DIR}/{index:02d}"
+
+
+def circuit_models(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,
+                   reference, eq_samples: list[dict]) -> tuple[list[CircuitModel], list[str]]:  # fmt: skip
+    """The circuits of a plan, their models written into the artifact (checked against the
+    whole model on `eq_samples`), with each one's calibration inputs; and the model files
+    written, relative to the artifact (`model.onnx` itself is there already)."""
+    if not plan.sliced:
+        return [CircuitModel(plan.slices[0], art_dir, ".", spec, calibration)], [MODEL_FILE]
+    relative = [slice_dir(s.index) for s in plan.slices]
+    chain = SliceChain(write_slices(art_dir / MODEL_FILE, plan, [art_dir / r for r in relative]))
+    check_chain(chain, reference, eq_samples, spec.input_shapes())
+    circuits = []
+    for s, rel, calib in zip(plan.slices, relative, chain.slice_inputs(calibration), strict=True):
+        slice_spec = io_spec(load_model(art_dir / rel / MODEL_FILE))
+        shaped = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
+        circuits.append(CircuitModel(s, art_dir / rel, rel, slice_spec, shaped))
+    return circuits, [MODEL_FILE, *(f"{r}/{MODEL_FILE}" for r in relative)]
 
 
 def extract_submodel(
@@ -66,8 +97,8 @@ def write_slices(model_path: Path, plan: PartitionPlan, out_dirs: list[Path]) ->
         if carried:
             _carry(sub, carried, spec.outputs)
         directory.mkdir(parents=True, exist_ok=True)
-        onnx.save(sub, str(directory / "model.onnx"))
-        paths.append(directory / "model.onnx")
+        onnx.save(sub, str(directory / MODEL_FILE))
+        paths.append(directory / MODEL_FILE)
     return paths
 
 

@@ -18,6 +18,7 @@ class AddNonceInputPass(ir.passes.InPlacePass, ZkcPass):
 
     pass_name = "add_nonce"
     version = 1
+    adds_inputs = {NONCE_INPUT: (1,)}
 
     def call(self, model: ir.Model) -> ir.passes.PassResult:
         if any(value.name == NONCE_INPUT for value in model.graph.inputs):

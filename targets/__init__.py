@@ -1,17 +1,37 @@
-"""zkc.targets: turn the final IR into files. One folder per target, one explicit registry."""
+"""zkc.targets: proof backends behind one protocol (zkc.targets.base.Target), one explicit
+registry of them, and the packaging and distribution of what they build (subnet, registry)."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 
-def make_target(name: str, srs_dir: Path, allow_dev_srs: bool = False):
-    """Construct a registered target by name (imports the backend only when asked for)."""
+def _ezkl(srs_dir: Path | None = None, allow_dev_srs: bool = False):
+    from zkc.targets.ezkl import DEFAULT_SRS_DIR
+    from zkc.targets.ezkl.target import EzklTarget
+
+    return EzklTarget(srs_dir=srs_dir or DEFAULT_SRS_DIR, allow_dev_srs=allow_dev_srs)
+
+
+TARGETS: dict[str, Callable] = {"ezkl": _ezkl}
+
+
+def make_target(name: str, srs_dir: Path | None = None, allow_dev_srs: bool = False):
+    """Construct a registered target by name (its backend is imported only when asked for).
+
+    `srs_dir`: where its KZG parameters live (None: the target's default)."""
     from zkc.compiler.errors import UserInputError
 
-    if name == "ezkl":
-        from zkc.targets.ezkl.target import EzklTarget
-
-        return EzklTarget(srs_dir=srs_dir, allow_dev_srs=allow_dev_srs)
-    raise UserInputError(f"unknown target '{name}' (known: {', '.join(TARGET_NAMES)})")
+    if name not in TARGETS:
+        raise UserInputError(f"unknown target '{name}' (known: {', '.join(TARGETS)})")
+    return TARGETS[name](srs_dir=srs_dir, allow_dev_srs=allow_dev_srs)
 
 
-TARGET_NAMES = ("ezkl",)
+def open_artifact(path: Path, srs_dir: Path | None = None):
+    """An artifact directory, checked against its manifest, with the target that built it
+    (a zkc.compiler.runtime.CompiledArtifact)."""
+    from zkc.compiler.artifact import load_verified
+    from zkc.compiler.runtime import CompiledArtifact
+
+    manifest = load_verified(Path(path))
+    target = make_target(manifest.target, srs_dir)
+    return CompiledArtifact(path, target, manifest.key, manifest.io, manifest.circuit, manifest)

@@ -10,5 +10,7 @@ back. EZKL reads the variable once, on its first call, hence here, before any.
 import os
 from pathlib import Path
 
+# The one default SRS directory: where SN2 miners keep them (`~` expands where it is used).
+DEFAULT_SRS_DIR = Path("~/.ezkl/srs")
 EZKL_STATE_DIR = Path("~/.cache/zkc/ezkl").expanduser()
 os.environ.setdefault("EZKL_REPO_PATH", str(EZKL_STATE_DIR))

@@ -1,11 +1,12 @@
-"""Slice proofs on cluster workers that share no filesystem with the client.
+"""Circuit proofs on cluster workers that share no filesystem with the client.
 
-A job carries the slice's compiled circuit and proving key as registry blob sources
-(zkc.targets.registry.shipping), its witness as JSON text, and the SRS the slice was set up
-with (logrows and sha256). The worker keeps a cache of blobs by digest: it downloads a file
-the first time a slice lands on it, checked against the digest, and reuses it for every
-later request. SRS files are public parameters each worker keeps in its own SRS directory;
-a worker's file must hash to the one the artifact was set up with.
+A job carries the circuit's compiled circuit and proving key as blob sources
+(zkc.compiler.download.BlobSource, built by the caller: e.g. the registry the artifact was
+published to), its witness as JSON text, and the SRS the circuit was set up with (logrows and
+sha256). The worker keeps a cache of blobs by digest: it downloads a file the first time a
+circuit lands on it, checked against the digest, and reuses it for every later request. SRS
+files are public parameters each worker keeps in its own SRS directory; a worker's file must
+hash to the one the artifact was set up with.
 """
 
 import socket
@@ -13,11 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from zkc.compiler.download import BlobSource, ShippedFiles, download_checked, env_auth
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.facts import ChainFacts, SrsFacts
 from zkc.compiler.parallel import peak_rss_mb
-from zkc.targets.ezkl import proving, sliced, srs
-from zkc.targets.registry.blob_url import download_checked
-from zkc.targets.registry.shipping import BlobSource, worker_auth
+from zkc.targets.ezkl import proving, srs
+from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE
 
 
 def cached_blob(cache_dir: Path, source: BlobSource) -> tuple[Path, int]:
@@ -27,7 +29,7 @@ def cached_blob(cache_dir: Path, source: BlobSource) -> tuple[Path, int]:
     # Blobs enter the cache only by an atomic rename after their digest was checked.
     if path.is_file() and path.stat().st_size == source.size:
         return path, 0
-    download_checked(source.url, path, source.digest, source.size, worker_auth())
+    download_checked(source.url, path, source.digest, source.size, env_auth())
     return path, source.size
 
 
@@ -35,13 +37,13 @@ def remote_prove_job(
     compiled: BlobSource, pk: BlobSource, witness_json: str, srs_facts: dict, srs_dir: str,
     cache_dir: str,
 ) -> dict:  # fmt: skip
-    """Prove one slice on a worker: the proof, seconds, peak RSS, and what was fetched."""
+    """Prove one circuit on a worker: the proof, seconds, peak RSS, and what was fetched."""
     cache = Path(cache_dir).expanduser()
     start = time.perf_counter()
     compiled_path, fetched_compiled = cached_blob(cache, compiled)
     pk_path, fetched_pk = cached_blob(cache, pk)
     fetch_seconds = time.perf_counter() - start
-    info = srs.SrsInfo.model_validate(srs_facts)
+    info = SrsFacts.model_validate(srs_facts)
     srs_path = srs.srs_file(Path(srs_dir).expanduser(), info.logrows)
     try:
         srs.check_srs(srs_path, info)
@@ -61,12 +63,18 @@ def remote_prove_job(
     }  # fmt: skip
 
 
-def remote_jobs(circuit: dict, chain: list, shipped) -> list[tuple]:
-    """The arguments of `remote_prove_job` for each slice of one request."""
+def shipped_paths(facts: ChainFacts) -> list[str]:
+    """The artifact files each worker fetches: every circuit's compiled circuit and pk."""
+    return [str(Path(c.directory) / name) for c in facts.circuits
+            for name in (COMPILED_FILE, PK_FILE)]  # fmt: skip
+
+
+def remote_jobs(facts: ChainFacts, chain: list, shipped: ShippedFiles) -> list[tuple]:
+    """The arguments of `remote_prove_job` for each circuit of one request."""
     jobs = []
-    for facts, witness in zip(circuit["slices"], chain, strict=True):
-        prefix = f"{sliced.SLICES_DIR}/{facts['index']:02d}"
-        jobs.append((shipped.sources[f"{prefix}/model.compiled"],
-                     shipped.sources[f"{prefix}/pk.key"], witness.path.read_text(),
-                     facts["srs"], shipped.srs_dir, shipped.cache_dir))  # fmt: skip
+    for circuit, witness in zip(facts.circuits, chain, strict=True):
+        prefix = Path(circuit.directory)
+        jobs.append((shipped.sources[str(prefix / COMPILED_FILE)],
+                     shipped.sources[str(prefix / PK_FILE)], witness.path.read_text(),
+                     circuit.srs.model_dump(), shipped.srs_dir, shipped.cache_dir))  # fmt: skip
     return jobs

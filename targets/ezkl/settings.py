@@ -10,6 +10,7 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ToolError
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl
+from zkc.targets.ezkl.canonical import write_settings
 
 
 def run_args(config: CompileConfig) -> "ezkl.PyRunArgs":
@@ -38,10 +39,10 @@ def write_calibration_data(path: Path, samples: dict[str, np.ndarray], spec: IOS
 def generate_and_calibrate(
     model_path: Path, settings_path: Path, calibration_path: Path, config: CompileConfig
 ) -> dict:
-    """Generate settings, calibrate them on the calibration file, and return them normalised.
+    """Generate settings, calibrate them on the calibration file, and write them canonically
+    (zkc.targets.ezkl.canonical); returns them.
 
-    Scales are searched unless the config fixes them. The settings' timestamp is zeroed so
-    identical inputs give identical settings bytes (content hashing).
+    Scales are searched unless the config fixes them.
     """
     call_ezkl(
         "gen_settings", ezkl.gen_settings, str(model_path), str(settings_path), run_args(config)
@@ -63,7 +64,15 @@ def generate_and_calibrate(
         max_logrows=config.max_logrows,
         **fixed,
     )
+    return write_settings(json.loads(settings_path.read_text()), settings_path)
+
+
+def set_logrows(settings_path: Path, logrows: int) -> dict:
+    """Raise a calibrated circuit's logrows to `logrows` (circuits linked by polycommit share
+    one: a commitment depends on the column length); returns the settings."""
     settings = json.loads(settings_path.read_text())
-    settings["timestamp"] = 0
-    settings_path.write_text(json.dumps(settings, sort_keys=True, indent=1))
-    return settings
+    calibrated = settings["run_args"]["logrows"]
+    if calibrated > logrows:
+        raise ValueError(f"{settings_path}: logrows {calibrated} > {logrows}")
+    settings["run_args"]["logrows"] = logrows
+    return write_settings(settings, settings_path)

@@ -9,39 +9,29 @@ import os
 from pathlib import Path
 
 import ezkl
-from pydantic import BaseModel
 
 from zkc.compiler.atomic import write_json_atomic
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.facts import SrsFacts
 from zkc.compiler.hashing import sha256_file
 from zkc.targets.ezkl._native import call_ezkl
-
-DEFAULT_SRS_DIR = Path("~/.ezkl/srs").expanduser()
-
-
-class SrsInfo(BaseModel):
-    """Which SRS a circuit was set up with."""
-
-    logrows: int
-    sha256: str
-    insecure_dev: bool
 
 
 def srs_file(srs_dir: Path, logrows: int) -> Path:
     """The SRS path for a logrows, as SN2 miners keep them: `kzg{logrows}.srs`."""
-    return Path(srs_dir) / f"kzg{logrows}.srs"
+    return Path(srs_dir).expanduser() / f"kzg{logrows}.srs"
 
 
 def _marker(path: Path) -> Path:
     return path.with_name(path.name + ".zkc-dev.json")
 
 
-def find_srs(srs_dir: Path, logrows: int, allow_dev_generate: bool) -> tuple[Path, SrsInfo]:
+def find_srs(srs_dir: Path, logrows: int, allow_dev_generate: bool) -> tuple[Path, SrsFacts]:
     """Return the SRS file for `logrows` and its description, generating a dev one if allowed.
 
     Raises UserInputError when the file is missing and generation was not allowed.
     """
-    path = srs_file(srs_dir, logrows)
+    path = srs_file(Path(srs_dir).expanduser(), logrows)
     if not path.is_file():
         if not allow_dev_generate:
             raise UserInputError(
@@ -49,7 +39,7 @@ def find_srs(srs_dir: Path, logrows: int, allow_dev_generate: bool) -> tuple[Pat
                 "(zkc never downloads), or pass --dev-srs to generate an insecure test SRS"
             )
         _generate(path, logrows)
-    return path, SrsInfo(
+    return path, SrsFacts(
         logrows=logrows, sha256=sha256_file(path), insecure_dev=_marker(path).exists()
     )
 
@@ -65,7 +55,7 @@ def _generate(path: Path, logrows: int) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def check_srs(path: Path, expected: SrsInfo) -> None:
+def check_srs(path: Path, expected: SrsFacts) -> None:
     """Refuse an SRS file whose hash is not the one the circuit was set up with."""
     if not path.is_file():
         raise UserInputError(f"{path}: SRS for logrows {expected.logrows} not found")
@@ -73,3 +63,22 @@ def check_srs(path: Path, expected: SrsInfo) -> None:
         raise UserInputError(
             f"{path}: this SRS is not the one the artifact was set up with (sha256 differs)"
         )
+
+
+class SrsDirectory:
+    """A directory of SRS files, each checked against the sha256 a circuit was set up with once
+    (and again only when the file changes): a prover loads once and proves many times."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path).expanduser()
+        self._checked: dict[Path, tuple] = {}
+
+    def checked(self, expected: SrsFacts) -> Path:
+        """The SRS file for these facts; UserInputError when missing or another SRS."""
+        path = srs_file(self.path, expected.logrows)
+        stat = path.stat() if path.is_file() else None
+        state = (expected.sha256, stat.st_mtime_ns, stat.st_size) if stat else None
+        if state is None or self._checked.get(path) != state:
+            check_srs(path, expected)
+            self._checked[path] = state
+        return path

@@ -4,44 +4,15 @@ OCI image layout on disk (`file://`). Both store blobs by digest and manifests b
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import requests
 
 from zkc.compiler.atomic import write_bytes_atomic, write_json_atomic
+from zkc.compiler.download import CHUNK, copy_verified
 from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
 from zkc.targets.registry.media import MANIFEST_MEDIA_TYPE, REF_NAME
 from zkc.targets.registry.reference import ArtifactRef
-
-CHUNK = 1 << 20
-
-
-def copy_verified(source, dest: Path, digest: str, size: int, what: str) -> None:
-    """Stream bytes (an iterable of chunks) to `dest` via a temp file; ArtifactError unless
-    exactly `size` bytes with this sha256 arrived (nothing is left behind on failure)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    hasher, count = hashlib.sha256(), 0
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in source:
-                hasher.update(chunk)
-                count += len(chunk)
-                out.write(chunk)
-        if count != size:
-            raise ArtifactError(
-                f"{what}: {count} bytes arrived, {size} expected (truncated download)"
-            )
-        if f"sha256:{hasher.hexdigest()}" != digest:
-            raise ArtifactError(
-                f"{what}: content does not match its digest {digest[:19]}… (tampered or corrupted)"
-            )
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class RegistryBackend:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.hashing import sha256_file
-from zkc.targets.registry import media, signing
+from zkc.targets.registry import media
 from zkc.targets.registry.backends import open_backend
 from zkc.targets.registry.reference import ArtifactRef
 
@@ -35,9 +35,12 @@ def _descriptor(
 
 
 def publish(
-    artifact: Path, ref: ArtifactRef, keypair=None, username=None, password=None
+    artifact: Path, ref: ArtifactRef, signer=None, username=None, password=None
 ) -> PublishResult:
-    """Push a verified artifact; the tag is written last, so a failed push tags nothing."""
+    """Push a verified artifact; the tag is written last, so a failed push tags nothing.
+
+    `signer(manifest_digest) -> (ss58, signature)` signs the artifact (e.g.
+    zkc.targets.subnet.hotkeys.artifact_signer); the OCI manifest carries both."""
     manifest = art.load_verified(artifact)
     backend = open_backend(ref, username, password)
     config = _descriptor(artifact / art.MANIFEST, media.CONFIG_MEDIA_TYPE)
@@ -50,15 +53,13 @@ def publish(
         backend.push_blob(artifact / layer["annotations"][media.TITLE], layer)
     backend.push_blob(artifact / art.MANIFEST, config)
     annotations = {"io.zkc.artifact.key": manifest.key}
-    signer = None
-    if keypair is not None:
-        signed = signing.sign(keypair, config["digest"])
-        annotations |= {media.SIGNER: signed["ss58"], media.SIGNATURE: signed["signature"]}
-        signer = signed["ss58"]
+    if signer is not None:
+        ss58, signature = signer(config["digest"])
+        annotations |= {media.SIGNER: ss58, media.SIGNATURE: signature}
     oci_manifest = {
         "schemaVersion": 2, "mediaType": media.MANIFEST_MEDIA_TYPE, "artifactType": media.ARTIFACT_TYPE,
         "config": config, "layers": layers, "annotations": annotations,
     }  # fmt: skip
     body = json.dumps(oci_manifest, sort_keys=True, separators=(",", ":")).encode()
     digest = backend.push_manifest(body, ref.tag or "latest")
-    return PublishResult(ref, digest, config["digest"], signer)
+    return PublishResult(ref, digest, config["digest"], annotations.get(media.SIGNER))

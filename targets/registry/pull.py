@@ -9,12 +9,11 @@ from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.atomic import atomic_directory
-from zkc.compiler.errors import ArtifactError
-from zkc.targets.registry import media, signing
+from zkc.compiler.errors import ArtifactError, UserInputError
+from zkc.targets.registry import DEFAULT_PULL_CACHE as DEFAULT_CACHE
+from zkc.targets.registry import media
 from zkc.targets.registry.backends import open_backend
 from zkc.targets.registry.reference import ArtifactRef
-
-DEFAULT_CACHE = Path("~/.cache/zkc/pulled")
 
 
 @dataclass
@@ -29,8 +28,11 @@ class PullResult:
 
 
 def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE,
-         expect_hotkey: str | None = None, username=None, password=None) -> PullResult:  # fmt: skip
-    """Pull `ref` into the cache (and copy it to `output`); refuses anything that does not check out."""
+         check_signature=None, username=None, password=None) -> PullResult:  # fmt: skip
+    """Pull `ref` into the cache (and copy it to `output`); refuses anything that does not check out.
+
+    `check_signature(manifest_digest, ss58, signature)` raises unless the artifact's signature
+    is acceptable (e.g. zkc.targets.subnet.hotkeys.signature_check)."""
     backend = open_backend(ref, username, password)
     body = backend.fetch_manifest(ref.reference)
     digest = f"sha256:{hashlib.sha256(body).hexdigest()}"
@@ -42,13 +44,8 @@ def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE
     if oci.get("artifactType") != media.ARTIFACT_TYPE:
         raise ArtifactError(f"{ref}: not a zkc artifact (artifactType {oci.get('artifactType')!r})")
     notes = oci.get("annotations", {})
-    if expect_hotkey is not None:
-        signing.verify(
-            oci["config"]["digest"],
-            notes.get(media.SIGNER),
-            notes.get(media.SIGNATURE),
-            expect_hotkey,
-        )
+    if check_signature is not None:
+        check_signature(oci["config"]["digest"], notes.get(media.SIGNER), notes.get(media.SIGNATURE))
     cache_dir = Path(cache_root).expanduser() / digest.removeprefix("sha256:")
     cached = cache_dir.is_dir()
     try:
@@ -95,3 +92,12 @@ def _fetch_all(backend, oci: dict, tmp: Path, ref: ArtifactRef) -> art.Manifest:
         # Streamed through sha256 and refused unless it is this digest: the manifest's entry.
         backend.fetch_blob(layer, tmp / name, f"{ref} {name}")
     return manifest
+
+
+def published_digest(ref: ArtifactRef, username=None, password=None) -> str:
+    """The artifact digest (its config blob) of a published artifact, fetched by reference."""
+    manifest = json.loads(open_backend(ref, username, password).fetch_manifest(ref.reference))
+    digest = manifest.get("config", {}).get("digest", "")
+    if not digest.startswith("sha256:") or len(digest) != 71:
+        raise UserInputError(f"{ref}: its OCI manifest has no sha256 config digest")
+    return digest

@@ -1,49 +1,20 @@
-"""Where cluster workers fetch a sliced artifact's files: the registry it was published to.
+"""Where cluster workers fetch an artifact's files: the registry it was published to.
 
 A Dask worker on another machine shares no filesystem with the client. Every file of a
 published artifact is a registry blob addressed by the sha256 the manifest records, so a
-slice-proof job carries URLs and digests instead of paths; the worker downloads what its
-cache lacks and refuses bytes whose digest differs (zkc.targets.ezkl.remote).
+proof job carries URLs and digests (zkc.compiler.download.BlobSource) instead of paths; the
+worker downloads what its cache lacks and refuses bytes whose digest differs.
 
 Credentials never travel in a job: a registry that needs them is read with the user and
 password each worker has in its own environment ($ZKC_REGISTRY_USER, $ZKC_REGISTRY_PASSWORD,
 as for `zkc pull`).
 """
 
-import os
-from dataclasses import dataclass
-
 from zkc.compiler.artifact import Manifest
+from zkc.compiler.download import BlobSource
 from zkc.compiler.errors import UserInputError
 from zkc.targets.registry.blob_url import require_blob
 from zkc.targets.registry.reference import parse_ref
-
-USER_ENV, PASSWORD_ENV = "ZKC_REGISTRY_USER", "ZKC_REGISTRY_PASSWORD"
-
-
-@dataclass(frozen=True)
-class BlobSource:
-    """One file as a worker fetches it: URL, digest (sha256:<hex>) and size."""
-
-    url: str
-    digest: str
-    size: int
-
-
-def worker_auth() -> tuple[str, str] | None:
-    """The basic-auth credentials in this (worker) process's environment, if any."""
-    user = os.environ.get(USER_ENV)
-    return (user, os.environ.get(PASSWORD_ENV, "")) if user else None
-
-
-@dataclass(frozen=True)
-class ShippedFiles:
-    """How cluster workers get a sliced artifact: blob sources by artifact path, the SRS
-    directory and blob cache on the workers (`~` expands there)."""
-
-    sources: dict[str, BlobSource]
-    srs_dir: str
-    cache_dir: str
 
 
 def blob_sources(

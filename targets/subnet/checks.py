@@ -13,9 +13,9 @@ class PackageCheckError(UserInputError):
 
 def refuse_sliced(manifest: Manifest, source: str) -> None:
     """Subnet 2's circuit layout holds one circuit: a sliced artifact is refused by name."""
-    if manifest.circuit.get("sliced"):
+    if manifest.circuit.sliced:
         raise UserInputError(
-            f"{source}: a sliced artifact ({len(manifest.circuit['slices'])} linked circuits) does not "
+            f"{source}: a sliced artifact ({len(manifest.circuit.circuits)} linked circuits) does not "
             "fit subnet 2's one-circuit layout; compile it without --max-logrows/--slices"
         )
 
@@ -47,7 +47,7 @@ def check_packageable(
         raise PackageCheckError(
             f"{source}: logrows {logrows} exceeds {MAX_LOGROWS}, the largest SRS miners fetch"
         )
-    if manifest.circuit.get("srs", {}).get("insecure_dev") and not allow_dev_srs:
+    if manifest.circuit.srs.insecure_dev and not allow_dev_srs:
         raise PackageCheckError(
             f"{source}: keys were set up with an insecure dev SRS (generated locally); "
             "recompile with a trusted SRS, or pass --allow-dev-srs for a test package"

@@ -1,8 +1,7 @@
-"""The loader miners prove with: `Circuit.load(artifact_or_package)`, then `prove` per request.
-
-Loading checks every file once (artifact manifest, or package checksums and id), finds
-pk.key and the SRS, and keeps what proving needs; a request then only runs the witness
-and the proof.
+"""What a miner serves: `load_circuit(artifact_or_package)` checks every file once, finds
+pk.key and the SRS, and returns the compiled chain (zkc.compiler.runtime.CompiledArtifact,
+the one load-and-prove class) with the circuit's subnet id and the calibrated input ranges a
+request must fall in.
 """
 
 import json
@@ -14,9 +13,10 @@ import numpy as np
 
 from zkc.compiler import artifact as art
 from zkc.compiler.data import inputs_from_doc
+from zkc.compiler.download import download_checked
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.compiler.hashing import sha256_file
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.runtime import CompiledArtifact
 from zkc.targets import make_target
 from zkc.targets.subnet.checks import refuse_sliced
 from zkc.targets.subnet.lock import (
@@ -29,69 +29,22 @@ from zkc.targets.subnet.lock import (
 )
 from zkc.targets.subnet.metadata import SubnetMetadata
 
-DEFAULT_SRS_DIR = Path("~/.ezkl/srs")
+PK_FILE = "pk.key"
 
 
 @dataclass(frozen=True)
-class ProofResult:
-    """One proved request: decoded outputs, EZKL's proof, its public instances, prove time."""
+class ServedCircuit:
+    """A circuit ready to prove: the checked chain, its subnet id (sha256 of vk.key), where its
+    pk.key is, and each input's calibrated range."""
 
-    outputs: dict[str, np.ndarray]
-    proof: dict
-    instances: list[list[str]]
-    seconds: float
+    artifact: CompiledArtifact
+    circuit_id: str
+    pk_path: Path
+    ranges: dict[str, InputRange]
 
-
-class Circuit:
-    """A compiled circuit ready to prove: files verified, pk.key and SRS located."""
-
-    def __init__(
-        self, directory: Path, pk_path: Path, circuit_id: str, artifact_key: str,
-        spec: IOSpec, facts: dict, ranges: dict[str, InputRange], srs_dir: Path,
-    ):  # fmt: skip
-        self.directory = Path(directory)
-        self.pk_path = Path(pk_path)
-        self.circuit_id = circuit_id
-        self.artifact_key = artifact_key
-        self.spec = spec
-        self.facts = facts
-        self.ranges = ranges
-        self.target = make_target("ezkl", Path(srs_dir).expanduser())
-        self.srs_path = self.target.srs_for(facts)
-
-    @classmethod
-    def load(
-        cls, path: Path | str, pk_path: Path | None = None, srs_dir: Path = DEFAULT_SRS_DIR,
-        download_pk: bool = False,
-    ) -> "Circuit":  # fmt: skip
-        """Open a `.zkc` artifact or a subnet package directory (`model_<id>/`).
-
-        With `download_pk`, a package whose pk.key is nowhere local fetches it from
-        metadata.json's `external_files["pk.key"]` into the package directory, refusing bytes
-        whose sha256 is not the lock's (and, for a registry blob URL, not the URL's digest).
-
-        Refuses (ArtifactError / UserInputError naming the file) any file whose hash does not
-        match, a package whose vk.key is not its id, a missing pk.key or SRS.
-        """
-        path = Path(path)
-        if (path / art.MANIFEST).is_file():
-            manifest = art.load_verified(path)
-            refuse_sliced(manifest, str(path))
-            return cls(
-                path, pk_path or path / "pk.key", manifest.files["vk.key"].sha256,
-                manifest.key, manifest.io, manifest.circuit,
-                input_ranges(path / art.CALIBRATION_FILE, manifest.io), srs_dir,
-            )  # fmt: skip
-        if (path / LOCK_FILE).is_file():
-            lock = _verified_package(path)
-            pk = _locate_pk(path, lock, pk_path, download_pk)
-            return cls(
-                path, pk, lock.circuit_id, lock.artifact_key, lock.io, lock.circuit,
-                lock.ranges, srs_dir,
-            )  # fmt: skip
-        if not path.is_dir():
-            raise UserInputError(f"{path}: no such artifact or package directory")
-        raise UserInputError(f"{path}: neither a zkc artifact (manifest.json) nor a zkc package")
+    @property
+    def spec(self):
+        return self.artifact.spec
 
     def inputs(self, doc: Any, source: str = "request") -> dict[str, np.ndarray]:
         """Check and shape one request's inputs (by name, or EZKL's `input_data` list).
@@ -103,23 +56,40 @@ class Circuit:
         check_ranges(arrays, self.ranges, source)
         return arrays
 
-    def prove(self, inputs: dict[str, Any]) -> ProofResult:
-        """Prove one inference. `inputs` maps input names to (flat or shaped) values."""
-        arrays = self.inputs(inputs)
-        proof, outputs, seconds = self.target.prove(
-            self.directory, self.facts, self.spec, arrays, self.pk_path, self.srs_path
-        )
-        return ProofResult(outputs, proof, proof["instances"], seconds)
 
-    def verify(self, proof: dict, inputs: dict[str, Any]) -> dict[str, np.ndarray]:
-        """Verify a proof for these inputs as a validator does; returns the proved outputs.
+def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | None = None,
+                 download_pk: bool = False) -> ServedCircuit:  # fmt: skip
+    """Open a `.zkc` artifact or a subnet package directory (`model_<id>/`).
 
-        Raises VerificationError when the inputs are not the proof's, or the proof is invalid.
-        """
-        arrays = inputs_from_doc(inputs, self.spec, "inputs")
-        return self.target.verify(
-            self.directory, self.facts, self.spec, proof, arrays, srs_path=self.srs_path
-        )
+    With `download_pk`, a package whose pk.key is nowhere local fetches it from
+    metadata.json's `external_files["pk.key"]` into the package directory, refusing bytes
+    whose sha256 is not the lock's (and, for a registry blob URL, not the URL's digest).
+
+    Refuses (ArtifactError / UserInputError naming the file) any file whose hash does not
+    match, a package whose vk.key is not its id, a missing pk.key or SRS.
+    """
+    path, target = Path(path), make_target("ezkl", srs_dir)
+    if (path / art.MANIFEST).is_file():
+        manifest = art.load_verified(path)
+        refuse_sliced(manifest, str(path))
+        pk = Path(pk_path or path / PK_FILE)
+        artifact = CompiledArtifact(path, target, manifest.key, manifest.io, manifest.circuit,
+                                    manifest, {PK_FILE: pk})  # fmt: skip
+        ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
+        circuit_id = manifest.circuit.first.vk_sha256
+    elif (path / LOCK_FILE).is_file():
+        lock = _verified_package(path)
+        pk = _locate_pk(path, lock, pk_path, download_pk)
+        artifact = CompiledArtifact(path, target, lock.artifact_key, lock.io, lock.circuit,
+                                    located={PK_FILE: pk})  # fmt: skip
+        ranges, circuit_id = lock.ranges, lock.circuit_id
+    elif not path.is_dir():
+        raise UserInputError(f"{path}: no such artifact or package directory")
+    else:
+        raise UserInputError(f"{path}: neither a zkc artifact (manifest.json) nor a zkc package")
+    for circuit in artifact.facts.circuits:  # the SRS is checked once, at load
+        target.srs.checked(circuit.srs)
+    return ServedCircuit(artifact, circuit_id, pk, ranges)
 
 
 def _verified_package(path: Path) -> PackageLock:
@@ -141,19 +111,17 @@ def _locate_pk(path: Path, lock: PackageLock, pk_path: Path | None, download: bo
     candidates = (
         [Path(pk_path)]
         if pk_path
-        else [path / "pk.key", path.parent.parent / "external" / lock.circuit_id / "pk.key"]
+        else [path / PK_FILE, path.parent.parent / "external" / lock.circuit_id / PK_FILE]
     )
     for candidate in candidates:
         if candidate.is_file():
-            art.check_file(candidate, lock.external_files["pk.key"], "package")
+            art.check_file(candidate, lock.external_files[PK_FILE], "package")
             return candidate
     if download and not pk_path:
-        from zkc.targets.registry.blob_url import download_checked
-
-        url = json.loads((path / "metadata.json").read_text())["external_files"]["pk.key"]
-        entry = lock.external_files["pk.key"]
-        download_checked(url, path / "pk.key", f"sha256:{entry.sha256}", entry.size)
-        return path / "pk.key"
+        url = json.loads((path / "metadata.json").read_text())["external_files"][PK_FILE]
+        entry = lock.external_files[PK_FILE]
+        download_checked(url, path / PK_FILE, f"sha256:{entry.sha256}", entry.size)
+        return path / PK_FILE
     raise UserInputError(
         f"{path}: no pk.key (looked in {', '.join(map(str, candidates))}); pass its path"
     )

@@ -33,20 +33,21 @@ class CompetitionResult:
 def build_submission(
     artifact: Path,
     out_dir: Path,
-    srs_dir: Path,
-    allow_dev_srs: bool,
+    target,
     cache_dir: Path | None,
     reporter: Reporter | None = None,
 ) -> CompetitionResult:
-    """Rebuild the artifact with the competition's visibilities and write the two files."""
+    """Rebuild the artifact with the competition's visibilities (by `target`, the EZKL target)
+    and write the two files. `model.compiled` is canonical (zkc.targets.ezkl.canonical), so
+    its sha256, the submission's name and on-chain commitment, is reproducible."""
     from zkc.compiler.artifact import load_verified
     from zkc.targets.subnet.checks import refuse_sliced
 
     refuse_sliced(load_verified(artifact), str(artifact))
     with tempfile.TemporaryDirectory(prefix="zkc-competition-") as tmp:
         result = derive_artifact(
-            artifact, COMPETITION_VISIBILITY, Path(tmp) / "competition.zkc",
-            srs_dir, allow_dev_srs, cache_dir, reporter,
+            artifact, COMPETITION_VISIBILITY, Path(tmp) / "competition.zkc", target,
+            cache_dir, reporter,
         )  # fmt: skip
         digest = sha256_file(result.path / "model.compiled")
         directory = Path(out_dir) / digest

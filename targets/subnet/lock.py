@@ -11,13 +11,14 @@ from pydantic import BaseModel, ValidationError
 
 from zkc.compiler.artifact import FileEntry
 from zkc.compiler.errors import ArtifactError, UserInputError
+from zkc.compiler.facts import ChainFacts
 from zkc.compiler.io_spec import IOSpec
 from zkc.passes.add_nonce import NONCE_INPUT
 
 # Values may stray this far outside the calibrated range (a fraction of its span).
 RANGE_SLACK = 0.25
 LOCK_FILE = "zkc-package.json"
-LOCK_FORMAT = "zkc-subnet-package/1"
+LOCK_FORMAT = "zkc-subnet-package/2"  # 2: typed circuit facts
 
 
 class InputRange(BaseModel):
@@ -34,7 +35,7 @@ class PackageLock(BaseModel):
     circuit_id: str
     artifact_key: str
     io: IOSpec
-    circuit: dict
+    circuit: ChainFacts
     ranges: dict[str, InputRange]
     files: dict[str, FileEntry]
     external_files: dict[str, FileEntry]

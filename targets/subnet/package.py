@@ -5,17 +5,19 @@ Layout written (`-o deployment_layer/`):
                                               vk.key input.py zkc-package.json
     external/<id>/pk.key                      (beside deployment_layer/, for upload)
 Files are copied from the compiled artifact byte for byte, never set up again: the id is
-the verifying key's hash, and EZKL setup is not byte-reproducible.
+the verifying key's hash (reproducible: `zkc audit` rebuilds it from the source model).
 """
 
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.atomic import atomic_directory
+from zkc.compiler.compile import DEFAULT_CACHE_DIR
 from zkc.compiler.derive import derive_artifact
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.progress import Reporter
@@ -40,10 +42,10 @@ class PackageRequest:
     pk_url_base: str
     external_dir: Path | None = None
     allow_dev_srs: bool = False
-    srs_dir: Path = Path("~/.ezkl/srs")
-    cache_dir: Path | None = Path("~/.cache/zkc")
-    registry_user: str | None = None
-    registry_password: str | None = None
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
+    # For an oci:// base: pk.key's sha256 -> its registry blob URL, after checking the registry
+    # holds it (the caller's registry client; zkc.targets.registry.blob_url.require_blob).
+    blob_url: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -57,11 +59,13 @@ class PackageResult:
     derived: bool
 
 
-def package_for_subnet(request: PackageRequest, reporter: Reporter | None = None) -> PackageResult:
+def package_for_subnet(request: PackageRequest, target,
+                       reporter: Reporter | None = None) -> PackageResult:  # fmt: skip
     """Write the subnet circuit directory and external pk.key for an artifact.
 
-    An artifact without a `nonce` input is first rebuilt with the `ezkl-subnet` pipeline
-    (same model, data and scales; through the build cache).
+    An artifact without a `nonce` input is first rebuilt by `target` (the EZKL target, with
+    its SRS directory) with the `ezkl-subnet` pipeline (same model, data and scales; through
+    the build cache).
     """
     reporter = reporter or Reporter()
     manifest = art.load_verified(request.artifact)
@@ -76,21 +80,16 @@ def package_for_subnet(request: PackageRequest, reporter: Reporter | None = None
     with tempfile.TemporaryDirectory(prefix="zkc-subnet-") as tmp:
         reporter.info("the artifact has no nonce input: rebuilding it with pipeline ezkl-subnet")
         result = derive_artifact(
-            Path(request.artifact),
-            {"pipeline": "ezkl-subnet"},
-            Path(tmp) / "subnet.zkc",
-            request.srs_dir,
-            dev_srs=request.allow_dev_srs,
-            cache_dir=request.cache_dir,
-            reporter=reporter,
-        )
+            Path(request.artifact), {"pipeline": "ezkl-subnet"}, Path(tmp) / "subnet.zkc",
+            target, cache_dir=request.cache_dir, reporter=reporter,
+        )  # fmt: skip
         return _package(request, result.path, result.manifest, derived=True)
 
 
 def _package(request: PackageRequest, source: Path, manifest: art.Manifest, derived: bool):
     settings = json.loads((source / "settings.json").read_text())
     check_packageable(manifest, settings, request.allow_dev_srs, str(request.artifact))
-    circuit_id = manifest.files["vk.key"].sha256
+    circuit_id = manifest.circuit.first.vk_sha256
     metadata = _metadata(request, circuit_id, manifest.files[PK_FILE].sha256)
     ranges = input_ranges(source / art.CALIBRATION_FILE, manifest.io)
     input_py = render_input_py(
@@ -137,13 +136,9 @@ def pk_url(request: PackageRequest, circuit_id: str, pk_sha256: str) -> str:
     base, the registry's blob URL, which names the digest (the registry must hold the blob)."""
     base = request.pk_url_base.rstrip("/")
     if base.startswith("oci://"):
-        from zkc.targets.registry.blob_url import require_blob
-        from zkc.targets.registry.reference import parse_ref
-
-        ref = parse_ref(base)
-        return require_blob(
-            ref, f"sha256:{pk_sha256}", PK_FILE, request.registry_user, request.registry_password
-        )
+        if request.blob_url is None:
+            raise UserInputError(f"--pk-url-base {base}: no registry client to resolve it")
+        return request.blob_url(pk_sha256)
     if not base.startswith(("https://", "http://")):
         raise UserInputError(
             f"--pk-url-base: '{request.pk_url_base}' is not an http(s):// or oci:// URL"

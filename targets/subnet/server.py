@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from zkc.compiler.errors import UserInputError, ZkcError
-from zkc.targets.subnet.circuit import Circuit
+from zkc.targets.subnet.circuit import ServedCircuit
 
 PROVE_PATH = "/prove"
 
@@ -32,7 +32,7 @@ class ServePolicy:
     max_age_seconds: float = http_auth.DEFAULT_MAX_AGE
 
 
-def create_app(circuit: Circuit, policy: ServePolicy) -> FastAPI:
+def create_app(circuit: ServedCircuit, policy: ServePolicy) -> FastAPI:
     """The FastAPI app proving requests with `circuit` (one proof at a time: it uses both cores)."""
     app = FastAPI(title="zkc prover", docs_url=None, redoc_url=None)
     nonces = http_auth.InMemoryNonceStore(retention=policy.max_age_seconds + 60)
@@ -40,13 +40,13 @@ def create_app(circuit: Circuit, policy: ServePolicy) -> FastAPI:
 
     def _prove(inputs):
         with proving:
-            return circuit.prove(inputs)
+            return circuit.artifact.prove(inputs, workers=1)
 
     @app.get("/health")
     def health() -> dict:
         return {
             "circuit_id": circuit.circuit_id,
-            "artifact_key": circuit.artifact_key,
+            "artifact_key": circuit.artifact.key,
             "inputs": [t.model_dump() for t in circuit.spec.inputs],
             "hotkey": policy.hotkey_ss58,
         }
@@ -82,12 +82,13 @@ def create_app(circuit: Circuit, policy: ServePolicy) -> FastAPI:
             result = await run_in_threadpool(_prove, inputs)
         except ZkcError as exc:
             return _error(500, str(exc))
+        proof = result.envelope.proof
         return {
             "circuit_id": circuit.circuit_id,
             "outputs": {k: np.asarray(v).tolist() for k, v in result.outputs.items()},
-            "proof": result.proof,
-            "public_signals": result.instances,
-            "prove_seconds": result.seconds,
+            "proof": proof,
+            "public_signals": proof["instances"],
+            "prove_seconds": result.prove_seconds,
         }
 
     return app

@@ -17,11 +17,11 @@ from zkc.compiler.instruments import EquivalenceInstrument
 from zkc.compiler.io_spec import io_spec
 from zkc.compiler.model_io import save_model
 from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, pipeline_passes, run_pipeline
+from zkc.compiler.pipeline import instantiate, run_pipeline
 from zkc.compiler.reference import ReferenceRunner
-from zkc.model_zoo.op_cases import OpCase
+from zkc.targets.ezkl.bench_support.witness_check import witness_outputs
 from zkc.targets.ezkl.ops import check_ops
-from zkc.targets.ezkl.witness_check import witness_outputs
+from zkc.targets.ezkl.pipelines import pipeline_passes
 
 SAMPLES = 4
 
@@ -41,8 +41,9 @@ def _compare(model_path: Path, samples, reference) -> dict:
             "rows": settings.get("num_rows")}  # fmt: skip
 
 
-def run_case(case: OpCase, work: Path) -> dict:
-    """Statuses ok / wrong / fails / refused for both paths, errors, logrows, passes that fired."""
+def run_case(case, work: Path) -> dict:
+    """One op case (name, op, `build()` -> ONNX proto, `samples(n)`; e.g. zkc.model_zoo's):
+    statuses ok / wrong / fails / refused for both paths, errors, logrows, passes that fired."""
     proto = case.build()
     plain_path = work / f"{case.name}.plain.onnx"
     onnx.save(proto, plain_path)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from zkc.compiler import artifact as art
 from zkc.compiler.errors import ToolError, UserInputError
-from zkc.targets.registry.reference import ArtifactRef
 
 DOMAIN = b"zkc-commit/1:"  # offline signatures cover DOMAIN + the canonical call JSON
 MAX_RAW = 128  # the pallet's largest Raw field
@@ -45,17 +44,6 @@ def local_digest(artifact: Path) -> str:
     """The digest of a local artifact, after checking every file against its manifest."""
     art.load_verified(artifact)
     return f"sha256:{hashlib.sha256((Path(artifact) / art.MANIFEST).read_bytes()).hexdigest()}"
-
-
-def published_digest(ref: ArtifactRef, username=None, password=None) -> str:
-    """The artifact digest (its config blob) of a published artifact, fetched by reference."""
-    from zkc.targets.registry.backends import open_backend
-
-    manifest = json.loads(open_backend(ref, username, password).fetch_manifest(ref.reference))
-    digest = manifest.get("config", {}).get("digest", "")
-    if not digest.startswith("sha256:") or len(digest) != 71:
-        raise UserInputError(f"{ref}: its OCI manifest has no sha256 config digest")
-    return digest
 
 
 def compose(netuid: int, artifact_digest: str, note: str | None = None) -> Commitment:

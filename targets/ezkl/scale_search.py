@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.facts import SearchPoint
 from zkc.compiler.fidelity import Budget, FidelityReport
 
 SCALES = range(4, 17)
@@ -28,17 +29,16 @@ class Candidate:
     decomp_legs: int
     logrows: int | None
     fidelity: FidelityReport | None
-    settings: dict | None = None
     error: str | None = None
 
-    def record(self) -> dict:
+    def record(self) -> SearchPoint:
         """The manifest's line for this candidate."""
-        return {
-            "scale": self.scale, "decomp_base": self.decomp_base, "decomp_legs": self.decomp_legs,
-            "logrows": self.logrows, "error": self.error,
-            "max_abs_error": self.fidelity.max_abs_error if self.fidelity else None,
-            "top1_agreement": self.fidelity.top1_agreement if self.fidelity else None,
-        }  # fmt: skip
+        return SearchPoint(
+            scale=self.scale, decomp_base=self.decomp_base, decomp_legs=self.decomp_legs,
+            logrows=self.logrows, error=self.error,
+            max_abs_error=self.fidelity.max_abs_error if self.fidelity else None,
+            top1_agreement=self.fidelity.top1_agreement if self.fidelity else None,
+        )  # fmt: skip
 
 
 def meets(candidate: Candidate, budget: Budget, limit: int) -> bool:

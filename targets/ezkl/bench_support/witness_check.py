@@ -4,6 +4,7 @@ Used to measure whether an op compiles and computes what onnxruntime computes, w
 the cost of setup and proving.
 """
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,17 +34,18 @@ def witness_outputs(
     with tempfile.TemporaryDirectory(prefix="zkc-witness-") as tmp:
         work = Path(tmp)
         try:
+            shutil.copyfile(model_path, work / circuit.MODEL_FILE)
             write_calibration_data(work / "calib.json", samples, spec)
             settings = generate_and_calibrate(
-                model_path, work / "settings.json", work / "calib.json", config
+                work / circuit.MODEL_FILE, work / circuit.SETTINGS_FILE, work / "calib.json", config
             )
-            circuit.compile_circuit(model_path, work / "settings.json", work / "model.compiled")
+            circuit.compile_circuit(work)
             measure = samples if measure is None else measure
             count = len(next(iter(measure.values())))
             collected: dict[str, list] = {t.name: [] for t in spec.outputs}
             for i in range(count):
                 _, witness = proving.generate_witness(
-                    work / "model.compiled", {k: v[i] for k, v in measure.items()}, spec, work
+                    work / circuit.COMPILED_FILE, {k: v[i] for k, v in measure.items()}, spec, work
                 )
                 decoded = proving.decode_outputs(
                     witness["outputs"], settings["model_output_scales"], spec

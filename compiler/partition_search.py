@@ -1,0 +1,114 @@
+"""The search behind partitioning: each contiguous run's size as one circuit (from the target's
+cost function), and dynamic programming over legal cut points (zkc.compiler.partition)."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import onnx_ir as ir
+
+
+class CircuitCost(Protocol):
+    """What the planner asks a target about circuit sizes, for one way of building them.
+
+    `key` names that way (the target builds the plan with it); `uniform`: every circuit of a
+    chain is set up at one size, so the count of circuits is what costs; `min_logrows`: the
+    smallest circuit the target builds.
+    """
+
+    key: str
+    uniform: bool
+    min_logrows: int
+
+    def node_rows(self, node: ir.Node) -> float:
+        """Estimated rows one node adds to a circuit."""
+
+    def circuit_size(
+        self, body_rows: float, link_elements: int, link_tensors: int, end_elements: int,
+        margin: bool = True,
+    ) -> tuple[float, int]:  # fmt: skip
+        """(rows, logrows) of a circuit: its nodes' rows, the elements and tensors it commits
+        at its links, and the model input/output elements it reads or writes in public.
+        `margin`: plan logrows with room for the estimate's error (off: the bare estimate)."""
+
+
+@dataclass
+class Segments:
+    """Cost of any contiguous run [a, b) of the node order as one circuit."""
+
+    cost: CircuitCost
+    sizes: list[int]  # crossing elements at each cut position 0..n
+    counts: list[int]  # crossing tensors at each cut position
+    prefix: list[float]  # prefix sums of the nodes' rows
+    in_elements: int  # the model's input elements
+    out_elements: int  # the model's output elements
+
+    @property
+    def n(self) -> int:
+        return len(self.prefix) - 1
+
+    def rows_and_logrows(self, a: int, b: int, margin: bool = True) -> tuple[float, int]:
+        """Estimated rows and logrows of the run as one circuit."""
+        n = self.n
+        link_e = (self.sizes[a] if a > 0 else 0) + (self.sizes[b] if b < n else 0)
+        link_t = (self.counts[a] if a > 0 else 0) + (self.counts[b] if b < n else 0)
+        ends = (self.in_elements if a == 0 else 0) + (self.out_elements if b == n else 0)
+        return self.cost.circuit_size(self.prefix[b] - self.prefix[a], link_e, link_t, ends, margin)
+
+
+def solve(segments: Segments, legal: list[int], limit: int,
+          exact: int | None) -> list[tuple[int, int]] | None:  # fmt: skip
+    """Cheapest cuts with every circuit within `limit` (and exactly `exact` circuits), as
+    bounds [(a, b), ...]: the least total 2^logrows, or for a uniform cost the fewest
+    circuits; then the fewest crossing elements. None if none fit."""
+    n, uniform = segments.n, segments.cost.uniform
+    max_count = exact or min(n, 64)
+    # best[(count, b)] = (work, crossing elements, previous cut)
+    best = {(0, 0): (0.0, 0.0, -1)}
+    for b in legal[1:]:
+        for count in range(1, max_count + 1):
+            choice = None
+            for a in legal:
+                if a >= b or (count - 1, a) not in best:
+                    continue
+                k = segments.rows_and_logrows(a, b)[1]
+                if k > limit:
+                    continue
+                work, cross, _ = best[(count - 1, a)]
+                step = 1.0 if uniform else 2.0**k
+                candidate = (work + step, cross + (segments.sizes[b] if b < n else 0), a)
+                if choice is None or candidate[:2] < choice[:2]:
+                    choice = candidate
+            if choice is not None:
+                best[(count, b)] = choice
+    found = [c for c in range(1, max_count + 1) if (c, n) in best and c == (exact or c)]
+    if not found:
+        return None
+    count = min(found, key=lambda c: best[(c, n)][:2] + (c,))
+    bounds, b = [], n
+    while count > 0:
+        a = best[(count, b)][2]
+        bounds.append((a, b))
+        b, count = a, count - 1
+    return bounds[::-1]
+
+
+def choose(segments: Segments, legal: list[int], max_logrows: int | None,
+           slices: int | None) -> list[tuple[int, int]] | None:  # fmt: skip
+    """The circuit bounds the budget asks for (see zkc.compiler.partition), or None."""
+    floor = segments.cost.min_logrows
+    whole = segments.rows_and_logrows(0, segments.n, margin=False)[1]
+    if slices is None and whole <= (max_logrows or 64):
+        return solve(segments, legal, 64, 1)  # the whole model fits: it is not cut
+    if slices is None and segments.cost.uniform:
+        # One logrows for all: the k whose fewest circuits cost least (count x 2^k).
+        options = [(len(r) * 2.0**k, k, r) for k in range(floor, (max_logrows or 30) + 1)
+                   if (r := solve(segments, legal, k, None))]  # fmt: skip
+        return min(options, key=lambda o: o[:2])[2] if options else None
+    if slices is None:
+        return solve(segments, legal, max_logrows or 64, None)
+    # Exactly N circuits: the smallest largest-circuit logrows first, then the least work.
+    return next(
+        (r for k in range(floor, (max_logrows or 30) + 1)
+         if (r := solve(segments, legal, k, slices))),
+        None,
+    )  # fmt: skip

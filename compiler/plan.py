@@ -1,0 +1,93 @@
+"""The plan a compile builds: the circuits a model is cut into for a budget (`--max-logrows`,
+`--slices`), chosen over the target's cost functions (zkc.compiler.partition)."""
+
+from collections.abc import Sequence
+
+import onnx_ir as ir
+
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.partition import (
+    PartitionPlan,
+    SlicePlan,
+    crossing_values,
+    node_view,
+    tensor_elements,
+    whole_plan,
+)
+from zkc.compiler.partition_search import CircuitCost, Segments, choose
+
+
+def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None = None,
+                   slices: int | None = None) -> PartitionPlan:  # fmt: skip
+    """Choose cut points with one cost function; UserInputError when no partition fits."""
+    graph = model.graph
+    nodes, _ = node_view(graph)
+    n = len(nodes)
+    if n == 0:
+        raise UserInputError("the model has no nodes to partition")
+    if slices is not None and slices > n:
+        raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
+    cuts = crossing_values(nodes, graph)
+    node_rows = [cost.node_rows(node) for node in nodes]
+    prefix = [0.0]
+    for rows in node_rows:
+        prefix.append(prefix[-1] + rows)
+    segments = Segments(
+        cost,
+        sizes=[sum(tensor_elements(v) for v in c) if c is not None else 0 for c in cuts],
+        counts=[len(c) if c is not None else 0 for c in cuts], prefix=prefix,
+        in_elements=sum(tensor_elements(v) for v in graph.inputs if not v.is_initializer()),
+        out_elements=sum(tensor_elements(v) for v in graph.outputs),
+    )  # fmt: skip
+    legal = [i for i in range(n + 1) if cuts[i] is not None]
+    bounds = choose(segments, legal, max_logrows, slices)
+    if bounds is None:
+        worst = max(range(n), key=lambda i: node_rows[i])
+        rows, k = cost.circuit_size(node_rows[worst], 0, 0, 0, margin=False)
+        what = f"{slices} slices" if slices else f"logrows {max_logrows}"
+        raise UserInputError(
+            f"cannot partition within {what}: node '{nodes[worst].name}' ({nodes[worst].op_type}) "
+            f"alone needs ~{int(rows)} rows (logrows {k}), or no legal cut points fit"
+        )
+    plans = []
+    for index, (a, b) in enumerate(bounds):
+        rows, k = segments.rows_and_logrows(a, b)
+        inputs = [v.name for v in cuts[a]] if a > 0 else [v.name for v in graph.inputs]
+        outputs = [v.name for v in cuts[b]] if b < n else [v.name for v in graph.outputs]
+        plans.append(SlicePlan(index, a, b, [nodes[i].name or f"#{i}" for i in range(a, b)],
+                               inputs, outputs, int(rows), k))  # fmt: skip
+    return PartitionPlan(plans, cost.key)
+
+
+def choose_plan(model: ir.Model, costs: Sequence[CircuitCost], max_logrows: int | None,
+                slices: int | None) -> PartitionPlan:  # fmt: skip
+    """The plan to build: the whole model when no budget asks for slices (or it fits), else
+    the cheapest partition over the target's cost functions (total 2^logrows; for uniform
+    chains the count of circuits times 2^logrows). `model` must carry inferred shapes.
+    """
+    if slices is None and max_logrows is None:
+        return whole_plan(model)
+    plans, errors = [], []
+    for order, cost in enumerate(costs):
+        if max_logrows is not None and max_logrows < cost.min_logrows:
+            continue
+        try:
+            plan = plan_partition(model, cost, max_logrows, slices)
+        except UserInputError as exc:
+            errors.append(exc)
+            continue
+        ks = [s.estimated_logrows for s in plan.slices]
+        work = len(ks) * 2.0 ** max(ks) if cost.uniform else sum(2.0**k for k in ks)
+        plans.append((work, order, plan))
+    if not plans:
+        if errors:
+            raise errors[0]
+        smallest = min(c.min_logrows for c in costs)
+        raise UserInputError(
+            f"--max-logrows {max_logrows}: below the smallest circuit this target builds "
+            f"(logrows {smallest})"
+        )
+    plan = min(plans, key=lambda p: p[:2])[2]
+    if not plan.sliced and slices is None:
+        return whole_plan(model)
+    return plan
