@@ -111,13 +111,13 @@ def package_command(artifact, target, output, external_dir, name, description, a
         )
 
 
+
 def _registry_blob_url(base: str):
     """For an oci:// --pk-url-base: the blob URL of a pk.key the registry holds (checked)."""
     if not base.startswith("oci://"):
         return None
-    from zkc.targets.registry.blob_url import require_blob
-    from zkc.targets.registry.reference import parse_ref
+    from zkc.targets.registry.blob_url import blob_resolver
 
-    ref = parse_ref(base.rstrip("/"))
-    user, password = os.environ.get("ZKC_REGISTRY_USER"), os.environ.get("ZKC_REGISTRY_PASSWORD")
-    return lambda pk_sha256: require_blob(ref, f"sha256:{pk_sha256}", "pk.key", user, password)
+    return blob_resolver(
+        base, os.environ.get("ZKC_REGISTRY_USER"), os.environ.get("ZKC_REGISTRY_PASSWORD")
+    )

@@ -11,6 +11,7 @@ import pytest
 from zkc.cli.main import main
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
+from zkc.targets import make_target
 
 # Insecure, test-only SRS files, generated once per logrows and reused across runs.
 TEST_SRS_DIR = Path.home() / ".cache" / "zkc-tests" / "srs"
@@ -54,14 +55,19 @@ def zoo_files(tmp_path_factory):
     return files
 
 
+def dev_target(srs_dir: Path):
+    """The EZKL target with the session's test SRS files (generated when missing: insecure)."""
+    return make_target("ezkl", srs_dir, allow_dev_srs=True)
+
+
 def _compile(name, zoo_files, srs_dir, out_root, **overrides):
     onnx_path, calib, holdout = zoo_files[name]
     request = CompileRequest(
         model_path=onnx_path, calibration_path=calib, eval_path=holdout,
         output=out_root / f"{name}.zkc", config=CompileConfig(**{**FAST, **overrides}),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=out_root / "cache",
+        cache_dir=out_root / "cache",
     )  # fmt: skip
-    return compile_model(request)
+    return compile_model(request, dev_target(srs_dir))
 
 
 @pytest.fixture(scope="session")

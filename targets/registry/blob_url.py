@@ -8,7 +8,7 @@ against the digest in the URL itself (and against the package's lock).
 
 from zkc.compiler.errors import UserInputError
 from zkc.targets.registry.backends import RegistryBackend
-from zkc.targets.registry.reference import ArtifactRef
+from zkc.targets.registry.reference import ArtifactRef, parse_ref
 
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
@@ -30,3 +30,10 @@ def require_blob(ref: ArtifactRef, digest: str, what: str, username=None, passwo
             "`zkc publish` the artifact there first"
         )
     return blob_url(ref, digest)
+
+
+def blob_resolver(repository: str, username=None, password=None):
+    """For `oci://HOST:PORT/REPO`: a function from a file's sha256 to the URL the registry serves
+    it at, after checking it holds that blob (a subnet package's pk.key location)."""
+    ref = parse_ref(repository.rstrip("/"))
+    return lambda sha256: require_blob(ref, f"sha256:{sha256}", "pk.key", username, password)

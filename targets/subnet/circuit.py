@@ -16,7 +16,7 @@ from zkc.compiler.data import inputs_from_doc
 from zkc.compiler.download import download_checked
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.compiler.hashing import sha256_file
-from zkc.compiler.runtime import CompiledArtifact
+from zkc.compiler.runtime import CompiledArtifact, ProofResult
 from zkc.targets import make_target
 from zkc.targets.subnet.checks import refuse_sliced
 from zkc.targets.subnet.lock import (
@@ -55,6 +55,15 @@ class ServedCircuit:
         arrays = inputs_from_doc(doc, self.spec, source)
         check_ranges(arrays, self.ranges, source)
         return arrays
+
+    def prove(self, doc: Any) -> ProofResult:
+        """Prove one checked request in this process (a subnet circuit is one EZKL circuit)."""
+        return self.artifact.prove(self.inputs(doc), workers=1)
+
+    def verify(self, proof: dict, doc: Any) -> dict[str, np.ndarray]:
+        """Verify an EZKL proof of these inputs as a validator does; returns the proved outputs.
+        VerificationError when the inputs are not the proof's, or the proof is invalid."""
+        return self.artifact.verify_proofs([proof], inputs_from_doc(doc, self.spec, "inputs"))
 
 
 def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | None = None,

@@ -14,7 +14,7 @@ def test_bench_reports_every_run_and_verifies(zkc, mlp_artifact, srs_dir):
     report = json.loads(out)
     manifest = mlp_artifact.manifest
     assert report["artifact_key"] == manifest.key and report["circuits"] == 1
-    assert report["logrows"] == [manifest.circuit["logrows"]]
+    assert report["logrows"] == [manifest.circuit.logrows]
     assert len(report["prove_seconds"]) == 2 and min(report["prove_seconds"]) > 0
     assert len(report["verify_seconds"]) == 2 and min(report["verify_seconds"]) > 0
     assert report["pk_bytes"] == manifest.files["pk.key"].size
@@ -44,6 +44,7 @@ def die(*args):
 def test_a_proving_process_that_dies_is_an_error_not_a_traceback(mlp_artifact, srs_dir):
     from zkc.compiler.errors import ToolError
     from zkc.compiler.measure import measure
+    from zkc.targets import open_artifact
 
     with pytest.raises(ToolError, match="proving process died in run 1"):
-        measure(mlp_artifact.path, srs_dir, repeat=1, prove_once=die)
+        measure(mlp_artifact.path, srs_dir, open_artifact, repeat=1, prove_once=die)

@@ -3,11 +3,12 @@
 import numpy as np
 import pytest
 
+from tests.conftest import dev_target
 from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.runtime import CompiledArtifact
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
+from zkc.targets import open_artifact
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +26,14 @@ def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
     result = compile_model(CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=tmp_path / "m.zkc", config=config,
-        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
-    ))  # fmt: skip
+        cache_dir=None,
+    ), dev_target(srs_dir))  # fmt: skip
     fidelity = result.manifest.fidelity
     if entry.task == "classify":
         assert fidelity.top1_agreement >= entry.min_top1_agreement
     else:
         assert fidelity.max_abs_error <= entry.max_abs_error
-    artifact = CompiledArtifact(result.path, srs_dir)
+    artifact = open_artifact(result.path, srs_dir)
     with np.load(exported.holdout_path) as data:
         sample = {entry.input_name: data[entry.input_name][0]}
     proved = artifact.prove(sample)

@@ -50,10 +50,7 @@ def test_a_sliced_artifact_compiles_proves_and_verifies_with_no_ezkl_home(
          "--slices", "2", "--dev-srs", "--srs-dir", srs_dir, "--no-cache")  # fmt: skip
     manifest = json.loads((art / "manifest.json").read_text())
     # The compile-time link check saw real commitments on both sides of the cut.
-    assert [(s["commitments_in"], s["commitments_out"]) for s in manifest["circuit"]["slices"]] == [
-        (0, 1),
-        (1, 0),
-    ]
+    assert [link["commitments"] for link in manifest["circuit"]["links"]] == [1]
     request = {"x": np.load(holdout)["x"][0].reshape(64).tolist()}
     (tmp_path / "in.json").write_text(json.dumps(request))
     _zkc(home, "prove", art, tmp_path / "in.json", "-o", tmp_path / "proof.json",
@@ -66,13 +63,15 @@ _COMMITMENTS = """
 import json, sys, tempfile
 from pathlib import Path
 import numpy as np
-from zkc.compiler.runtime import CompiledArtifact
-from zkc.targets.ezkl import sliced
-art = CompiledArtifact(Path(sys.argv[1]), Path(sys.argv[2]))
+from zkc.targets import open_artifact
+from zkc.targets.ezkl.chain_prove import commit_keys
+from zkc.targets.ezkl.witness import witness_chain
+art = open_artifact(Path(sys.argv[1]), Path(sys.argv[2]))
 inputs = {"x": np.asarray(json.loads(sys.argv[3]))}
+dirs = [art.path / c.directory for c in art.facts.circuits]
 with tempfile.TemporaryDirectory() as tmp:
-    chain = sliced.witness_chain(art.path, art.manifest.circuit["slices"], art.spec, inputs,
-                                 Path(tmp), art.srs_dir)
+    keys = commit_keys(art.path, art.facts, art.target.srs)
+    chain = witness_chain(dirs, art.spec, inputs, Path(tmp), keys)
 print(json.dumps([[w.witness.get("processed_inputs"), w.witness.get("processed_outputs")]
                   for w in chain]))
 """
@@ -90,7 +89,7 @@ def test_a_different_srs_in_home_changes_nothing(sliced_mlp, zoo_files, srs_dir,
 
     from zkc.targets.ezkl._native import call_ezkl
 
-    logrows = sliced_mlp.manifest.circuit["slices"][0]["srs"]["logrows"]
+    logrows = sliced_mlp.manifest.circuit.first.srs.logrows
     planted = subdir(tmp_path, "planted")
     (planted / ".ezkl" / "srs").mkdir(parents=True)
     call_ezkl(

@@ -11,6 +11,7 @@ from zkc.targets.registry import backends
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.pull import pull
 from zkc.targets.registry.reference import parse_ref
+from zkc.targets.subnet.hotkeys import artifact_signer, signature_check
 
 pytestmark = pytest.mark.slow
 ALICE, BOB = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//Bob")
@@ -56,30 +57,30 @@ def test_file_layout_is_the_embedded_default(mlp_artifact, tmp_path):
 
 def test_signatures(registry, mlp_artifact, tmp_path):
     signed = parse_ref(f"oci://{registry.host}/zkc/signed:1")
-    publish(mlp_artifact.path, signed, keypair=ALICE)
+    publish(mlp_artifact.path, signed, signer=artifact_signer(ALICE))
     assert (
-        pull(signed, None, tmp_path / "c1", expect_hotkey=ALICE.ss58_address).signer
+        pull(signed, None, tmp_path / "c1", check_signature=signature_check(ALICE.ss58_address)).signer
         == ALICE.ss58_address
     )
     with pytest.raises(
         VerificationError, match=f"signed by {ALICE.ss58_address}, not by {BOB.ss58_address}"
     ):
-        pull(signed, None, tmp_path / "c2", expect_hotkey=BOB.ss58_address)
+        pull(signed, None, tmp_path / "c2", check_signature=signature_check(BOB.ss58_address))
     unsigned = parse_ref(f"oci://{registry.host}/zkc/unsigned:1")
     publish(mlp_artifact.path, unsigned)
     with pytest.raises(VerificationError, match="artifact is not signed"):
-        pull(unsigned, None, tmp_path / "c3", expect_hotkey=ALICE.ss58_address)
+        pull(unsigned, None, tmp_path / "c3", check_signature=signature_check(ALICE.ss58_address))
 
 
 def test_forged_signature_is_refused(mlp_artifact, tmp_path):
     ref = parse_ref(f"file://{tmp_path / 'layout'}:v1")
-    publish(mlp_artifact.path, ref, keypair=BOB)
+    publish(mlp_artifact.path, ref, signer=artifact_signer(BOB))
     layout = backends.LayoutBackend(ref)
     oci = json.loads(layout.fetch_manifest("v1"))
     oci["annotations"]["io.zkc.signer.ss58"] = ALICE.ss58_address  # claim Alice signed it
     layout.push_manifest(json.dumps(oci).encode(), "v1")
     with pytest.raises(VerificationError, match="bad signature"):
-        pull(ref, None, tmp_path / "cache", expect_hotkey=ALICE.ss58_address)
+        pull(ref, None, tmp_path / "cache", check_signature=signature_check(ALICE.ss58_address))
 
 
 def test_tampered_blob_in_registry_storage(registry, mlp_artifact, tmp_path):

@@ -9,10 +9,12 @@ import pytest
 
 from tests.conftest import _compile, subdir
 from tests.targets.registry.conftest import PASSWORD, USER
+from zkc.compiler.download import ShippedFiles
 from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
-from zkc.compiler.runtime import CompiledArtifact
+from zkc.targets import open_artifact
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.reference import parse_ref
+from zkc.targets.registry.shipping import blob_sources
 
 pytestmark = pytest.mark.slow
 
@@ -40,15 +42,21 @@ def _shipped_files(manifest):
     return {p: e for p, e in manifest.files.items() if p.endswith(("model.compiled", "pk.key"))}
 
 
+def _ship(compiled, repo, cache, srs_dir, auth=(None, None)):
+    """What the CLI's --blobs-from builds: every file's blob source in the repository."""
+    sources = blob_sources(repo, compiled.manifest, sorted(compiled.manifest.files), *auth)
+    return ShippedFiles(sources, str(srs_dir), str(cache))
+
+
 def test_workers_fetch_the_slices_from_the_registry_once(
     cluster, registry, sliced, srs_dir, zoo_files, tmp_path, zkc
 ):
     repo = f"oci://{registry.host}/zkc/sliced"
     publish(sliced.path, parse_ref(f"{repo}:1"))
-    compiled = CompiledArtifact(sliced.path, srs_dir)
+    compiled = open_artifact(sliced.path, srs_dir)
     cache = tmp_path / "worker-cache"
     first = compiled.prove(_sample(zoo_files, 0), scheduler=cluster.scheduler_address,
-                           blobs_from=repo, worker_cache=str(cache))  # fmt: skip
+                           shipped=_ship(compiled, repo, cache, srs_dir))  # fmt: skip
     compiled.verify(first.envelope)
     shipped = _shipped_files(compiled.manifest)
     assert len(shipped) == 4
@@ -75,25 +83,26 @@ def test_a_tampered_blob_is_refused_by_the_worker(
     data = bytearray(blob.read_bytes())
     data[len(data) // 2] ^= 0xFF
     blob.write_bytes(bytes(data))
-    compiled = CompiledArtifact(sliced.path, srs_dir)
+    compiled = open_artifact(sliced.path, srs_dir)
     cache = tmp_path / "worker-cache"
     with pytest.raises(ArtifactError, match="does not match its digest"):
         compiled.prove(_sample(zoo_files, 2), scheduler=cluster.scheduler_address,
-                       blobs_from=repo, worker_cache=str(cache))  # fmt: skip
+                       shipped=_ship(compiled, repo, cache, srs_dir))  # fmt: skip
     assert not (cache / "blobs" / "sha256" / digest).exists()
     assert not list(cache.rglob("*.part"))
 
 
 def test_blobs_must_be_published_and_need_a_cluster(registry, sliced, srs_dir, zoo_files):
-    compiled = CompiledArtifact(sliced.path, srs_dir)
+    compiled = open_artifact(sliced.path, srs_dir)
     sample = _sample(zoo_files, 3)
     with pytest.raises(UserInputError, match="zkc publish"):
-        compiled.prove(sample, scheduler="tcp://127.0.0.1:1",
-                       blobs_from=f"oci://{registry.host}/zkc/never-pushed")  # fmt: skip
+        _ship(compiled, f"oci://{registry.host}/zkc/never-pushed", "c", srs_dir)
     with pytest.raises(UserInputError, match="--scheduler"):
-        compiled.prove(sample, blobs_from=f"oci://{registry.host}/zkc/sliced")
+        publish(sliced.path, parse_ref(f"oci://{registry.host}/zkc/sliced:1"))
+        compiled.prove(sample, shipped=_ship(compiled, f"oci://{registry.host}/zkc/sliced", "c",
+                                             srs_dir))  # fmt: skip
     with pytest.raises(UserInputError, match="oci:// registry"):
-        compiled.prove(sample, scheduler="tcp://127.0.0.1:1", blobs_from="file:///tmp/layout:1")
+        _ship(compiled, "file:///tmp/layout:1", "c", srs_dir)
 
 
 def test_workers_read_a_private_registry_with_their_own_credentials(
@@ -103,9 +112,8 @@ def test_workers_read_a_private_registry_with_their_own_credentials(
 
     repo = f"oci://{auth_registry.host}/zkc/private-sliced"
     publish(sliced.path, parse_ref(f"{repo}:1"), None, USER, PASSWORD)
-    compiled = CompiledArtifact(sliced.path, srs_dir)
-    shipping = {"blobs_from": repo, "worker_cache": str(tmp_path / "cache"),
-                "registry_auth": (USER, PASSWORD)}  # fmt: skip
+    compiled = open_artifact(sliced.path, srs_dir)
+    shipping = {"shipped": _ship(compiled, repo, tmp_path / "cache", srs_dir, (USER, PASSWORD))}
     # The client's credentials are never sent in a job: workers without their own are refused.
     with pytest.raises(ToolError, match="the registry needs credentials"):
         compiled.prove(_sample(zoo_files, 4), scheduler=cluster.scheduler_address, **shipping)

@@ -1,4 +1,4 @@
-"""Circuit.load: the miner's loader refuses any mismatch, then proves without reloading."""
+"""load_circuit: the miner's loader refuses any mismatch, then proves without reloading."""
 
 import shutil
 
@@ -6,16 +6,17 @@ import numpy as np
 import pytest
 
 import zkc.compiler.artifact as art_module
+import zkc.targets.ezkl.srs as srs_module
 import zkc.targets.subnet.circuit as circuit_module
 from zkc.compiler.errors import ArtifactError, UserInputError, VerificationError
-from zkc.targets.subnet.circuit import Circuit
+from zkc.targets.subnet.circuit import load_circuit
 
 REQUEST = {"x": [((i * 5) % 16) / 16 for i in range(64)], "nonce": [0.125]}
 
 
 @pytest.fixture(scope="module")
 def loaded(mlp_package, srs_dir):
-    return Circuit.load(mlp_package.package_dir, srs_dir=srs_dir)
+    return load_circuit(mlp_package.package_dir, srs_dir=srs_dir)
 
 
 @pytest.fixture
@@ -31,25 +32,26 @@ def package_copy(mlp_package, tmp_path):
 def test_prove_and_verify_from_the_package(loaded, mlp_package, monkeypatch):
     assert loaded.circuit_id == mlp_package.circuit_id
     assert loaded.pk_path == mlp_package.pk_path
-    # Files are checked once at load: proving hashes nothing again.
+    # Files (and the SRS) are checked once at load: proving hashes nothing again.
     calls = []
-    monkeypatch.setattr(art_module, "sha256_file", lambda *a: calls.append(a))
-    monkeypatch.setattr(circuit_module, "sha256_file", lambda *a: calls.append(a))
+    for module in (art_module, circuit_module, srs_module):
+        monkeypatch.setattr(module, "sha256_file", lambda *a: calls.append(a))
     result = loaded.prove(REQUEST)
     assert calls == []
-    assert result.seconds > 0 and result.instances == result.proof["instances"]
+    assert result.prove_seconds > 0 and result.envelope.proof["instances"]
     assert [v.shape for v in result.outputs.values()] == [(1, 10)]
-    proved = loaded.verify(result.proof, REQUEST)
+    proved = loaded.verify(result.envelope.proof, REQUEST)
     for name, value in result.outputs.items():
         np.testing.assert_array_equal(proved[name], value)
     other = {**REQUEST, "nonce": [0.5]}
     with pytest.raises(VerificationError, match="public inputs are not the request"):
-        loaded.verify(result.proof, other)
+        loaded.verify(result.envelope.proof, other)
 
 
 def test_load_an_artifact_too(mlp_artifact, srs_dir):
-    circuit = Circuit.load(mlp_artifact.path, srs_dir=srs_dir)
+    circuit = load_circuit(mlp_artifact.path, srs_dir=srs_dir)
     assert circuit.circuit_id == mlp_artifact.manifest.files["vk.key"].sha256
+    assert circuit.circuit_id == mlp_artifact.manifest.circuit.first.vk_sha256
     assert [t.name for t in circuit.spec.inputs] == ["x"]
 
 
@@ -58,14 +60,14 @@ def test_tampered_file_is_refused(package_copy, srs_dir, name):
     with open(package_copy / name, "ab") as handle:
         handle.write(b" ")
     with pytest.raises(ArtifactError, match=f"{name}: does not match the package's sha256"):
-        Circuit.load(package_copy, srs_dir=srs_dir)
+        load_circuit(package_copy, srs_dir=srs_dir)
 
 
 def test_vk_that_is_not_the_id_is_refused(package_copy, srs_dir):
     with open(package_copy / "vk.key", "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ArtifactError, match="vk.key: missing, or its sha256 is not the circuit id"):
-        Circuit.load(package_copy, srs_dir=srs_dir)
+        load_circuit(package_copy, srs_dir=srs_dir)
 
 
 def test_pk_tampered_missing_or_given(package_copy, mlp_package, srs_dir):
@@ -74,11 +76,11 @@ def test_pk_tampered_missing_or_given(package_copy, mlp_package, srs_dir):
         handle.seek(1000)
         handle.write(b"\xff\xff")
     with pytest.raises(ArtifactError, match="pk.key: does not match"):
-        Circuit.load(package_copy, srs_dir=srs_dir)
+        load_circuit(package_copy, srs_dir=srs_dir)
     pk.unlink()
     with pytest.raises(UserInputError, match="no pk.key"):
-        Circuit.load(package_copy, srs_dir=srs_dir)
-    given = Circuit.load(package_copy, pk_path=mlp_package.pk_path, srs_dir=srs_dir)
+        load_circuit(package_copy, srs_dir=srs_dir)
+    given = load_circuit(package_copy, pk_path=mlp_package.pk_path, srs_dir=srs_dir)
     assert given.pk_path == mlp_package.pk_path
 
 
@@ -86,10 +88,10 @@ def test_renamed_directory_and_missing_srs(package_copy, srs_dir, tmp_path):
     renamed = package_copy.with_name("model_" + "0" * 64)
     package_copy.rename(renamed)
     with pytest.raises(ArtifactError, match="directory name is not model_<id>"):
-        Circuit.load(renamed, srs_dir=srs_dir)
+        load_circuit(renamed, srs_dir=srs_dir)
     renamed.rename(package_copy)
     with pytest.raises(UserInputError, match="SRS for logrows 15 not found"):
-        Circuit.load(package_copy, srs_dir=tmp_path / "empty")
+        load_circuit(package_copy, srs_dir=tmp_path / "empty")
 
 
 def test_request_outside_the_schema(loaded):

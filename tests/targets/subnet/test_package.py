@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.conftest import dev_target
 from tests.targets.subnet.conftest import PK_URL, package_request
 from zkc.compiler import artifact as art
 from zkc.compiler.hashing import sha256_file
@@ -47,7 +48,8 @@ def test_files_are_the_artifacts_bytes(mlp_package, mlp_artifact):
 
 
 def test_repackage_gives_same_id_and_identical_files(mlp_package, mlp_artifact, srs_dir, tmp_path):
-    again = package_for_subnet(package_request(mlp_artifact.path, tmp_path / "dl", srs_dir))
+    again = package_for_subnet(package_request(mlp_artifact.path, tmp_path / "dl"),
+                               dev_target(srs_dir))  # fmt: skip
     assert again.circuit_id == mlp_package.circuit_id
     for path in mlp_package.package_dir.iterdir():
         assert (again.package_dir / path.name).read_bytes() == path.read_bytes(), path.name
@@ -55,9 +57,9 @@ def test_repackage_gives_same_id_and_identical_files(mlp_package, mlp_artifact, 
 
 
 def test_dev_srs_refused_without_flag(mlp_artifact, srs_dir, tmp_path):
-    request = package_request(mlp_artifact.path, tmp_path / "dl", srs_dir, allow_dev_srs=False)
+    request = package_request(mlp_artifact.path, tmp_path / "dl", allow_dev_srs=False)
     with pytest.raises(PackageCheckError, match="insecure dev SRS"):
-        package_for_subnet(request)
+        package_for_subnet(request, dev_target(srs_dir))
     assert not (tmp_path / "dl").exists()
 
 

@@ -11,7 +11,7 @@ import pytest
 from bittensor import http_auth
 from bittensor.keyfiles import Keypair
 
-from zkc.targets.subnet.circuit import Circuit
+from zkc.targets.subnet.circuit import load_circuit
 
 ALICE, BOB, CHARLIE = (Keypair.create_from_uri(u) for u in ("//Alice", "//Bob", "//Charlie"))
 GOOD = {"inputs": {"x": [((i * 3) % 16) / 16 for i in range(64)], "nonce": [0.75]}}
@@ -65,7 +65,7 @@ def test_signed_request_gets_a_proof_that_verifies(server, mlp_package, srs_dir)
     assert reply.status_code == 200, reply.text
     body = reply.json()
     assert body["public_signals"] == body["proof"]["instances"]
-    circuit = Circuit.load(mlp_package.package_dir, srs_dir=srs_dir)
+    circuit = load_circuit(mlp_package.package_dir, srs_dir=srs_dir)
     proved = circuit.verify(body["proof"], GOOD["inputs"])
     assert proved["logits"].tolist() == body["outputs"]["logits"]
 

@@ -8,10 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import _compile, subdir
+from tests.conftest import _compile, dev_target, subdir
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.proof import ProofEnvelope
-from zkc.compiler.runtime import CompiledArtifact
+from zkc.targets import open_artifact
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def hashed_mlp(zoo_files, srs_dir, module_tmp):
 
 @pytest.fixture(scope="module")
 def compiled(sliced_mlp, srs_dir):
-    return CompiledArtifact(sliced_mlp.path, srs_dir)
+    return open_artifact(sliced_mlp.path, srs_dir)
 
 
 def _sample(zoo_files, index):
@@ -50,16 +50,21 @@ def proofs(compiled, zoo_files):
 
 def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     m = sliced_mlp.manifest
-    assert m.circuit["sliced"] and m.circuit["link"] == "polycommit"
-    slices = m.circuit["slices"]
-    assert [s["index"] for s in slices] == [0, 1, 2]
-    assert slices[0]["outputs"] == slices[1]["inputs"] and slices[0]["inputs"] == ["x"]
-    assert slices[1]["outputs"] == slices[2]["inputs"] and slices[2]["outputs"] == ["logits"]
-    assert slices[0]["input_scales"] == slices[0]["output_scales"] == slices[1]["input_scales"]
-    assert [(s["commitments_in"], s["commitments_out"]) for s in slices] == [(0, 1), (1, 1), (1, 0)]
+    chain = m.circuit
+    assert chain.sliced and chain.link == "polycommit"
+    slices = chain.circuits
+    assert [s.index for s in slices] == [0, 1, 2]
+    assert [s.directory for s in slices] == ["slices/00", "slices/01", "slices/02"]
+    assert slices[0].outputs == slices[1].inputs and slices[0].inputs == ["x"]
+    assert slices[1].outputs == slices[2].inputs and slices[2].outputs == ["logits"]
+    assert slices[0].input_scales == slices[0].output_scales == slices[1].input_scales
+    assert [(chain.commitments_in(i), chain.commitments_out(i)) for i in range(3)] == [
+        (0, 1), (1, 1), (1, 0)
+    ]  # fmt: skip
+    assert [link.tensors for link in chain.links] == [slices[0].outputs, slices[1].outputs]
     # Polycommit links: every slice set up at one logrows (a commitment depends on it).
-    assert len({s["logrows"] for s in slices}) == 1
-    assert max(s["calibrated_logrows"] for s in slices) == slices[0]["logrows"]
+    assert len({s.logrows for s in slices}) == 1
+    assert max(s.calibrated_logrows for s in slices) == slices[0].logrows
     for i in range(3):
         for name in ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"):
             assert f"slices/{i:02d}/{name}" in m.files
@@ -71,14 +76,14 @@ def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     assert settings[1]["run_args"]["input_visibility"] == "KZGCommit"
     assert settings[1]["run_args"]["output_visibility"] == "KZGCommit"
     assert m.fidelity.top1_agreement >= 0.99
-    assert m.circuit["partition"]["slices"][0]["nodes"]
+    assert all(s.nodes for s in slices)
 
 
 def test_inspect_shows_the_slices(zkc, sliced_mlp):
     code, out, _ = zkc("inspect", sliced_mlp.path)
     assert code == 0 and "slices: 3 circuits" in out and "polycommit" in out
     code, out, _ = zkc("inspect", sliced_mlp.path, "--json")
-    assert len(json.loads(out)["manifest"]["circuit"]["slices"]) == 3
+    assert len(json.loads(out)["manifest"]["circuit"]["circuits"]) == 3
 
 
 def test_proof_chain_verifies_and_outputs_match_the_model(compiled, proofs, zoo_files):
@@ -117,21 +122,24 @@ def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
     compiled, proofs, srs_dir, tmp_path
 ):
     """A valid proof of slice 1, but of a tensor other than slice 0's committed output."""
-    from zkc.targets.ezkl import sliced
+    from zkc.targets.ezkl import proving
     from zkc.targets.ezkl.proving import prove
+    from zkc.targets.ezkl.srs import srs_file
+    from zkc.targets.ezkl.witness import witness_chain
 
     a, _ = proofs
-    facts = compiled.manifest.circuit["slices"]
-    directory = sliced.slice_dir(compiled.path, 1)
+    facts = compiled.facts
+    directory = compiled.path / facts.circuits[1].directory
     # Slice 0's output felts, one of them changed by one unit: the prover's own tensor.
     inputs = {k: np.asarray(v) for k, v in a.envelope.inputs.items()}
-    chain = sliced.witness_chain(compiled.path, facts, compiled.spec, inputs, tmp_path, srs_dir)
+    dirs = [compiled.path / c.directory for c in facts.circuits]
+    chain = witness_chain(dirs, compiled.spec, inputs, tmp_path)
     tampered = [list(f) for f in chain[0].witness["outputs"]]
     tampered[0][0] = _plus_one(tampered[0][0])
     (tmp_path / "forged.json").write_text(json.dumps({"input_data": tampered}))
     import ezkl
 
-    srs = sliced.srs.srs_file(srs_dir, facts[1]["srs"]["logrows"])
+    srs = srs_file(srs_dir, facts.circuits[1].srs.logrows)
     ezkl.gen_witness(str(tmp_path / "forged.json"), str(directory / "model.compiled"),
                      str(tmp_path / "w.json"), vk_path=str(directory / "vk.key"),
                      srs_path=str(srs))  # fmt: skip
@@ -142,7 +150,7 @@ def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
         tmp_path / "p.json",
         srs,
     )
-    assert sliced.proving.verify(
+    assert proving.verify(
         tmp_path / "p.json", directory / "settings.json", directory / "vk.key", srs
     )
 
@@ -236,10 +244,10 @@ def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_
 
 
 def test_hashed_links_verify_and_refuse_a_swapped_slice(hashed_mlp, srs_dir, zoo_files):
-    compiled = CompiledArtifact(hashed_mlp.path, srs_dir)
+    compiled = open_artifact(hashed_mlp.path, srs_dir)
     facts = hashed_mlp.manifest.circuit
-    assert facts["link"] == "hashed"
-    assert [(s["public_inputs"], s["public_outputs"]) for s in facts["slices"]] == [
+    assert facts.link == "hashed"
+    assert [(s.public_inputs, s.public_outputs) for s in facts.circuits] == [
         (64, 1),
         (1, 10),
     ]
@@ -286,7 +294,7 @@ def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir
 def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_path):
     """A residual block cut twice: the middle slice carries the skip tensor through (an
     Identity to an output of its own), and the chain proves and verifies."""
-    from tests.passes.test_partition import residual_model
+    from tests.compiler.test_partition import residual_model
     from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
     from zkc.compiler.model_io import save_model
@@ -297,11 +305,11 @@ def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_p
     result = compile_model(CompileRequest(
         model_path=tmp_path / "res.onnx", calibration_path=tmp_path / "calib.npz",
         output=tmp_path / "res.zkc", config=CompileConfig(slices=4, max_eval_samples=4),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
-    ))  # fmt: skip
-    slices = result.manifest.circuit["slices"]
-    assert any(set(s["inputs"]) & set(s["outputs"]) for s in slices)
-    compiled = CompiledArtifact(result.path, srs_dir)
+        cache_dir=None,
+    ), dev_target(srs_dir))  # fmt: skip
+    slices = result.manifest.circuit.circuits
+    assert any(set(s.inputs) & set(s.outputs) for s in slices)
+    compiled = open_artifact(result.path, srs_dir)
     proof = compiled.prove({"x": rng.normal(size=(1, 1, 6, 6))}, workers=2)
     compiled.verify(proof.envelope)
 
@@ -312,24 +320,22 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_
                          "--dev-srs", "--srs-dir", srs_dir, "--no-cache", "-o", tmp_path / "b.zkc",
                          "--slices", 2, "--min-top1", 0.99, "--max-error", 0.02)  # fmt: skip
     assert code == 0, err
-    result = CompiledArtifact(tmp_path / "b.zkc", srs_dir)
+    result = open_artifact(tmp_path / "b.zkc", srs_dir)
     circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
     assert (
-        f"sliced: 2 linked circuits (logrows {circuit['logrows']}, {circuit['logrows']}), "
+        f"sliced: 2 linked circuits (logrows {circuit.logrows}, {circuit.logrows}), "
         "links polycommit" in out
     )
     assert "quantization: scale" in out and "shared by every slice" in out
     code, out, _ = zkc("inspect", tmp_path / "b.zkc")
     assert code == 0 and "(shared by every slice)" in out
-    search = circuit["quantization"]
-    assert search["method"] == "zkc-search-sliced"
-    assert search["budget"] == {"max_error": 0.02, "min_top1": 0.99}
-    scale = search["chosen"]["scale"]
-    assert all(
-        s["input_scales"] == [scale] and s["param_scale"] == scale for s in circuit["slices"]
-    )
-    meets = {c["scale"]: c["error"] is None and c["top1_agreement"] >= 0.99
-             and c["max_abs_error"] <= 0.02 for c in search["candidates"]}  # fmt: skip
+    search = circuit.quantization
+    assert search.method == "zkc-search-sliced"
+    assert search.budget == {"max_error": 0.02, "min_top1": 0.99}
+    scale = search.chosen.scale
+    assert all(s.input_scales == [scale] and s.param_scale == scale for s in circuit.circuits)
+    meets = {c.scale: c.error is None and c.top1_agreement >= 0.99
+             and c.max_abs_error <= 0.02 for c in search.candidates}  # fmt: skip
     smallest = min(s for s, ok in meets.items() if ok)
     assert meets[scale] and not meets.get(smallest - 1, False)
     assert fidelity.top1_agreement >= 0.99 and fidelity.max_abs_error <= 0.02  # all held-out

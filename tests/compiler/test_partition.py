@@ -1,5 +1,8 @@
-"""The partition pass on DAGs: legal cuts, residual connections, budgets, slice counts, and
-slice models that chain back to the whole model."""
+"""Partitioning on DAGs (generic: a cost function stands in for a target's): legal cuts,
+residual connections, budgets, slice counts, and slice models that chain back to the model."""
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import onnx
@@ -8,18 +11,44 @@ import pytest
 from onnx import helper
 
 from tests.graphs import make_model, tensor
-from zkc.compiler.cost_model import CostModel, default_cost_model
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.model_io import save_model
+from zkc.compiler.partition import crossing_values, node_view
+from zkc.compiler.plan import choose_plan, plan_partition
 from zkc.compiler.reference import ReferenceRunner
 from zkc.compiler.slicing import SliceChain, check_chain, write_slices
-from zkc.passes.partition import crossing_values, node_view, plan_partition
 
 RNG = np.random.default_rng(0)
-# Simple, round coefficients so the expected plans can be worked out by hand.
-UNIT = CostModel({"mac:Conv": 1.0, "elem:Relu": 10.0, "elem:Add": 10.0, "rescale": 0.0},
-                 default_elementwise=10.0, base_rows=0.0, hash_rows_per_element=1.0,
-                 hash_rows_per_tensor=0.0)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UnitCost:
+    """Round numbers so the expected plans can be worked out by hand: a convolution costs a
+    row per multiply-accumulate, anything else 10 rows per output element, a link a row per
+    committed element (beside the body); 2^k must exceed the rows plus 7."""
+
+    key: str = "unit"
+    uniform: bool = False
+    min_logrows: int = 2
+    margin: float = 1.0
+
+    def node_rows(self, node: ir.Node) -> float:
+        out = math.prod(node.outputs[0].shape)
+        if node.op_type == "Conv":
+            return out * math.prod(node.inputs[1].shape[1:])
+        return 10.0 * out
+
+    def circuit_size(self, body_rows, link_elements, link_tensors, end_elements, margin=True):
+        scale = self.margin if margin else 1.0
+        need = max(body_rows, link_elements) * scale + 7
+        return max(body_rows, link_elements), max(self.min_logrows, math.ceil(math.log2(need)))
+
+
+UNIT = UnitCost()
+
+
+def whole_logrows(model: ir.Model) -> int:
+    return UNIT.circuit_size(sum(UNIT.node_rows(n) for n in model.graph), 0, 0, 0)[1]
 
 
 def residual_model(blocks: int = 3, channels: int = 4) -> ir.Model:
@@ -66,7 +95,7 @@ def test_cuts_inside_a_residual_block_carry_both_tensors():
 
 def test_plan_prefers_cuts_where_little_crosses():
     model = _with_shapes(residual_model(blocks=3))
-    plan = plan_partition(model, UNIT, decomp_base=2, slices=2)
+    plan = plan_partition(model, UNIT, slices=2)
     assert len(plan.slices) == 2
     # Cutting between blocks sends one tensor; inside a block two would cross.
     assert len(plan.slices[0].outputs) == 1 and plan.slices[0].outputs == plan.slices[1].inputs
@@ -75,32 +104,30 @@ def test_plan_prefers_cuts_where_little_crosses():
 
 def test_max_logrows_bounds_every_slice_and_plans_are_deterministic():
     model = _with_shapes(residual_model(blocks=3))
-    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
+    whole = whole_logrows(model)
     limit = whole - 1
-    plan = plan_partition(model, UNIT, decomp_base=2, max_logrows=limit)
+    plan = plan_partition(model, UNIT, max_logrows=limit)
     assert plan.sliced and all(s.estimated_logrows <= limit for s in plan.slices)
     covered = [name for s in plan.slices for name in s.nodes]
-    assert covered == plan.order  # every node exactly once, in order
-    again = plan_partition(
-        _with_shapes(residual_model(blocks=3)), UNIT, decomp_base=2, max_logrows=limit
-    )
+    assert covered == [n.name for n in node_view(model.graph)[0]]  # every node once, in order
+    again = plan_partition(_with_shapes(residual_model(blocks=3)), UNIT, max_logrows=limit)
     assert again.to_json()["slices"][0]["nodes"] == plan.to_json()["slices"][0]["nodes"]
-    fits = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole)
+    fits = plan_partition(model, UNIT, max_logrows=whole)
     assert not fits.sliced
 
 
 def test_impossible_budgets_name_the_node():
     model = _with_shapes(residual_model(blocks=1))
     with pytest.raises(UserInputError, match="Conv"):
-        plan_partition(model, UNIT, decomp_base=2, max_logrows=3)
+        plan_partition(model, UNIT, max_logrows=3)
     with pytest.raises(UserInputError, match="only 7 nodes"):
-        plan_partition(model, UNIT, decomp_base=2, slices=8)
+        plan_partition(model, UNIT, slices=8)
 
 
 def test_slices_chain_back_to_the_model(tmp_path):
     model = _with_shapes(residual_model(blocks=2))
     save_model(model, tmp_path / "model.onnx")
-    plan = plan_partition(model, default_cost_model(1024, 3), decomp_base=1024, slices=3)
+    plan = plan_partition(model, UNIT, slices=3)
     paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / f"s{i}" for i in range(3)])
     chain = SliceChain(paths)
     samples = [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(4)]
@@ -112,7 +139,7 @@ def test_slices_chain_back_to_the_model(tmp_path):
 def test_chain_check_fails_loudly_on_a_wrong_slice(tmp_path):
     model = _with_shapes(residual_model(blocks=1))
     save_model(model, tmp_path / "model.onnx")
-    plan = plan_partition(model, UNIT, decomp_base=2, slices=2)
+    plan = plan_partition(model, UNIT, slices=2)
     paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / "a", tmp_path / "b"])
     proto = onnx.load(str(paths[1]))
     for init in proto.graph.initializer:  # corrupt the second slice's weights
@@ -127,9 +154,9 @@ def test_chain_check_fails_loudly_on_a_wrong_slice(tmp_path):
 
 def test_uniform_plans_minimise_slices_times_the_shared_power_of_two():
     model = _with_shapes(residual_model(blocks=3))
-    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
-    free = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1)
-    uniform = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1, uniform=True)
+    whole = whole_logrows(model)
+    free = plan_partition(model, UNIT, max_logrows=whole - 1)
+    uniform = plan_partition(model, UnitCost(uniform=True), max_logrows=whole - 1)
     shared = max(s.estimated_logrows for s in uniform.slices)
     assert shared <= whole - 1
     # Every slice is set up at the shared logrows: the plan's cost is count x 2^shared, no more
@@ -141,9 +168,9 @@ def test_uniform_plans_minimise_slices_times_the_shared_power_of_two():
 
 def test_margin_only_makes_plans_more_careful():
     model = _with_shapes(residual_model(blocks=3))
-    whole = UNIT.logrows(UNIT.rows(list(model.graph)), 2)
-    plain = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1)
-    careful = plan_partition(model, UNIT, decomp_base=2, max_logrows=whole - 1, margin=1.5)
+    whole = whole_logrows(model)
+    plain = plan_partition(model, UNIT, max_logrows=whole - 1)
+    careful = plan_partition(model, UnitCost(margin=1.5), max_logrows=whole - 1)
     assert len(careful.slices) >= len(plain.slices)
 
 
@@ -152,7 +179,7 @@ def test_slices_a_skip_tensor_passes_through_carry_it_on(tmp_path):
     copies it to an output of its own; the chain still computes the model."""
     model = _with_shapes(residual_model(blocks=1))
     save_model(model, tmp_path / "model.onnx")
-    plan = plan_partition(model, UNIT, decomp_base=2, slices=4)
+    plan = plan_partition(model, UNIT, slices=4)
     carried = [s for s in plan.slices if set(s.inputs) & set(s.outputs)]
     assert carried, [(s.inputs, s.outputs) for s in plan.slices]
     paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / f"s{i}" for i in range(4)])
@@ -168,9 +195,24 @@ def test_slice_models_are_byte_identical_across_runs(tmp_path):
     save_model(model, tmp_path / "model.onnx")
     digests = []
     for run in ("a", "b"):
-        plan = plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, decomp_base=2, slices=3)
+        plan = plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, slices=3)
         paths = write_slices(
             tmp_path / "model.onnx", plan, [tmp_path / run / str(i) for i in range(3)]
         )
         digests.append([p.read_bytes() for p in paths])
     assert digests[0] == digests[1]
+
+
+def test_choose_plan_builds_whole_unless_asked_and_keeps_the_cheapest_cost():
+    model = _with_shapes(residual_model(blocks=3))
+    assert not choose_plan(model, [UNIT], None, None).sliced
+    whole = whole_logrows(model)
+    assert not choose_plan(model, [UNIT], whole, None).sliced  # it fits: not cut
+    # A way of building whose circuits come out 4x larger costs more: the cheaper plan wins,
+    # whichever order the target lists them in.
+    costly = UnitCost(key="costly", margin=4.0)
+    for costs in ([costly, UNIT], [UNIT, costly]):
+        plan = choose_plan(model, costs, whole - 1, None)
+        assert plan.sliced and plan.cost_key == "unit"
+    with pytest.raises(UserInputError, match="below the smallest circuit"):
+        choose_plan(model, [UnitCost(min_logrows=whole + 5)], whole - 1, None)

@@ -4,7 +4,7 @@ import pytest
 
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.fidelity import Budget, FidelityReport
-from zkc.compiler.scale_search import Candidate, budget_failure, search_scales
+from zkc.targets.ezkl.scale_search import Candidate, budget_failure, search_scales
 
 
 def curve(good_from: int, logrows: dict[int, int], breaks_from: int = 99):

@@ -3,7 +3,7 @@
 import pytest
 
 from zkc.model_zoo.op_cases import CASES
-from zkc.targets.ezkl.op_coverage import run_case
+from zkc.targets.ezkl.bench_support.op_coverage import run_case
 
 pytestmark = pytest.mark.slow
 
