@@ -111,7 +111,6 @@ def package_command(artifact, target, output, external_dir, name, description, a
         )
 
 
-
 def _registry_blob_url(base: str):
     """For an oci:// --pk-url-base: the blob URL of a pk.key the registry holds (checked)."""
     if not base.startswith("oci://"):

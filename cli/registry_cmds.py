@@ -42,9 +42,7 @@ def publish_command(artifact, reference, wallet, hotkey_uri, username, password_
     from zkc.targets.subnet.hotkeys import artifact_signer, load_hotkey
 
     signer = artifact_signer(load_hotkey(wallet, hotkey_uri)) if (wallet or hotkey_uri) else None
-    result = publish(
-        artifact, parse_ref(reference), signer, username, os.environ.get(password_env)
-    )
+    result = publish(artifact, parse_ref(reference), signer, username, os.environ.get(password_env))
     if as_json:
         print_json({"reference": str(result.ref), "manifest_digest": result.manifest_digest,
                     "config_digest": result.config_digest, "signer": result.signer})  # fmt: skip

@@ -62,4 +62,3 @@ def serve_command(circuit, host, port, wallet, hotkey_uri, allowed, max_body_byt
         f"serving circuit {loaded.circuit_id} for hotkey {hotkey} on http://{host}:{port}", err=True
     )
     uvicorn.run(create_app(loaded, policy), host=host, port=port, log_level="warning")
-

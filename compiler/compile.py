@@ -104,7 +104,9 @@ def read_inputs(request: CompileRequest) -> BuildInputs:
     )  # fmt: skip
 
 
-def compile_model(request: CompileRequest, target, reporter: Reporter | None = None) -> CompileResult:
+def compile_model(
+    request: CompileRequest, target, reporter: Reporter | None = None
+) -> CompileResult:
     """Compile a model into an artifact at `request.output`, reusing the cache when the key matches."""
     return compile_inputs(read_inputs(request), request.config, target, request.output,
                           request.cache_dir, reporter or Reporter(), request.dump_ir)  # fmt: skip

@@ -46,7 +46,9 @@ class CompiledArtifact:
         """An artifact directory, every file checked against its manifest."""
         manifest = load_verified(Path(path))
         if manifest.target != target.name:
-            raise UserInputError(f"{path}: built for target '{manifest.target}', not '{target.name}'")
+            raise UserInputError(
+                f"{path}: built for target '{manifest.target}', not '{target.name}'"
+            )
         return cls(path, target, manifest.key, manifest.io, manifest.circuit, manifest)
 
     def vk_digest(self) -> str:
@@ -94,4 +96,3 @@ class CompiledArtifact:
         entries = [{"index": i, "vk_sha256": c.vk_sha256, "proof": p}
                    for i, (c, p) in enumerate(zip(self.facts.circuits, proofs, strict=False))]  # fmt: skip
         return self.target.verify(self.path, self.facts, self.spec, entries, inputs, outputs)
-

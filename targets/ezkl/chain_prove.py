@@ -73,9 +73,7 @@ def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str
             jobs = remote.remote_jobs(facts, chain, runner.shipped)
             results = run_jobs(remote.remote_prove_job, jobs, runner.workers, runner.scheduler,
                                peak)  # fmt: skip
-    outputs = proving.decode_outputs(
-        chain[-1].witness["outputs"], facts.last.output_scales, spec
-    )
+    outputs = proving.decode_outputs(chain[-1].witness["outputs"], facts.last.output_scales, spec)
     run = {
         "wall_seconds": time.perf_counter() - start,
         "witness_seconds": witness_seconds,

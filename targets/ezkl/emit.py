@@ -36,7 +36,9 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
         quantization = (
             QuantizationRecord(method=f"ezkl-calibrate-{config.calibration_target}")
             if build.count == 1
-            else QuantizationRecord(method="fixed-scale", scale=settings[0]["model_input_scales"][0])
+            else QuantizationRecord(
+                method="fixed-scale", scale=settings[0]["model_input_scales"][0]
+            )
         )
     timings["calibrate_seconds"] = time.perf_counter() - start
     for circuit in build.circuits if build.count > 1 else ():
@@ -58,7 +60,10 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
 def check_link_scales(circuits: list[CircuitFacts]) -> None:
     """ToolError unless each circuit's output scales are the next circuit's (one) input scale."""
     for before, after in zip(circuits, circuits[1:], strict=False):
-        if set(before.output_scales) != set(after.input_scales) or len(set(after.input_scales)) != 1:
+        if (
+            set(before.output_scales) != set(after.input_scales)
+            or len(set(after.input_scales)) != 1
+        ):
             raise ToolError(
                 f"slices {before.index} and {after.index}: output scales {before.output_scales} "
                 f"do not match input scales {after.input_scales}; the link would not be bit-exact"

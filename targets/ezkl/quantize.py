@@ -60,7 +60,9 @@ class ChainSearch:
             "max_logrows": 25,
         })  # fmt: skip
 
-    def measure(self, scale: int, base: int, legs: int, calibration: list[Samples] | None) -> Candidate:
+    def measure(
+        self, scale: int, base: int, legs: int, calibration: list[Samples] | None
+    ) -> Candidate:
         """Build one point (calibrated on `calibration`, default all) and measure its fidelity."""
         try:
             settings, own = self.build.calibrate(self.config(scale, base, legs), calibration)

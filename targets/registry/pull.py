@@ -45,7 +45,9 @@ def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE
         raise ArtifactError(f"{ref}: not a zkc artifact (artifactType {oci.get('artifactType')!r})")
     notes = oci.get("annotations", {})
     if check_signature is not None:
-        check_signature(oci["config"]["digest"], notes.get(media.SIGNER), notes.get(media.SIGNATURE))
+        check_signature(
+            oci["config"]["digest"], notes.get(media.SIGNER), notes.get(media.SIGNATURE)
+        )
     cache_dir = Path(cache_root).expanduser() / digest.removeprefix("sha256:")
     cached = cache_dir.is_dir()
     try:

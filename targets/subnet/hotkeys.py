@@ -50,7 +50,9 @@ def signature_check(expect_ss58: str):
         from bittensor.keyfiles import Keypair
 
         if not ss58 or not signature:
-            raise VerificationError(f"artifact is not signed; expected a signature by {expect_ss58}")
+            raise VerificationError(
+                f"artifact is not signed; expected a signature by {expect_ss58}"
+            )
         if ss58 != expect_ss58:
             raise VerificationError(f"artifact is signed by {ss58}, not by {expect_ss58}")
         try:

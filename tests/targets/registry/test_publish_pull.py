@@ -59,7 +59,9 @@ def test_signatures(registry, mlp_artifact, tmp_path):
     signed = parse_ref(f"oci://{registry.host}/zkc/signed:1")
     publish(mlp_artifact.path, signed, signer=artifact_signer(ALICE))
     assert (
-        pull(signed, None, tmp_path / "c1", check_signature=signature_check(ALICE.ss58_address)).signer
+        pull(
+            signed, None, tmp_path / "c1", check_signature=signature_check(ALICE.ss58_address)
+        ).signer
         == ALICE.ss58_address
     )
     with pytest.raises(
