@@ -17,22 +17,24 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _results import write_results
+from _results import host, write_results
+from _zkc import compile_dev, open_dev
 from registry import start_registry
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.runtime import CompiledArtifact
+from zkc.compiler.download import ShippedFiles
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.reference import parse_ref
+from zkc.targets.registry.shipping import blob_sources
 
 MODEL, MAX_LOGROWS = "resnet_tiny", 15
 
 
-def prove(compiled: CompiledArtifact, sample: dict, scheduler: str, **shipping) -> dict:
+def prove(compiled, sample: dict, scheduler: str, shipped=None) -> dict:
     start = time.perf_counter()
-    result = compiled.prove(sample, scheduler=scheduler, **shipping)
+    result = compiled.prove(sample, scheduler=scheduler, shipped=shipped)
     wall = time.perf_counter() - start
     compiled.verify(result.envelope)
     run = result.run
@@ -44,52 +46,59 @@ def prove(compiled: CompiledArtifact, sample: dict, scheduler: str, **shipping) 
     }
 
 
+def build(work: Path, srs_dir: Path):
+    files = export_zoo_model(MODEL, work / "m.onnx", work / "c.npz", work / "h.npz")
+    art = compile_dev(srs_dir, CompileRequest(
+        model_path=files.onnx_path, calibration_path=files.calibration_path,
+        eval_path=files.holdout_path, output=work / "m.zkc",
+        config=CompileConfig(max_logrows=MAX_LOGROWS, max_eval_samples=40), cache_dir=None,
+    )).path  # fmt: skip
+    with np.load(files.holdout_path) as data:
+        samples = [{"x": data["x"][i]} for i in range(3)]
+    return open_dev(art, srs_dir), samples
+
+
+def runs(compiled, samples, repo: str, work: Path, srs_dir: Path) -> dict:
+    """The same request shape proved three ways on a 2-worker LocalCluster."""
+    from distributed import LocalCluster
+
+    manifest = compiled.manifest
+    sources = blob_sources(repo, manifest, sorted(manifest.files))
+    shipped = ShippedFiles(sources, str(srs_dir), str(work / "worker-cache"))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=40) as cluster:  # fmt: skip
+        address = cluster.scheduler_address
+        return {
+            "shared": prove(compiled, samples[0], address),
+            "shipped_cold": prove(compiled, samples[1], address, shipped),
+            "shipped_warm": prove(compiled, samples[2], address, shipped),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--srs-dir", type=Path, default=Path("~/.ezkl/srs"))
     args = parser.parse_args()
     srs_dir = args.srs_dir.expanduser()
-    from distributed import LocalCluster
-
     with tempfile.TemporaryDirectory(prefix="zkc-bench-shipping-") as tmp:
         work = Path(tmp)
-        files = export_zoo_model(MODEL, work / "m.onnx", work / "c.npz", work / "h.npz")
-        art = compile_model(CompileRequest(
-            model_path=files.onnx_path, calibration_path=files.calibration_path,
-            eval_path=files.holdout_path, output=work / "m.zkc",
-            config=CompileConfig(max_logrows=MAX_LOGROWS, max_eval_samples=40), srs_dir=srs_dir,
-            dev_srs=True, cache_dir=None,
-        )).path  # fmt: skip
-        compiled = CompiledArtifact(art, srs_dir)
-        shipped_bytes = sum(
-            e.size for p, e in compiled.manifest.files.items()
-            if p.endswith(("model.compiled", "pk.key"))
-        )  # fmt: skip
+        compiled, samples = build(work, srs_dir)
+        shipped_bytes = sum(e.size for p, e in compiled.manifest.files.items()
+                            if p.endswith(("model.compiled", "pk.key")))  # fmt: skip
         (work / "registry").mkdir()
-        registry, host = start_registry(work / "registry")
+        registry, registry_host = start_registry(work / "registry")
         try:
-            repo = f"oci://{host}/zkc/{MODEL}"
+            repo = f"oci://{registry_host}/zkc/{MODEL}"
             start = time.perf_counter()
-            publish(art, parse_ref(f"{repo}:1"))
+            publish(compiled.path, parse_ref(f"{repo}:1"))
             publish_seconds = time.perf_counter() - start
-            with np.load(files.holdout_path) as data:
-                samples = [{"x": data["x"][i]} for i in range(3)]
-            shipping = {"blobs_from": repo, "worker_cache": str(work / "worker-cache")}
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              dashboard_address=None, silence_logs=40) as cluster:  # fmt: skip
-                address = cluster.scheduler_address
-                rows = {
-                    "shared": prove(compiled, samples[0], address),
-                    "shipped_cold": prove(compiled, samples[1], address, **shipping),
-                    "shipped_warm": prove(compiled, samples[2], address, **shipping),
-                }
+            rows = runs(compiled, samples, repo, work, srs_dir)
         finally:
             registry.terminate()
             registry.wait(timeout=10)
     result = {
-        "model": MODEL, "max_logrows": MAX_LOGROWS,
-        "slices": len(compiled.manifest.circuit["slices"]),
+        "model": MODEL, "max_logrows": MAX_LOGROWS, "slices": len(compiled.facts.circuits),
         "shipped_bytes_per_request_cold": shipped_bytes,
         "publish_seconds": round(publish_seconds, 2), "workers": 2, "runs": rows,
         "host": host(),

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _zkc import compile_dev, open_dev
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.proof import load_proof
-from zkc.compiler.runtime import CompiledArtifact
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 
@@ -52,10 +52,10 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
     request = CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(max_eval_samples=400),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+        cache_dir=None,
     )  # fmt: skip
     start = time.perf_counter()
-    result = compile_model(request)
+    result = compile_dev(srs_dir, request)
     compile_seconds = time.perf_counter() - start
     provenance = json.loads((result.path / "provenance.json").read_text())
     with np.load(exported.holdout_path) as data:
@@ -66,7 +66,7 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
     prove_wall, prove_seconds, prove_rss = measure_prove(
         result.path, input_json, proof_path, srs_dir
     )
-    artifact = CompiledArtifact(result.path, srs_dir)
+    artifact = open_dev(result.path, srs_dir)
     envelope = load_proof(proof_path)
     start = time.perf_counter()
     artifact.verify(envelope)
@@ -74,10 +74,10 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
     m = result.manifest
     return {
         "model": name,
-        "logrows": m.circuit["logrows"],
-        "num_rows": m.circuit["num_rows"],
-        "input_scale": m.circuit["input_scales"],
-        "param_scale": m.circuit["param_scale"],
+        "logrows": m.circuit.logrows,
+        "num_rows": m.circuit.num_rows,
+        "input_scale": m.circuit.first.input_scales,
+        "param_scale": m.circuit.first.param_scale,
         "compile_seconds": round(compile_seconds, 2),
         "calibrate_seconds": round(provenance["timings"]["calibrate_seconds"], 2),
         "setup_seconds": round(provenance["timings"]["setup_seconds"], 2),

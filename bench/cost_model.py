@@ -21,15 +21,21 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-from zkc.compiler.cost_model import COEFFICIENTS_FILE, CostModel, decomposition_key, node_features
 from zkc.compiler.errors import ToolError
 from zkc.compiler.model_io import load_model, save_model
+from zkc.compiler.partition import crossing_values, node_view
 from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, pipeline_passes, run_pipeline
+from zkc.compiler.pipeline import instantiate, run_pipeline
 from zkc.compiler.slicing import extract_submodel
 from zkc.model_zoo.export import export_zoo_model
-from zkc.passes.partition import crossing_values, node_view
-from zkc.targets.ezkl.rows import circuit_rows
+from zkc.targets.ezkl.bench_support.rows import circuit_rows
+from zkc.targets.ezkl.cost_model import (
+    COEFFICIENTS_FILE,
+    CostModel,
+    decomposition_key,
+    node_features,
+)
+from zkc.targets.ezkl.pipelines import pipeline_passes
 
 FIT_MODELS = ["mlp_digits", "lenet_digits", "resnet_tiny", "transformer_tiny"]
 DECOMPOSITIONS = [(16384, 2), (1024, 3)]

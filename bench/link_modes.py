@@ -14,10 +14,11 @@ import numpy as np
 
 from zkc.compiler.model_io import load_model, save_model
 from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, pipeline_passes, run_pipeline
+from zkc.compiler.pipeline import instantiate, run_pipeline
 from zkc.compiler.slicing import SliceChain, extract_submodel
 from zkc.model_zoo.export import export_zoo_model
-from zkc.targets.ezkl.link_modes import measure_link_modes
+from zkc.targets.ezkl.bench_support.link_modes import measure_link_modes
+from zkc.targets.ezkl.pipelines import pipeline_passes
 
 CUT = "/features/features.3/AveragePool_output_0"
 

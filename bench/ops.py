@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from zkc.compiler.pipeline import PIPELINES
 from zkc.model_zoo.op_cases import CASES
-from zkc.targets.ezkl.op_coverage import run_case
+from zkc.targets.ezkl.bench_support.op_coverage import run_case
 from zkc.targets.ezkl.ops import REFUSED, SUPPORTED_OPS
+from zkc.targets.ezkl.pipelines import PIPELINES
 
 
 def _cell(r: dict) -> str:

@@ -13,10 +13,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from _zkc import compile_dev, open_dev
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.runtime import CompiledArtifact
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 
@@ -43,18 +43,18 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> list[dict]:
         sample = {entry.input_name: data[entry.input_name][0]}
     rows = []
     for method in METHODS:
-        result = compile_model(CompileRequest(
+        result = compile_dev(srs_dir, CompileRequest(
             model_path=exported.onnx_path, calibration_path=exported.calibration_path,
             eval_path=exported.holdout_path, output=work / f"{name}.{method}.zkc",
-            config=_config(method, entry), srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+            config=_config(method, entry), cache_dir=None,
         ))  # fmt: skip
         timings = json.loads((result.path / "provenance.json").read_text())["timings"]
-        proved = CompiledArtifact(result.path, srs_dir).prove(sample)
+        proved = open_dev(result.path, srs_dir).prove(sample)
         m = result.manifest
         rows.append({
             "model": name, "method": method, "target": entry.fidelity_target(),
-            "logrows": m.circuit["logrows"], "num_rows": m.circuit["num_rows"],
-            "scale": m.circuit["param_scale"], "decomp": f"{m.circuit['run_args']['decomp_base']}^{m.circuit['run_args']['decomp_legs']}",
+            "logrows": m.circuit.logrows, "num_rows": m.circuit.num_rows,
+            "scale": m.circuit.first.param_scale, "decomp": m.circuit.decomposition,
             "calibrate_s": round(timings["calibrate_seconds"], 1), "setup_s": round(timings["setup_seconds"], 1),
             "prove_s": round(proved.prove_seconds, 2), "max_abs_error": m.fidelity.max_abs_error,
             "top1": m.fidelity.top1_agreement, "eval_samples": m.fidelity.samples,

@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 import httpx
+from _zkc import compile_dev
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.registry.publish import publish
@@ -63,10 +64,10 @@ def build_artifact(work: Path, srs_dir: Path) -> Path:
     exported = export_zoo_model(
         MODEL, work / f"{MODEL}.onnx", work / "calib.npz", work / "hold.npz"
     )
-    return compile_model(CompileRequest(
+    return compile_dev(srs_dir, CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=work / f"{MODEL}.zkc",
-        config=CompileConfig(), srs_dir=srs_dir, dev_srs=True, cache_dir=work / "cache",
+        config=CompileConfig(), cache_dir=work / "cache",
     )).path  # fmt: skip
 
 

@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 from _results import host, write_results
+from _zkc import compile_dev
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
 from zkc.model_zoo.export import export_zoo_model
 
@@ -27,23 +28,23 @@ BUDGET = {"min_top1": 0.99, "max_error": 0.01}
 
 def compile_once(files, out: Path, srs_dir: Path, **config) -> dict:
     start = time.perf_counter()
-    result = compile_model(CompileRequest(
+    result = compile_dev(srs_dir, CompileRequest(
         model_path=files.onnx_path, calibration_path=files.calibration_path,
         eval_path=files.holdout_path, output=out,
         config=CompileConfig(max_calibration_samples=24, max_eval_samples=120, **config),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=None,
+        cache_dir=None,
     ))  # fmt: skip
     seconds = time.perf_counter() - start
     circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
-    search = circuit["quantization"]
+    search = circuit.quantization.model_dump()
     provenance = json.loads((out / "provenance.json").read_text())
     return {
         "compile_seconds": round(seconds, 1),
         "search_seconds": provenance["timings"].get("search_seconds"),
         "points_tried": len(search.get("candidates", [])),
-        "scale": circuit["input_scales"][0],
-        "slices": len(circuit["slices"]),
-        "logrows": circuit["logrows"],
+        "scale": circuit.first.input_scales[0],
+        "slices": len(circuit.circuits),
+        "logrows": circuit.logrows,
         "top1_agreement": fidelity.top1_agreement,
         "max_abs_error": fidelity.max_abs_error,
     }

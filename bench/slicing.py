@@ -17,17 +17,16 @@ From the per-slice prove times the wall time on 2, 4 and 8 cluster workers is pr
 import argparse
 import json
 import platform
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from _prove import projected, prove_in_subprocess, verify_seconds
+from _zkc import compile_dev
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.artifact import load_manifest
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.runtime import CompiledArtifact
 from zkc.model_zoo.export import export_zoo_model
 
 SCALE = 13
@@ -40,88 +39,33 @@ BUDGETS = {
     "resnet_tiny": [{"max_logrows": 15}, {"max_logrows": 14}],
 }
 
-PROVE = """
-import json, sys, time
-from pathlib import Path
-import numpy as np
-from zkc.compiler.runtime import CompiledArtifact
-art, inp, out, srs, workers, scheduler = sys.argv[1:7]
-c = CompiledArtifact(Path(art), Path(srs))
-inputs = {k: np.asarray(v) for k, v in json.loads(Path(inp).read_text()).items()}
-start = time.perf_counter()
-r = c.prove(inputs, workers=int(workers), scheduler=scheduler or None)
-wall = time.perf_counter() - start
-Path(out).write_text(json.dumps(r.envelope.model_dump(mode="json")))
-from zkc.compiler.parallel import peak_rss_mb
-workers = (r.run or {}).get("slice_peak_rss_mb") if int(workers) > 1 or scheduler else None
-print(json.dumps({"wall": wall, "run": r.run, "self_mb": peak_rss_mb(), "children_mb": max(workers or [0])}))
-"""
-
-
-def prove_in_subprocess(artifact: Path, inputs: Path, proof: Path, srs_dir: Path, workers=1,
-                        scheduler="") -> dict:  # fmt: skip
-    """Prove in a fresh process; its wall time, its own peak RSS (VmHWM) and that of its largest
-    pool worker (each proves one slice in a fresh process)."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROVE, str(artifact), str(inputs), str(proof),
-                           str(srs_dir), str(workers), scheduler],
-                          check=True, capture_output=True, text=True)  # fmt: skip
-    elapsed = time.perf_counter() - start
-    doc = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"process_seconds": round(elapsed, 2), "prove_wall_seconds": round(doc["wall"], 2),
-            "peak_rss_mb": round(max(doc["self_mb"], doc["children_mb"]), 1),
-            "driver_rss_mb": round(doc["self_mb"], 1), "largest_worker_rss_mb": round(doc["children_mb"], 1),
-            "run": doc["run"]}  # fmt: skip
-
 
 def compile_variant(name: str, files, work: Path, srs_dir: Path, **config) -> Path:
     onnx_path, calib, holdout = files
-    result = compile_model(CompileRequest(
+    result = compile_dev(srs_dir, CompileRequest(
         model_path=onnx_path, calibration_path=calib, eval_path=holdout,
         output=work / f"{name}.zkc", config=CompileConfig(input_scale=SCALE, param_scale=SCALE, **config),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=work / "cache",
+        cache_dir=work / "cache",
     ))  # fmt: skip
     return result.path
 
 
 def describe(artifact: Path) -> dict:
-    c = CompiledArtifact(artifact, Path("."))
-    m = c.manifest
+    m = load_manifest(artifact)
     provenance = json.loads((artifact / "provenance.json").read_text())
     pk = sum(e.size for n, e in m.files.items() if n.endswith("pk.key"))
-    circuits = m.circuit.get("slices") or [m.circuit]
+    circuits = m.circuit.circuits
     return {
         "circuits": len(circuits),
-        "logrows": [s["logrows"] for s in circuits],
-        "rows": [s["num_rows"] for s in circuits],
-        "estimated_logrows": [s.get("estimated_logrows") for s in circuits],
+        "logrows": [s.logrows for s in circuits],
+        "rows": [s.num_rows for s in circuits],
+        "estimated_logrows": [s.estimated_logrows for s in circuits],
         "setup_seconds": round(provenance["timings"]["setup_seconds"], 2),
         "calibrate_seconds": round(provenance["timings"]["calibrate_seconds"], 2),
         "pk_bytes": pk,
         "top1_agreement": m.fidelity.top1_agreement,
         "max_abs_error": m.fidelity.max_abs_error,
     }
-
-
-def verify_seconds(artifact: Path, proof: Path, srs_dir: Path) -> tuple[float, int, int]:
-    from zkc.compiler.proof import load_proof
-
-    c = CompiledArtifact(artifact, srs_dir)
-    envelope = load_proof(proof)
-    start = time.perf_counter()
-    c.verify(envelope)
-    seconds = time.perf_counter() - start
-    proofs = [s.proof for s in envelope.slices] if envelope.slices else [envelope.proof]
-    raw = sum(len(p["proof"]) for p in proofs)
-    return round(seconds, 3), raw, proof.stat().st_size
-
-
-def projected(slice_seconds: list[float], witness: float, workers: int) -> float:
-    """Wall time on `workers` cluster workers: longest slice first to the least-loaded worker."""
-    loads = [0.0] * workers
-    for seconds in sorted(slice_seconds, reverse=True):
-        loads[loads.index(min(loads))] += seconds
-    return witness + max(loads)
 
 
 def bench_model(name: str, work: Path, srs_dir: Path, variant: dict) -> dict:

@@ -20,13 +20,16 @@ import time
 from pathlib import Path
 
 import httpx
+from _zkc import compile_dev
 from bittensor import http_auth
 from bittensor.keyfiles import Keypair
 
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
 from zkc.model_zoo.export import export_zoo_model
-from zkc.targets.subnet.circuit import Circuit
+from zkc.targets import make_target
+from zkc.targets.ezkl.srs import srs_file
+from zkc.targets.subnet.circuit import ServedCircuit, load_circuit
 from zkc.targets.subnet.package import PackageRequest, package_for_subnet
 
 WITNESS = "import ezkl,sys,asyncio,inspect as i;r=ezkl.gen_witness(*sys.argv[1:4],vk_path=sys.argv[4]);asyncio.run(r) if i.iscoroutine(r) else r"
@@ -37,7 +40,7 @@ def _tree_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _request(circuit: Circuit, i: int) -> dict:
+def _request(circuit: ServedCircuit, i: int) -> dict:
     """A valid request: inputs at a fixed point of their calibrated range, a fresh nonce."""
     doc = {}
     for tensor in circuit.spec.inputs:
@@ -99,29 +102,30 @@ def bench_model(name: str, work: Path, srs_dir: Path, n: int) -> dict:
     exported = export_zoo_model(
         name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
     )
-    compiled = compile_model(CompileRequest(
+    compiled = compile_dev(srs_dir, CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(),
-        srs_dir=srs_dir, dev_srs=True, cache_dir=work / "cache",
+        cache_dir=work / "cache",
     ))  # fmt: skip
     start = time.perf_counter()
     package = package_for_subnet(PackageRequest(
         artifact=compiled.path, out_dir=work / "deployment_layer",
         metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
-        pk_url_base="https://host/circuits", allow_dev_srs=True, srs_dir=srs_dir, cache_dir=work / "cache",
-    ))  # fmt: skip
+        pk_url_base="https://host/circuits", allow_dev_srs=True, cache_dir=work / "cache",
+    ), make_target("ezkl", srs_dir, allow_dev_srs=True))  # fmt: skip
     package_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    circuit = Circuit.load(package.package_dir, srs_dir=srs_dir)
+    circuit = load_circuit(package.package_dir, srs_dir=srs_dir)
     load_seconds = time.perf_counter() - start
     requests = [_request(circuit, i) for i in range(n)]
-    miner = [miner_subprocess_latency(package.package_dir, package.pk_path, circuit.srs_path, r, work)
+    srs = srs_file(srs_dir, circuit.artifact.facts.logrows)
+    miner = [miner_subprocess_latency(package.package_dir, package.pk_path, srs, r, work)
              for r in requests]  # fmt: skip
     served, startup = serve_latencies(package.package_dir, srs_dir, requests)
     return {
         "model": name,
         "circuit_id": package.circuit_id,
-        "logrows": circuit.facts["logrows"],
+        "logrows": circuit.artifact.facts.logrows,
         "package_bytes": _tree_bytes(package.package_dir),
         "pk_bytes": package.pk_path.stat().st_size,
         "package_seconds_incl_nonce_rebuild": round(package_seconds, 2),
@@ -154,7 +158,7 @@ def main() -> None:
     }
     (args.out / "subnet.json").write_text(json.dumps(doc, indent=2) + "\n")
     lines = [
-        "| model | logrows | package (dir) | pk.key | Circuit.load s | serve start s | serve median s/request | miner subprocess median s/request | speed-up |",
+        "| model | logrows | package (dir) | pk.key | load_circuit s | serve start s | serve median s/request | miner subprocess median s/request | speed-up |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:

@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from zkc.cli.audit_cmd import audit_command
 from zkc.cli.bench_cmd import bench_command
 from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
@@ -43,6 +44,7 @@ for command in (
     pull_command,
     zoo_group,
     bench_command,
+    audit_command,
 ):
     cli.add_command(command)
 

@@ -4,19 +4,22 @@ fidelity, manifest and provenance (zkc.compiler.compile decides when to build)."
 import json
 import platform
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import onnx_ir as ir
 
 from zkc.compiler import artifact as art
 from zkc.compiler.chain import EmitRequest
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import samples_digest, save_samples, with_column
+from zkc.compiler.data import Samples, samples_digest, save_samples, with_column
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.fidelity import Budget, fidelity_report
+from zkc.compiler.fidelity import Budget, FidelityReport, fidelity_report
 from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument
 from zkc.compiler.io_spec import io_spec
 from zkc.compiler.model_io import load_model, save_model
 from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, run_pipeline
+from zkc.compiler.pipeline import PassRecord, instantiate, run_pipeline
 from zkc.compiler.plan import choose_plan
 from zkc.compiler.progress import Reporter
 from zkc.compiler.reference import ReferenceRunner
@@ -24,41 +27,83 @@ from zkc.compiler.slicing import MODEL_FILE, circuit_models
 from zkc.compiler.versions import tool_versions, zkc_version
 
 
-def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: list, target,
-                   reporter: Reporter, dump_ir: Path | None = None) -> art.Manifest:  # fmt: skip
-    """Build the artifact for `inputs` (a compile.BuildInputs) into `tmp`; returns its manifest."""
-    started = time.perf_counter()
+@dataclass
+class Lowered:
+    """The model after the passes, the samples it takes (with the inputs passes add), and
+    the pass log; `reference` runs the source model (the ground truth)."""
+
+    model: ir.Model
+    calibration: Samples
+    evaluation: Samples
+    pass_log: list[PassRecord]
+    reference: ReferenceRunner
+    eq_samples: list[dict]
+    checked_after: list[str]
+
+
+def lower(inputs, config: CompileConfig, passes: list, reporter: Reporter,
+          dump_ir: Path | None = None) -> Lowered:  # fmt: skip
+    """Run the pipeline on the source model, every pass checked against onnxruntime."""
     calibration, evaluation = inputs.calibration, inputs.evaluation
     for cls in passes:  # inputs a pass adds (a nonce) are data, not weights
         for name, shape in cls.adds_inputs.items():
             calibration = with_column(calibration, name, shape, seed=0)
             evaluation = with_column(evaluation, name, shape, seed=1)
-    reference = ReferenceRunner(inputs.model)
     n_eq = min(config.equivalence_samples, len(next(iter(calibration.values()))))
     eq_samples = [{k: v[i] for k, v in calibration.items()} for i in range(n_eq)]
     instruments = [EquivalenceInstrument(eq_samples)]
     if dump_ir is not None:
         instruments.append(IRDumpInstrument(dump_ir))
     options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
+    reference = ReferenceRunner(inputs.model)
     with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
-        model, pass_log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
-    target.check_model(model, str(inputs.model_path))
-    spec = io_spec(model)
-    save_model(model, tmp / MODEL_FILE)
-    ref_out = reference.run_batch(evaluation, spec.input_shapes())
+        model, log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
+    return Lowered(model, calibration, evaluation, log, reference, eq_samples,
+                   instruments[0].checked)  # fmt: skip
+
+
+def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: list, target,
+                   reporter: Reporter, dump_ir: Path | None = None) -> art.Manifest:  # fmt: skip
+    """Build the artifact for `inputs` (a compile.BuildInputs) into `tmp`; returns its manifest."""
+    started = time.perf_counter()
+    low = lower(inputs, config, passes, reporter, dump_ir)
+    target.check_model(low.model, str(inputs.model_path))
+    spec = io_spec(low.model)
+    save_model(low.model, tmp / MODEL_FILE)
+    ref_out = low.reference.run_batch(low.evaluation, spec.input_shapes())
     wants_plan = config.slices is not None or config.max_logrows is not None
-    planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else model
+    planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else low.model
     plan = choose_plan(planned, target.circuit_costs(config), config.max_logrows, config.slices)
     if plan.sliced:
         reporter.info(f"slicing into {len(plan.slices)} linked circuits "
                       f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
-    circuits, model_files = circuit_models(tmp, plan, calibration, spec, reference, eq_samples)
-    request = EmitRequest(tmp, circuits, plan.cost_key, config, spec, evaluation, ref_out)
+    circuits, model_files = circuit_models(tmp, plan, low.calibration, spec, low.reference,
+                                           low.eq_samples)  # fmt: skip
+    request = EmitRequest(tmp, circuits, plan.cost_key, config, spec, low.evaluation, ref_out)
     facts, timings = target.emit(request, reporter)
     start = time.perf_counter()
-    fidelity = fidelity_report(ref_out, target.run(tmp, facts, spec, evaluation, reporter),
-                               inputs.eval_source)  # fmt: skip
+    outputs = target.run(tmp, facts, spec, low.evaluation, reporter)
+    fidelity = fidelity_report(ref_out, outputs, inputs.eval_source)
     timings["fidelity_seconds"] = time.perf_counter() - start
+    check_budget(config, fidelity)
+    # The data travels with the artifact: an audit or a derived build rebuilds from it.
+    save_samples(tmp / art.CALIBRATION_FILE, low.calibration)
+    save_samples(tmp / art.EVAL_FILE, low.evaluation)
+    files = [*model_files, *target.files(facts), art.CALIBRATION_FILE, art.EVAL_FILE]
+    manifest = art.Manifest(
+        key=key, zkc_version=zkc_version(), tools=tool_versions(), source=source_record(inputs),
+        config=config.model_dump(mode="json"), pipeline=config.pipeline,
+        passes=[art.PassLogEntry(**r.model_dump(exclude={"seconds"})) for r in low.pass_log],
+        io=spec, target=target.name, circuit=facts, fidelity=fidelity,
+        files=art.hash_files(tmp, files),
+    )  # fmt: skip
+    art.write_manifest(tmp, manifest)
+    write_provenance(tmp, inputs, low, timings, time.perf_counter() - started)
+    return manifest
+
+
+def check_budget(config: CompileConfig, fidelity: FidelityReport) -> None:
+    """UserInputError unless the fidelity on all held-out samples meets the config's budget."""
     budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
     if not budget.met(fidelity):
         raise UserInputError(
@@ -66,28 +111,26 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
             f"{fidelity.samples} held-out samples ({fidelity.summary()}); loosen the budget or "
             "add calibration data"
         )
-    # The data travels with the artifact: an audit or a derived build rebuilds from it.
-    save_samples(tmp / art.CALIBRATION_FILE, calibration)
-    save_samples(tmp / art.EVAL_FILE, evaluation)
-    manifest = art.Manifest(
-        key=key, zkc_version=zkc_version(), tools=tool_versions(),
-        source={"model_sha256": inputs.model_sha256,
-                "calibration_sha256": samples_digest(inputs.calibration),
-                "eval_sha256": samples_digest(inputs.evaluation), "eval_source": inputs.eval_source},
-        config=config.model_dump(mode="json"), pipeline=config.pipeline,
-        passes=[art.PassLogEntry(**r.model_dump(exclude={"seconds"})) for r in pass_log],
-        io=spec, target=target.name, circuit=facts, fidelity=fidelity,
-        files=art.hash_files(tmp, [*model_files, *target.files(facts), art.CALIBRATION_FILE,
-                                   art.EVAL_FILE]),
-    )  # fmt: skip
-    art.write_manifest(tmp, manifest)
+
+
+def source_record(inputs) -> dict[str, str]:
+    """What the artifact was built from: the model file's and the samples' digests."""
+    return {
+        "model_sha256": inputs.model_sha256,
+        "calibration_sha256": samples_digest(inputs.calibration),
+        "eval_sha256": samples_digest(inputs.evaluation),
+        "eval_source": inputs.eval_source,
+    }
+
+
+def write_provenance(tmp: Path, inputs, low: Lowered, timings: dict, seconds: float) -> None:
+    """provenance.json: host, paths and timings (no hash covers it)."""
     provenance = {
         "host": platform.node(), "platform": platform.platform(),
         "python": platform.python_version(), "model_path": str(inputs.model_path),
-        "pass_seconds": {r.name: r.seconds for r in pass_log},
-        "equivalence_checked_after": instruments[0].checked,
+        "pass_seconds": {r.name: r.seconds for r in low.pass_log},
+        "equivalence_checked_after": low.checked_after,
         "timings": {k: round(v, 4) for k, v in timings.items()},
-        "total_seconds": round(time.perf_counter() - started, 4),
+        "total_seconds": round(seconds, 4),
     }  # fmt: skip
     (tmp / art.PROVENANCE).write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
-    return manifest

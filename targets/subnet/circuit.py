@@ -87,7 +87,7 @@ def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | 
         ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
         circuit_id = manifest.circuit.first.vk_sha256
     elif (path / LOCK_FILE).is_file():
-        lock = _verified_package(path)
+        lock = verified_package(path)
         pk = _locate_pk(path, lock, pk_path, download_pk)
         artifact = CompiledArtifact(path, target, lock.artifact_key, lock.io, lock.circuit,
                                     located={PK_FILE: pk})  # fmt: skip
@@ -101,7 +101,8 @@ def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | 
     return ServedCircuit(artifact, circuit_id, pk, ranges)
 
 
-def _verified_package(path: Path) -> PackageLock:
+def verified_package(path: Path) -> PackageLock:
+    """A package's lock, after checking its directory name, vk.key (the id) and every file."""
     lock = load_lock(path)
     if path.name != f"model_{lock.circuit_id}":
         raise ArtifactError(f"{path}: directory name is not model_<id> for id {lock.circuit_id}")

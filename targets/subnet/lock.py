@@ -28,12 +28,24 @@ class InputRange(BaseModel):
     high: float
 
 
+class BuildRecord(BaseModel):
+    """How an artifact was built (what `zkc audit` rebuilds): the model's sha256, the config,
+    how its held-out samples were chosen, and, for an artifact rebuilt from another one's
+    model (the nonce input added), that one's record."""
+
+    model_sha256: str
+    config: dict
+    eval_source: str
+    derived_from: "BuildRecord | None" = None
+
+
 class PackageLock(BaseModel):
     """What a zkc-built subnet package contains and was built from."""
 
     format: str = LOCK_FORMAT
     circuit_id: str
     artifact_key: str
+    build: BuildRecord
     io: IOSpec
     circuit: ChainFacts
     ranges: dict[str, InputRange]

@@ -25,10 +25,12 @@ from zkc.compiler.versions import zkc_version
 from zkc.passes.add_nonce import NONCE_INPUT
 from zkc.targets.subnet.checks import check_packageable, refuse_sliced
 from zkc.targets.subnet.input_py import render_input_py
-from zkc.targets.subnet.lock import LOCK_FILE, PackageLock, input_ranges
+from zkc.targets.subnet.lock import LOCK_FILE, BuildRecord, PackageLock, input_ranges
 from zkc.targets.subnet.metadata import SubnetMetadata
 
 COPIED = ("settings.json", "model.compiled", "vk.key")
+# The samples the circuit was built from: `zkc audit` rebuilds the package with them.
+DATA = (art.CALIBRATION_FILE, art.EVAL_FILE)
 PK_FILE = "pk.key"
 
 
@@ -71,7 +73,7 @@ def package_for_subnet(request: PackageRequest, target,
     manifest = art.load_verified(request.artifact)
     refuse_sliced(manifest, str(request.artifact))
     if NONCE_INPUT in {t.name for t in manifest.io.inputs}:
-        return _package(request, Path(request.artifact), manifest, derived=False)
+        return _package(request, Path(request.artifact), manifest, build_record(manifest))
     # Fail before an expensive rebuild for what the rebuild would not change.
     settings = json.loads((Path(request.artifact) / "settings.json").read_text())
     check_packageable(
@@ -83,10 +85,17 @@ def package_for_subnet(request: PackageRequest, target,
             Path(request.artifact), {"pipeline": "ezkl-subnet"}, Path(tmp) / "subnet.zkc",
             target, cache_dir=request.cache_dir, reporter=reporter,
         )  # fmt: skip
-        return _package(request, result.path, result.manifest, derived=True)
+        record = build_record(result.manifest, derived_from=build_record(manifest))
+        return _package(request, result.path, result.manifest, record)
 
 
-def _package(request: PackageRequest, source: Path, manifest: art.Manifest, derived: bool):
+def build_record(manifest: art.Manifest, derived_from: BuildRecord | None = None) -> BuildRecord:
+    """How an artifact was built, from its manifest."""
+    return BuildRecord(model_sha256=manifest.source["model_sha256"], config=manifest.config,
+                       eval_source=manifest.source["eval_source"], derived_from=derived_from)  # fmt: skip
+
+
+def _package(request: PackageRequest, source: Path, manifest: art.Manifest, record: BuildRecord):
     settings = json.loads((source / "settings.json").read_text())
     check_packageable(manifest, settings, request.allow_dev_srs, str(request.artifact))
     circuit_id = manifest.circuit.first.vk_sha256
@@ -107,17 +116,18 @@ def _package(request: PackageRequest, source: Path, manifest: art.Manifest, deri
     with atomic_directory(external_root / circuit_id) as ext:
         shutil.copyfile(source / PK_FILE, ext / PK_FILE)
         with atomic_directory(package_dir) as tmp:
-            for name in COPIED:
+            for name in (*COPIED, *DATA):
                 shutil.copyfile(source / name, tmp / name)
             (tmp / "input.py").write_text(input_py)
             (tmp / "metadata.json").write_text(json.dumps(metadata.to_json(), indent=2) + "\n")
             lock = PackageLock(
                 circuit_id=circuit_id,
                 artifact_key=manifest.key,
+                build=record,
                 io=manifest.io,
                 circuit=manifest.circuit,
                 ranges=ranges,
-                files=art.hash_files(tmp, [*COPIED, "input.py", "metadata.json"]),
+                files=art.hash_files(tmp, [*COPIED, *DATA, "input.py", "metadata.json"]),
                 external_files=art.hash_files(ext, [PK_FILE]),
             )
             text = json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
@@ -127,7 +137,7 @@ def _package(request: PackageRequest, source: Path, manifest: art.Manifest, deri
         package_dir=package_dir,
         pk_path=external_root / circuit_id / PK_FILE,
         artifact_key=manifest.key,
-        derived=derived,
+        derived=record.derived_from is not None,
     )
 
 
