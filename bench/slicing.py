@@ -88,46 +88,52 @@ def bench_model(name: str, work: Path, srs_dir: Path, variant: dict) -> dict:
         "monolithic": describe(mono),
         "sliced": describe(sliced),
     }
-    row["monolithic"]["prove"] = prove_in_subprocess(
-        mono, inputs, work / "mono.proof.json", srs_dir
+    m, s = row["monolithic"], row["sliced"]
+    m["prove"] = prove_in_subprocess(mono, inputs, work / "mono.proof.json", srs_dir)
+    m["verify_seconds"], m["raw_proof_bytes"], m["proof_file_bytes"] = verify_seconds(
+        mono, work / "mono.proof.json", srs_dir
     )
-    row["monolithic"]["verify_seconds"], row["monolithic"]["raw_proof_bytes"], row["monolithic"]["proof_file_bytes"] = (
-        verify_seconds(mono, work / "mono.proof.json", srs_dir))  # fmt: skip
-    row["sliced"]["prove_inline"] = prove_in_subprocess(
-        sliced, inputs, work / "s1.proof.json", srs_dir, 1
+    s["prove_inline"] = prove_in_subprocess(sliced, inputs, work / "s1.proof.json", srs_dir, 1)
+    s["prove_pool2"] = prove_in_subprocess(sliced, inputs, work / "s2.proof.json", srs_dir, 2)
+    s["verify_seconds"], s["raw_proof_bytes"], s["proof_file_bytes"] = verify_seconds(
+        sliced, work / "s2.proof.json", srs_dir
     )
-    row["sliced"]["prove_pool2"] = prove_in_subprocess(
-        sliced, inputs, work / "s2.proof.json", srs_dir, 2
-    )
-    row["sliced"]["verify_seconds"], row["sliced"]["raw_proof_bytes"], row["sliced"]["proof_file_bytes"] = (
-        verify_seconds(sliced, work / "s2.proof.json", srs_dir))  # fmt: skip
-    from distributed import LocalCluster
-
-    cluster_rows = {}
-    for n in (1, 2):
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=40) as cluster:  # fmt: skip
-            cluster_rows[n] = prove_in_subprocess(sliced, inputs, work / f"c{n}.proof.json", srs_dir,
-                                                  1, cluster.scheduler_address)  # fmt: skip
-    row["sliced"]["cluster"] = cluster_rows
-    run = row["sliced"]["prove_inline"]["run"]
-    row["sliced"]["projected_cluster_wall_seconds"] = {
+    s["cluster"] = cluster_rows(sliced, inputs, work, srs_dir)
+    run = s["prove_inline"]["run"]
+    s["projected_cluster_wall_seconds"] = {
         n: round(projected(run["slice_seconds"], run["witness_seconds"], n), 2)
         for n in (1, 2, 4, 8)
     }
-    mono_prove = row["monolithic"]["prove"]
-    inline = row["sliced"]["prove_inline"]
-    row["ratios"] = {
-        "peak_rss_sliced_inline_over_mono": _ratio(inline["peak_rss_mb"], mono_prove["peak_rss_mb"]),
-        "largest_slice_rss_over_mono_process": _ratio(max(row["sliced"]["prove_pool2"]["run"]["slice_peak_rss_mb"]),
-                                                      mono_prove["peak_rss_mb"]),
-        "prove_wall_inline_over_mono": _ratio(inline["prove_wall_seconds"], mono_prove["prove_wall_seconds"]),
-        "prove_wall_pool2_over_mono": _ratio(row["sliced"]["prove_pool2"]["prove_wall_seconds"],
-                                             mono_prove["prove_wall_seconds"]),
-        "setup_sliced_over_mono": _ratio(row["sliced"]["setup_seconds"], row["monolithic"]["setup_seconds"]),
-        "pk_sliced_over_mono": _ratio(row["sliced"]["pk_bytes"], row["monolithic"]["pk_bytes"]),
-    }  # fmt: skip
+    row["ratios"] = ratios(m, s)
     return row
+
+
+def cluster_rows(sliced: Path, inputs: Path, work: Path, srs_dir: Path) -> dict:
+    """The sliced artifact proved on LocalClusters of 1 and 2 workers."""
+    from distributed import LocalCluster
+
+    rows = {}
+    for n in (1, 2):
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                          silence_logs=40) as cluster:  # fmt: skip
+            rows[n] = prove_in_subprocess(sliced, inputs, work / f"c{n}.proof.json", srs_dir,
+                                          1, cluster.scheduler_address)  # fmt: skip
+    return rows
+
+
+def ratios(m: dict, s: dict) -> dict:
+    """Sliced over monolithic: memory, wall time, setup and keys."""
+    mono, inline = m["prove"], s["prove_inline"]
+    return {
+        "peak_rss_sliced_inline_over_mono": _ratio(inline["peak_rss_mb"], mono["peak_rss_mb"]),
+        "largest_slice_rss_over_mono_process": _ratio(max(s["prove_pool2"]["run"]["slice_peak_rss_mb"]),
+                                                      mono["peak_rss_mb"]),
+        "prove_wall_inline_over_mono": _ratio(inline["prove_wall_seconds"], mono["prove_wall_seconds"]),
+        "prove_wall_pool2_over_mono": _ratio(s["prove_pool2"]["prove_wall_seconds"],
+                                             mono["prove_wall_seconds"]),
+        "setup_sliced_over_mono": _ratio(s["setup_seconds"], m["setup_seconds"]),
+        "pk_sliced_over_mono": _ratio(s["pk_bytes"], m["pk_bytes"]),
+    }  # fmt: skip
 
 
 def _ratio(a, b):

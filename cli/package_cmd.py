@@ -91,10 +91,16 @@ def package_command(artifact, target, output, external_dir, name, description, a
     for flag, value in (("--name", name), ("--author", author), ("--pk-url-base", pk_url_base)):
         if not value:
             raise UserInputError(f"{flag} is required for a subnet package")
-    from zkc.targets.subnet.package import PackageRequest, package_for_subnet
-
     metadata = {"name": name, "description": description, "author": author, "version": version,
                 "type": circuit_type, "timeout": timeout, "benchmark_choice_weight": benchmark_weight}  # fmt: skip
+    _subnet_package(artifact, output, external_dir, metadata, pk_url_base, allow_dev_srs,
+                    cache_dir, target, reporter, as_json)  # fmt: skip
+
+
+def _subnet_package(artifact, output, external_dir, metadata, pk_url_base, allow_dev_srs,
+                    cache_dir, target, reporter, as_json) -> None:  # fmt: skip
+    from zkc.targets.subnet.package import PackageRequest, package_for_subnet
+
     request = PackageRequest(
         artifact=artifact, out_dir=output, metadata=metadata, pk_url_base=pk_url_base,
         external_dir=external_dir, allow_dev_srs=allow_dev_srs, cache_dir=cache_dir,

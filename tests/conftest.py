@@ -109,3 +109,13 @@ def zkc(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def mlp_package(mlp_artifact, srs_dir, tmp_path_factory):
+    """mlp_digits packaged for the subnet (rebuilt with a nonce input): the PackageResult."""
+    from tests.targets.subnet.conftest import package_request
+    from zkc.targets.subnet.package import package_for_subnet
+
+    out = tmp_path_factory.mktemp("subnet") / "deployment_layer"
+    return package_for_subnet(package_request(mlp_artifact.path, out), dev_target(srs_dir))

@@ -56,19 +56,9 @@ def create_app(circuit: ServedCircuit, policy: ServePolicy) -> FastAPI:
         body = await _read_limited(request, policy.max_body_bytes)
         if body is None:
             return _error(413, f"request body exceeds {policy.max_body_bytes} bytes")
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        try:
-            caller = http_auth.verify(
-                request.headers, body, method=request.method, path=target,
-                self_hotkey_ss58=policy.hotkey_ss58, max_age=policy.max_age_seconds,
-                nonce_store=nonces,
-            )  # fmt: skip
-        except http_auth.WrongReceiver as exc:
-            return _error(403, str(exc))
-        except http_auth.AuthError as exc:
-            return _error(401, f"{type(exc).__name__}: {exc}")
-        if policy.allowed_hotkeys and caller.hotkey_ss58 not in policy.allowed_hotkeys:
-            return _error(403, f"hotkey {caller.hotkey_ss58} is not allowed to use this prover")
+        refused = _authenticate(request, body, policy, nonces)
+        if refused is not None:
+            return refused
         try:
             doc = json.loads(body)
             if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), dict):
@@ -92,6 +82,27 @@ def create_app(circuit: ServedCircuit, policy: ServePolicy) -> FastAPI:
         }
 
     return app
+
+
+def _authenticate(
+    request: Request, body: bytes, policy: ServePolicy, nonces
+) -> JSONResponse | None:
+    """None when the request is signed (btauth/1) for this hotkey by an allowed caller, else the
+    refusal: 401 unsigned, stale, replayed or badly signed; 403 another receiver or caller."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    try:
+        caller = http_auth.verify(
+            request.headers, body, method=request.method, path=target,
+            self_hotkey_ss58=policy.hotkey_ss58, max_age=policy.max_age_seconds,
+            nonce_store=nonces,
+        )  # fmt: skip
+    except http_auth.WrongReceiver as exc:
+        return _error(403, str(exc))
+    except http_auth.AuthError as exc:
+        return _error(401, f"{type(exc).__name__}: {exc}")
+    if policy.allowed_hotkeys and caller.hotkey_ss58 not in policy.allowed_hotkeys:
+        return _error(403, f"hotkey {caller.hotkey_ss58} is not allowed to use this prover")
+    return None
 
 
 async def _read_limited(request: Request, limit: int) -> bytes | None:

@@ -47,7 +47,7 @@ def test_zoo_models_reach_fidelity_targets(mlp_artifact, lenet_artifact):
         fid = result.manifest.fidelity
         assert fid.top1_agreement is not None and fid.top1_agreement >= 0.99, fid.summary()
         assert fid.samples >= 100
-        assert result.manifest.circuit["logrows"] <= 15
+        assert result.manifest.circuit.logrows <= 15
 
 
 def test_prove_then_verify(zkc, mlp_artifact, mlp_proof, srs_dir):

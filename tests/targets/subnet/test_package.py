@@ -27,7 +27,8 @@ def test_layout_id_and_metadata(mlp_package):
     assert pkg.name == f"model_{mlp_package.circuit_id}"
     assert sha256_file(pkg / "vk.key") == mlp_package.circuit_id
     assert sorted(p.name for p in pkg.iterdir()) == [
-        "input.py", "metadata.json", "model.compiled", "settings.json", "vk.key", "zkc-package.json",
+        "calibration.npz", "eval.npz", "input.py", "metadata.json", "model.compiled",
+        "settings.json", "vk.key", "zkc-package.json",
     ]  # fmt: skip
     assert not (pkg / "pk.key").exists()
     assert mlp_package.pk_path == pkg.parent.parent / "external" / mlp_package.circuit_id / "pk.key"
