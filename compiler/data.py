@@ -156,8 +156,3 @@ def _from_ezkl_layout(source: str, data: object, spec: IOSpec) -> dict[str, np.n
         arr = _to_array(source, tensor.model_copy(update={"shape": [tensor.size]}), flat)
         result[tensor.name] = arr.reshape(tensor.shape)
     return result
-
-
-def to_ezkl_input(inputs: dict[str, np.ndarray], spec: IOSpec) -> dict:
-    """Lay inputs out as EZKL's input file: `{"input_data": [[flat values], ...]}` in graph order."""
-    return {"input_data": [inputs[t.name].reshape(-1).astype(float).tolist() for t in spec.inputs]}

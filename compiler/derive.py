@@ -28,8 +28,8 @@ def derive_artifact(
     """
     manifest = art.load_verified(source)
     config = manifest.config | {
-        "input_scale": manifest.circuit.first.run_args["input_scale"],
-        "param_scale": manifest.circuit.first.run_args["param_scale"],
+        "input_scale": manifest.circuit.first.input_scales[0],
+        "param_scale": manifest.circuit.first.param_scale,
     }
     request = CompileRequest(
         model_path=Path(source) / "model.onnx",

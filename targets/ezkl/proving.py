@@ -6,10 +6,14 @@ from pathlib import Path
 import ezkl
 import numpy as np
 
-from zkc.compiler.data import to_ezkl_input
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output
+
+
+def to_ezkl_input(inputs: dict[str, np.ndarray], spec: IOSpec) -> dict:
+    """Lay inputs out as EZKL's input file: `{"input_data": [[flat values], ...]}` in graph order."""
+    return {"input_data": [inputs[t.name].reshape(-1).astype(float).tolist() for t in spec.inputs]}
 
 
 def gen_witness(

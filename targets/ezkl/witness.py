@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.data import Samples, sample_count, to_ezkl_input
+from zkc.compiler.data import Samples, sample_count
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import proving
@@ -45,7 +45,7 @@ def witness_chain(
 
     Without `keys` no commitment is computed (a search before setup, or outputs only).
     """
-    data = to_ezkl_input(inputs, spec)
+    data = proving.to_ezkl_input(inputs, spec)
     chain = []
     for i, directory in enumerate(directories):
         data_path, witness_path = work / f"input_{i:02d}.json", work / f"witness_{i:02d}.json"
