@@ -144,8 +144,10 @@ def compile_summary(result) -> dict:
         "fidelity": m.fidelity.model_dump(),
     }  # fmt: skip
     if c.sliced:
-        summary["slices"] = [{"index": s.index, "logrows": s.logrows, "num_rows": s.num_rows,
-                              "estimated_logrows": s.estimated_logrows} for s in c.circuits]  # fmt: skip
+        summary["slices"] = [{"index": p.index, "circuit": p.circuit,
+                              "logrows": c.circuit_of(p.index).logrows,
+                              "num_rows": c.circuit_of(p.index).num_rows,
+                              "estimated_logrows": p.estimated_logrows} for p in c.pieces]  # fmt: skip
     return summary
 
 
@@ -155,8 +157,10 @@ def circuit_lines(m) -> list[str]:
     lines = [f"  circuit: logrows {c.logrows}, {c.num_rows} rows, input scale "
              f"{c.first.input_scales}, param scale {c.first.param_scale}"]  # fmt: skip
     if c.sliced:
-        ks = ", ".join(str(s.logrows) for s in c.circuits)
-        lines.append(f"  sliced: {len(c.circuits)} linked circuits (logrows {ks}), links {c.link}")
+        ks = ", ".join(str(c.circuit_of(p.index).logrows) for p in c.pieces)
+        shared = f", {len(c.circuits)} distinct" if len(c.circuits) < len(c.pieces) else ""
+        lines.append(f"  sliced: {len(c.pieces)} linked circuits{shared} (logrows {ks}), "
+                     f"links {c.link}")  # fmt: skip
     lines.append(f"  fidelity: {m.fidelity.summary()}")
     q = c.quantization
     if q.chosen is not None:

@@ -77,12 +77,19 @@ def _echo_quantization(c) -> None:
 def _echo_slices(c) -> None:
     """The slice graph: each slice's nodes, logrows (estimated and real) and its linked tensors."""
     how = "KZG commitments in the proofs" if c.link == "polycommit" else "Poseidon hashes"
-    click.echo(f"  slices: {len(c.circuits)} circuits, links {c.link} ({how}), "
-               f"decomposition {c.decomposition}")  # fmt: skip
-    for s in c.circuits:
+    click.echo(f"  slices: {len(c.pieces)} circuits ({len(c.circuits)} distinct), links {c.link} "
+               f"({how}), decomposition {c.decomposition}")  # fmt: skip
+    for s in c.pieces:
+        circuit = c.circuits[s.circuit]
         span = f"{s.nodes[0]} .. {s.nodes[-1]}" if len(s.nodes) > 1 else s.nodes[0]
-        click.echo(f"    slice {s.index}: {len(s.nodes)} nodes ({span}); logrows {s.logrows} "
-                   f"(estimated {s.estimated_logrows}), {s.num_rows} rows "
-                   f"(estimated {s.estimated_rows})")  # fmt: skip
-        click.echo(f"      in  {', '.join(s.inputs)}")
-        click.echo(f"      out {', '.join(s.outputs)}")
+        click.echo(f"    slice {s.index} (circuit {s.circuit}): {len(s.nodes)} nodes ({span}); "
+                   f"logrows {circuit.logrows} (estimated {s.estimated_logrows}), "
+                   f"{circuit.num_rows} rows (estimated {s.estimated_rows})")  # fmt: skip
+        click.echo(f"      in  {', '.join(_part(p) for p in s.inputs)}")
+        click.echo(f"      out {', '.join(_part(p) for p in s.outputs)}")
+
+
+def _part(part) -> str:
+    """A tensor, or a box of one."""
+    whole = all(start == 0 for start, _ in part.box)
+    return part.tensor if whole else f"{part.tensor}{[list(b) for b in part.box]}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import onnx_ir as ir
 
 from zkc.compiler import artifact as art
-from zkc.compiler.chain import EmitRequest
+from zkc.compiler.chain import EmitRequest, find_links
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples, samples_digest, save_samples, with_column
 from zkc.compiler.errors import UserInputError
@@ -77,9 +77,10 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     if plan.sliced:
         reporter.info(f"slicing into {len(plan.slices)} linked circuits "
                       f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
-    circuits, model_files = circuit_models(tmp, plan, low.calibration, spec, low.reference,
-                                           low.eq_samples)  # fmt: skip
-    request = EmitRequest(tmp, circuits, plan.cost_key, config, spec, low.evaluation, ref_out)
+    circuits, pieces, model_files = circuit_models(tmp, plan, low.calibration, spec,
+                                                   low.reference, low.eq_samples)  # fmt: skip
+    request = EmitRequest(tmp, circuits, pieces, find_links(pieces, spec), plan.cost_key, config,
+                          spec, low.evaluation, ref_out)  # fmt: skip
     facts, timings = target.emit(request, reporter)
     start = time.perf_counter()
     outputs = target.run(tmp, facts, spec, low.evaluation, reporter)

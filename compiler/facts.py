@@ -1,9 +1,12 @@
 """Typed facts an artifact records about its circuits: `manifest.json`'s `circuit` field.
 
-Every artifact is a chain of circuits (a whole model is a chain of one). The facts are a
-function of the build's inputs alone: nothing timed, random or host-specific (timings go to
-provenance.json). Targets fill them in explicit steps of emission; nothing that computes
-outputs writes them.
+An artifact is a DAG of **pieces** (a whole model is one piece): each piece computes part of
+the model and is an instance of one distinct **circuit** (pieces computing the same function
+share one, set up once). A piece reads and writes **parts** of model tensors (boxes); every
+part a piece reads is either a part of the request (public) or exactly a part another piece
+wrote (a **link**: both sides commit to it). The facts are a function of the build's inputs
+alone: nothing timed, random or host-specific (timings go to provenance.json). Targets fill
+them in explicit steps of emission; nothing that computes outputs writes them.
 """
 
 from typing import Literal
@@ -55,17 +58,26 @@ class QuantizationRecord(_Facts):
     search_samples: int | None = None
 
 
+class PartRef(_Facts):
+    """A box of a model tensor: per axis [start, stop)."""
+
+    tensor: str
+    box: list[tuple[int, int]]
+
+    @property
+    def size(self) -> int:
+        total = 1
+        for start, stop in self.box:
+            total *= stop - start
+        return total
+
+
 class CircuitFacts(_Facts):
-    """One circuit of the chain: where its files are, what it computes, how it was built."""
+    """One distinct circuit: where its files are, and how it was built."""
 
     index: int
-    directory: str  # relative to the artifact: "." for a whole model, "slices/NN" for a slice
+    directory: str  # relative to the artifact: "." for a whole model, "slices/NN" otherwise
     io: IOSpec
-    nodes: list[str]  # the model's nodes this circuit computes
-    inputs: list[str]  # model tensors it reads (committed or public)
-    outputs: list[str]  # model tensors it writes
-    estimated_rows: int | None
-    estimated_logrows: int | None
     logrows: int
     calibrated_logrows: int  # what the circuit alone needs (linked ones share the largest)
     num_rows: int | None
@@ -77,21 +89,40 @@ class CircuitFacts(_Facts):
     vk_sha256: str
     public_inputs: int  # public instance values before the outputs'
     public_outputs: int
+    # Commitment values (KZG points or Poseidon hashes) its proof carries per input and per
+    # output tensor, in order (0 for a public tensor).
+    input_commitments: list[int]
+    output_commitments: list[int]
+
+
+class PieceFacts(_Facts):
+    """One piece of the DAG: the circuit it runs, the model nodes it computes, the parts it
+    reads and writes (in its circuit's input and output order)."""
+
+    index: int
+    circuit: int
+    nodes: list[str]
+    inputs: list[PartRef]
+    outputs: list[PartRef]
+    estimated_rows: int | None
+    estimated_logrows: int | None
 
 
 class LinkFacts(_Facts):
-    """The tensors committed between circuit `index` and `index + 1`, and how many commitment
-    values (KZG points, or Poseidon hashes) each side's proof carries for them."""
+    """Output `output` of piece `producer` is input `input` of piece `consumer`: one part,
+    committed on both sides."""
 
-    index: int
-    tensors: list[str]
-    commitments: int
+    producer: int
+    output: int
+    consumer: int
+    input: int
 
 
 class ChainFacts(_Facts):
-    """The circuits of an artifact in proving order, and how they are linked."""
+    """The pieces of an artifact in proving order, its distinct circuits, and the links."""
 
     circuits: list[CircuitFacts]
+    pieces: list[PieceFacts]
     link: LinkMode
     links: list[LinkFacts]
     decomposition: str
@@ -99,16 +130,19 @@ class ChainFacts(_Facts):
 
     @property
     def sliced(self) -> bool:
-        """More than one circuit."""
-        return len(self.circuits) > 1
+        """More than one piece."""
+        return len(self.pieces) > 1
+
+    def circuit_of(self, piece: int) -> CircuitFacts:
+        return self.circuits[self.pieces[piece].circuit]
 
     @property
     def first(self) -> CircuitFacts:
-        return self.circuits[0]
+        return self.circuit_of(0)
 
     @property
     def last(self) -> CircuitFacts:
-        return self.circuits[-1]
+        return self.circuit_of(len(self.pieces) - 1)
 
     @property
     def logrows(self) -> int:
@@ -117,17 +151,10 @@ class ChainFacts(_Facts):
 
     @property
     def num_rows(self) -> int:
-        return sum(c.num_rows or 0 for c in self.circuits)
+        """Rows over every piece (a shared circuit counts once per piece)."""
+        return sum(self.circuit_of(p.index).num_rows or 0 for p in self.pieces)
 
     @property
     def srs(self) -> SrsFacts:
         """The largest SRS the chain needs."""
         return max((c.srs for c in self.circuits), key=lambda s: s.logrows)
-
-    def commitments_in(self, index: int) -> int:
-        """Commitment values circuit `index` receives (its inputs' link)."""
-        return self.links[index - 1].commitments if index > 0 else 0
-
-    def commitments_out(self, index: int) -> int:
-        """Commitment values circuit `index` hands on (its outputs' link)."""
-        return self.links[index].commitments if index < len(self.links) else 0

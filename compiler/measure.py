@@ -112,10 +112,11 @@ def measure(path: Path, srs_dir: Path, opener: Callable, inputs: dict[str, np.nd
             compiled.verify(envelope)
             verify.append(round(time.perf_counter() - start, 4))
             size = proof_path.stat().st_size
-    circuits = compiled.facts.circuits
+    facts = compiled.facts
     return BenchReport(
-        artifact_key=compiled.key, circuits=len(circuits),
-        logrows=[c.logrows for c in circuits], workers=workers, scheduler=scheduler,
+        artifact_key=compiled.key, circuits=len(facts.pieces),
+        logrows=[facts.circuit_of(p.index).logrows for p in facts.pieces],
+        workers=workers, scheduler=scheduler,
         prove_seconds=prove, verify_seconds=verify, peak_rss_mb=round(max(peaks), 1),
         pk_bytes=sum(e.size for p, e in compiled.manifest.files.items() if p.endswith("pk.key")),
         proof_file_bytes=size,

@@ -5,8 +5,9 @@ the file, so the plan is deterministic). A cut between two positions of that ord
 when every tensor crossing it is a float activation of static shape and no model output
 crosses it; residual connections and several crossing tensors are allowed: each crossing
 tensor becomes a committed output of the circuit before and an input of the circuit after.
-A tensor crossing both ends of a circuit (a skip connection spanning it) passes through it
-(see zkc.compiler.slicing).
+A circuit reads the tensors it uses that were made before it, and writes the tensors it makes
+that are used after it: a skip connection spanning a circuit links its producer directly to
+its consumer (the pieces form a DAG).
 
 Sizes come from the target's cost function (zkc.compiler.partition_search.CircuitCost);
 dynamic programming over contiguous runs of the order picks the cuts: the least total
@@ -107,6 +108,37 @@ def _lifetimes(nodes: list[ir.Node], graph: ir.Graph):
     for value in graph.outputs:
         last_use[id(value)] = len(nodes)  # outputs leave from the last circuit
     return produced_at, last_use, values
+
+
+class Boundaries:
+    """The tensors each contiguous run [a, b) of the node order reads (made before `a`, used in
+    the run) and writes (made in the run, used at or after `b`, or a model output)."""
+
+    def __init__(self, nodes: list[ir.Node], graph: ir.Graph):
+        self.n = len(nodes)
+        made: dict[int, tuple[int, ir.Value]] = {
+            id(v): (-1, v) for v in graph.inputs if not v.is_initializer()
+        }
+        uses: dict[int, list[int]] = {}
+        for i, node in enumerate(nodes):
+            for value in node.outputs:
+                made[id(value)] = (i, value)
+            for value in node.inputs:
+                if value is not None and not _is_constant(value):
+                    uses.setdefault(id(value), []).append(i)
+        for value in graph.outputs:
+            uses.setdefault(id(value), []).append(self.n)
+        # (made at, uses, value), ordered by producer position then name (as crossing_values).
+        self.values = sorted(
+            ((at, sorted(uses[key]), value) for key, (at, value) in made.items() if key in uses),
+            key=lambda item: (item[0], item[2].name),
+        )
+
+    def inputs(self, a: int, b: int) -> list[ir.Value]:
+        return [v for at, used, v in self.values if at < a and any(a <= u < b for u in used)]
+
+    def outputs(self, a: int, b: int) -> list[ir.Value]:
+        return [v for at, used, v in self.values if a <= at < b and used[-1] >= b]
 
 
 def crossing_values(nodes: list[ir.Node], graph: ir.Graph) -> list[list[ir.Value] | None]:

@@ -1,7 +1,8 @@
 """The search behind partitioning: each contiguous run's size as one circuit (from the target's
 cost function), and dynamic programming over legal cut points (zkc.compiler.partition)."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import onnx_ir as ir
@@ -33,14 +34,17 @@ class CircuitCost(Protocol):
 
 @dataclass
 class Segments:
-    """Cost of any contiguous run [a, b) of the node order as one circuit."""
+    """Cost of any contiguous run [a, b) of the node order as one circuit.
+
+    `boundary(a, b)` gives the run's (committed elements, committed tensors, public
+    elements): what it reads from and writes to other circuits, and the model inputs and
+    outputs it reads or writes."""
 
     cost: CircuitCost
-    sizes: list[int]  # crossing elements at each cut position 0..n
-    counts: list[int]  # crossing tensors at each cut position
+    sizes: list[int]  # crossing elements at each cut position 0..n (the tie-break)
     prefix: list[float]  # prefix sums of the nodes' rows
-    in_elements: int  # the model's input elements
-    out_elements: int  # the model's output elements
+    boundary: Callable[[int, int], tuple[int, int, int]]
+    _cache: dict = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -48,11 +52,11 @@ class Segments:
 
     def rows_and_logrows(self, a: int, b: int, margin: bool = True) -> tuple[float, int]:
         """Estimated rows and logrows of the run as one circuit."""
-        n = self.n
-        link_e = (self.sizes[a] if a > 0 else 0) + (self.sizes[b] if b < n else 0)
-        link_t = (self.counts[a] if a > 0 else 0) + (self.counts[b] if b < n else 0)
-        ends = (self.in_elements if a == 0 else 0) + (self.out_elements if b == n else 0)
-        return self.cost.circuit_size(self.prefix[b] - self.prefix[a], link_e, link_t, ends, margin)
+        if (a, b, margin) not in self._cache:
+            link_e, link_t, ends = self.boundary(a, b)
+            body = self.prefix[b] - self.prefix[a]
+            self._cache[(a, b, margin)] = self.cost.circuit_size(body, link_e, link_t, ends, margin)
+        return self._cache[(a, b, margin)]
 
 
 def solve(segments: Segments, legal: list[int], limit: int,

@@ -7,6 +7,7 @@ import onnx_ir as ir
 
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.partition import (
+    Boundaries,
     PartitionPlan,
     SlicePlan,
     crossing_values,
@@ -32,13 +33,17 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
     prefix = [0.0]
     for rows in node_rows:
         prefix.append(prefix[-1] + rows)
-    segments = Segments(
-        cost,
-        sizes=[sum(tensor_elements(v) for v in c) if c is not None else 0 for c in cuts],
-        counts=[len(c) if c is not None else 0 for c in cuts], prefix=prefix,
-        in_elements=sum(tensor_elements(v) for v in graph.inputs if not v.is_initializer()),
-        out_elements=sum(tensor_elements(v) for v in graph.outputs),
-    )  # fmt: skip
+    edges = Boundaries(nodes, graph)
+    model_io = {id(v) for v in graph.inputs} | {id(v) for v in graph.outputs}
+
+    def boundary(a: int, b: int) -> tuple[int, int, int]:
+        values = [*edges.inputs(a, b), *edges.outputs(a, b)]
+        public = sum(tensor_elements(v) for v in values if id(v) in model_io)
+        linked = [v for v in values if id(v) not in model_io]
+        return sum(tensor_elements(v) for v in linked), len(linked), public
+
+    sizes = [sum(tensor_elements(v) for v in c) if c is not None else 0 for c in cuts]
+    segments = Segments(cost, sizes, prefix, boundary)
     legal = [i for i in range(n + 1) if cuts[i] is not None]
     bounds = choose(segments, legal, max_logrows, slices)
     if bounds is None:
@@ -52,8 +57,8 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
     plans = []
     for index, (a, b) in enumerate(bounds):
         rows, k = segments.rows_and_logrows(a, b)
-        inputs = [v.name for v in cuts[a]] if a > 0 else [v.name for v in graph.inputs]
-        outputs = [v.name for v in cuts[b]] if b < n else [v.name for v in graph.outputs]
+        inputs = [v.name for v in edges.inputs(a, b)]
+        outputs = [v.name for v in edges.outputs(a, b)]
         plans.append(SlicePlan(index, a, b, [nodes[i].name or f"#{i}" for i in range(a, b)],
                                inputs, outputs, int(rows), k))  # fmt: skip
     return PartitionPlan(plans, cost.key)

@@ -51,9 +51,13 @@ class CompiledArtifact:
             )
         return cls(path, target, manifest.key, manifest.io, manifest.circuit, manifest)
 
+    def piece_vk_digests(self) -> list[str]:
+        """The sha256 of each piece's verifying key (its circuit's), in proving order."""
+        return [self.facts.circuit_of(p.index).vk_sha256 for p in self.facts.pieces]
+
     def vk_digest(self) -> str:
         """What a proof names as its verifying key (zkc.compiler.chain.chain_vk_digest)."""
-        return chain_vk_digest([c.vk_sha256 for c in self.facts.circuits])
+        return chain_vk_digest(self.piece_vk_digests())
 
     def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The chain's outputs for one input (its witnesses), rescaled to floats."""
@@ -74,9 +78,8 @@ class CompiledArtifact:
         runner = ProveRunner(workers or default_workers(), scheduler, shipped)
         chain = self.target.prove(self.path, self.facts, self.spec, inputs, runner, self.located)
         envelope = ProofEnvelope.for_chain(
-            self.key, [c.vk_sha256 for c in self.facts.circuits], inputs, chain.outputs,
-            chain.proofs,
-        )  # fmt: skip
+            self.key, self.piece_vk_digests(), inputs, chain.outputs, chain.proofs
+        )
         return ProofResult(envelope, chain.outputs, chain.run["wall_seconds"], chain.run)
 
     def verify(self, envelope: ProofEnvelope) -> dict[str, np.ndarray]:
@@ -93,6 +96,6 @@ class CompiledArtifact:
                       outputs: dict | None = None) -> dict[str, np.ndarray]:  # fmt: skip
         """Verify the target's own proofs (one per circuit, in order; e.g. what a subnet miner
         returns) for these inputs, as a validator does; returns the outputs they commit to."""
-        entries = [{"index": i, "vk_sha256": c.vk_sha256, "proof": p}
-                   for i, (c, p) in enumerate(zip(self.facts.circuits, proofs, strict=False))]  # fmt: skip
+        entries = [{"index": i, "vk_sha256": vk, "proof": p}
+                   for i, (vk, p) in enumerate(zip(self.piece_vk_digests(), proofs, strict=False))]  # fmt: skip
         return self.target.verify(self.path, self.facts, self.spec, entries, inputs, outputs)

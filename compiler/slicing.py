@@ -13,9 +13,10 @@ import numpy as np
 import onnx
 import onnx.utils
 
-from zkc.compiler.chain import CircuitModel
+from zkc.compiler.chain import CircuitModel, whole_part
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import ToolError
+from zkc.compiler.facts import PieceFacts
 from zkc.compiler.io_spec import IOSpec, io_spec
 from zkc.compiler.model_io import load_model
 from zkc.compiler.partition import PartitionPlan
@@ -30,21 +31,34 @@ def slice_dir(index: int) -> str:
 
 
 def circuit_models(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,
-                   reference, eq_samples: list[dict]) -> tuple[list[CircuitModel], list[str]]:  # fmt: skip
-    """The circuits of a plan, their models written into the artifact (checked against the
-    whole model on `eq_samples`), with each one's calibration inputs; and the model files
-    written, relative to the artifact (`model.onnx` itself is there already)."""
+                   reference, eq_samples: list[dict]):  # fmt: skip
+    """The pieces of a plan and their circuits, each circuit model written into the artifact
+    (the slices checked against the whole model on `eq_samples`), with its calibration inputs;
+    returns (circuits, pieces, the model files written, relative to the artifact)."""
     if not plan.sliced:
-        return [CircuitModel(plan.slices[0], art_dir, ".", spec, calibration)], [MODEL_FILE]
+        whole = plan.slices[0]
+        piece = PieceFacts(
+            index=0, circuit=0, nodes=whole.nodes,
+            inputs=[whole_part(t.name, t.shape) for t in spec.inputs],
+            outputs=[whole_part(t.name, t.shape) for t in spec.outputs],
+            estimated_rows=whole.estimated_rows, estimated_logrows=whole.estimated_logrows,
+        )  # fmt: skip
+        return [CircuitModel(0, art_dir, ".", spec, calibration, [0])], [piece], [MODEL_FILE]
     relative = [slice_dir(s.index) for s in plan.slices]
     chain = SliceChain(write_slices(art_dir / MODEL_FILE, plan, [art_dir / r for r in relative]))
     check_chain(chain, reference, eq_samples, spec.input_shapes())
-    circuits = []
+    circuits, pieces = [], []
     for s, rel, calib in zip(plan.slices, relative, chain.slice_inputs(calibration), strict=True):
         slice_spec = io_spec(load_model(art_dir / rel / MODEL_FILE))
         shaped = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
-        circuits.append(CircuitModel(s, art_dir / rel, rel, slice_spec, shaped))
-    return circuits, [MODEL_FILE, *(f"{r}/{MODEL_FILE}" for r in relative)]
+        circuits.append(CircuitModel(s.index, art_dir / rel, rel, slice_spec, shaped, [s.index]))
+        pieces.append(PieceFacts(
+            index=s.index, circuit=s.index, nodes=s.nodes,
+            inputs=[whole_part(t.name, t.shape) for t in slice_spec.inputs],
+            outputs=[whole_part(t.name, t.shape) for t in slice_spec.outputs],
+            estimated_rows=s.estimated_rows, estimated_logrows=s.estimated_logrows,
+        ))  # fmt: skip
+    return circuits, pieces, [MODEL_FILE, *(f"{r}/{MODEL_FILE}" for r in relative)]
 
 
 def extract_submodel(
@@ -63,66 +77,25 @@ def extract_submodel(
     return sub
 
 
-PASS_SUFFIX = "__zkc_pass"  # a tensor carried through a slice leaves it under this name
-
-
-def passed_through(inputs: list[str], outputs: list[str]) -> list[str]:
-    """Tensors a slice receives and hands on untouched (a skip connection spanning it)."""
-    return [t for t in outputs if t in inputs]
-
-
-def original_name(name: str) -> str:
-    """The model tensor a slice output carries (pass-through outputs are renamed)."""
-    return name.removesuffix(PASS_SUFFIX)
-
-
 def write_slices(model_path: Path, plan: PartitionPlan, out_dirs: list[Path]) -> list[Path]:
     """Write each slice's `model.onnx` into its directory; the node counts must match the plan.
 
-    A tensor passing through a slice is copied by an Identity to an output `<name>__zkc_pass`
-    (a graph cannot output its own input), in its place in the slice's output order: slices
-    hand their outputs on by position.
+    A slice reads the tensors it uses that earlier slices made and writes the ones later
+    slices (or the response) use: a skip connection spanning a slice is not part of it.
     """
     model = onnx.load(str(model_path))
     paths = []
     for spec, directory in zip(plan.slices, out_dirs, strict=True):
-        carried = passed_through(spec.inputs, spec.outputs)
-        computed = [t for t in spec.outputs if t not in carried]
-        sub = extract_submodel(model, spec.inputs, computed)
+        sub = extract_submodel(model, spec.inputs, spec.outputs)
         if len(sub.graph.node) != len(spec.nodes):
             raise ToolError(
                 f"slice {spec.index}: extracted {len(sub.graph.node)} nodes, the plan has "
                 f"{len(spec.nodes)} (a tensor crossing the cut was missed)"
             )
-        if carried:
-            _carry(sub, carried, spec.outputs)
         directory.mkdir(parents=True, exist_ok=True)
         onnx.save(sub, str(directory / MODEL_FILE))
         paths.append(directory / MODEL_FILE)
     return paths
-
-
-def _carry(sub: onnx.ModelProto, carried: list[str], order: list[str]) -> None:
-    """Add an Identity per carried tensor and lay the outputs out in `order`."""
-    declared = {v.name: v for v in sub.graph.input}
-    outputs = {v.name: v for v in sub.graph.output}
-    for name in carried:
-        sub.graph.node.append(
-            onnx.helper.make_node(
-                "Identity",
-                [name],
-                [name + PASS_SUFFIX],
-                name=f"carry{PASS_SUFFIX}_{len(sub.graph.node)}",
-            )
-        )
-        copy = onnx.ValueInfoProto()
-        copy.CopyFrom(declared[name])
-        copy.name = name + PASS_SUFFIX
-        outputs[name] = copy
-    ordered = [outputs[name] for name in order]
-    del sub.graph.output[:]
-    sub.graph.output.extend(ordered)
-    onnx.checker.check_model(sub)
 
 
 class SliceChain:
@@ -149,7 +122,7 @@ class SliceChain:
             stages.append(feed)
             names = [o.name for o in session.get_outputs()]
             results = session.run(names, feed)
-            env.update(zip([original_name(n) for n in names], results, strict=True))
+            env.update(zip(names, results, strict=True))
         stages.append({o.name: env[o.name] for o in self.sessions[-1].get_outputs()})
         return stages
 

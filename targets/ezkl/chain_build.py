@@ -1,14 +1,14 @@
-"""Build a chain of EZKL circuits inside an artifact: settings, calibration, circuits, keys.
+"""Build the circuits of an artifact's pieces: settings, calibration, circuits, keys.
 
-A whole model is a chain of one: its settings follow the config (EZKL's calibration picks the
-scales unless the config fixes them). Circuits of a longer chain share one fixed scale
-(`--input-scale`, 13 by default, or the one zkc.targets.ezkl.quantize finds for a fidelity
-budget), so a circuit's committed outputs are exactly the next one's committed inputs. The
-first reads the model's inputs in public and the last publishes its outputs; every tensor
-crossing between circuits is committed on both sides: as a KZG commitment (EZKL
-`polycommit`: an unblinded advice column whose commitment opens the proof), or as a public
-Poseidon hash (EZKL `hashed`). bench/results/link_modes.md has the measurements behind the
-default.
+A whole model is one piece on one circuit: its settings follow the config (EZKL's calibration
+picks the scales unless the config fixes them). Circuits of several pieces share one fixed
+scale (`--input-scale`, 13 by default, or the one zkc.targets.ezkl.quantize finds for a
+fidelity budget), so a piece's committed outputs are exactly the committed inputs of the
+pieces reading them. A circuit whose pieces read the request takes public inputs, one whose
+pieces write the response publishes its outputs; every other part is committed on both
+sides: as a KZG commitment (EZKL `polycommit`: an unblinded advice column whose commitment
+opens the proof), or as a public Poseidon hash (EZKL `hashed`). bench/results/link_modes.md
+has the measurements behind the default.
 """
 
 import tempfile
@@ -20,7 +20,7 @@ from zkc.compiler.chain import CircuitModel, EmitRequest
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples
 from zkc.compiler.errors import ToolError
-from zkc.compiler.facts import CircuitFacts, LinkFacts, SrsFacts
+from zkc.compiler.facts import SrsFacts
 from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import TensorSpec
 from zkc.compiler.progress import Reporter
@@ -28,7 +28,7 @@ from zkc.targets.ezkl import srs
 from zkc.targets.ezkl.circuit import MODEL_FILE, SETTINGS_FILE, VK_FILE, compile_circuit, setup_keys
 from zkc.targets.ezkl.planning import decomposition
 from zkc.targets.ezkl.settings import generate_and_calibrate, set_logrows, write_calibration_data
-from zkc.targets.ezkl.witness import CommitKeys, chain_outputs, link_commitments, witness_chain
+from zkc.targets.ezkl.witness import CommitKeys, Runnable, commitments, dag_outputs, witness_dag
 
 DEFAULT_LINK_SCALE = 13
 
@@ -50,18 +50,36 @@ class ChainBuild:
         self.count = len(self.circuits)
         base, legs = decomposition(request.cost_key, request.config)
         self.config = request.config.model_copy(update={"decomp_base": base, "decomp_legs": legs})
-        self.link = "none" if self.count == 1 else self.config.link
+        self.link = "none" if len(request.pieces) == 1 else self.config.link
         self.dirs = [c.directory for c in self.circuits]
+        self.run = Runnable(request.pieces, self.dirs)
+        self.ends = [self._ends(c) for c in self.circuits]
+
+    def _ends(self, circuit: CircuitModel) -> tuple[bool, bool]:
+        """Whether the circuit's pieces read the request, and write the response (all of their
+        inputs, or outputs: EZKL sets one visibility for all of them)."""
+        requested = {t.name for t in self.request.spec.inputs}
+        responded = {t.name for t in self.request.spec.outputs}
+        ends = []
+        for parts, names in (("inputs", requested), ("outputs", responded)):
+            kinds = {p.tensor in names for i in circuit.pieces
+                     for p in getattr(self.request.pieces[i], parts)}  # fmt: skip
+            if len(kinds) > 1:
+                raise ToolError(f"circuit {circuit.index}: its {parts} mix the model's own with "
+                                "other pieces' (EZKL sets one visibility for all)")  # fmt: skip
+            ends.append(kinds == {True})
+        return ends[0], ends[1]
 
     def circuit_config(self, config: CompileConfig, index: int) -> CompileConfig:
-        """One circuit's EZKL settings: the config for a whole model; in a longer chain the
+        """One circuit's EZKL settings: the config for a whole model; for several pieces the
         shared fixed scale, committed links and public ends."""
-        if self.count == 1:
+        if self.link == "none":
             return config
+        reads_request, writes_response = self.ends[index]
         scale = config.input_scale if config.input_scale is not None else DEFAULT_LINK_SCALE
         return config.model_copy(update={
-            "input_visibility": "public" if index == 0 else config.link,
-            "output_visibility": "public" if index == self.count - 1 else config.link,
+            "input_visibility": "public" if reads_request else config.link,
+            "output_visibility": "public" if writes_response else config.link,
             "param_visibility": "fixed",
             "input_scale": scale,
             "param_scale": config.param_scale if config.param_scale is not None else scale,
@@ -91,62 +109,58 @@ class ChainBuild:
         return settings, own
 
     def outputs(self, settings: list[dict], samples: Samples, reporter: Reporter,
-                what: str = "witness chain per sample") -> dict[str, np.ndarray]:  # fmt: skip
-        """Compile every circuit (no keys) and run the chain on `samples`."""
+                what: str = "witnesses per sample") -> dict[str, np.ndarray]:  # fmt: skip
+        """Compile every circuit (no keys) and run the pieces on `samples`."""
         for directory in self.dirs:
             compile_circuit(directory)
-        scales = settings[-1]["model_output_scales"]
-        return chain_outputs(self.dirs, scales, self.request.spec, samples, reporter, what)
+        scales = [s["model_output_scales"] for s in settings]
+        return dag_outputs(self.run, scales, self.request.spec, samples, reporter, what)
 
-    def set_up(self, config: CompileConfig, settings: list[dict], own: list[int],
-               reporter: Reporter) -> list[CircuitFacts]:  # fmt: skip
-        """Compile and set up every calibrated circuit; returns their facts."""
-        facts = []
-        for index, (circuit, chosen, alone) in enumerate(
-            zip(self.circuits, settings, own, strict=True)
-        ):
+    def set_up(self, settings: list[dict], reporter: Reporter) -> list[SrsFacts]:
+        """Compile and set up every calibrated circuit; returns the SRS each was set up with."""
+        used = []
+        for circuit, chosen in zip(self.circuits, settings, strict=True):
             logrows = chosen["run_args"]["logrows"]
             srs_path, srs_info = srs.find_srs(self.srs_dir, logrows, self.allow_dev_srs)
             with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):
                 compile_circuit(circuit.directory)
                 setup_keys(circuit.directory, srs_path)
-            cfg = self.circuit_config(config, index)
-            facts.append(circuit_facts(circuit, chosen, alone, srs_info, cfg))
-        return facts
+            used.append(srs_info)
+        return used
 
-    def link_facts(self, circuits: list[CircuitFacts]) -> list[LinkFacts]:
-        """Each link's commitments, from a witness chain on the first held-out sample with the
-        keys: both sides must commit to the same values (the tensors match bit for bit)."""
-        if self.count == 1:
-            return []
-        keys = [CommitKeys(d / VK_FILE, srs.srs_file(self.srs_dir, c.srs.logrows))
-                for d, c in zip(self.dirs, circuits, strict=True)]  # fmt: skip
+    def commitments(self, used: list[SrsFacts]) -> tuple[list[list[int]], list[list[int]]]:
+        """Per circuit, the commitment values per input and per output tensor, from the
+        pieces' witnesses on the first held-out sample with the keys; every link's two sides
+        must commit to the same values (the part matches bit for bit)."""
+        if self.link == "none":
+            circuit = self.circuits[0]
+            return [[0] * len(circuit.spec.inputs)], [[0] * len(circuit.spec.outputs)]
+        keys = [CommitKeys(d / VK_FILE, srs.srs_file(self.srs_dir, info.logrows))
+                for d, info in zip(self.dirs, used, strict=True)]  # fmt: skip
         sample = {k: v[0] for k, v in self.request.evaluation.items()}
         with tempfile.TemporaryDirectory(prefix="zkc-links-") as tmp:
-            chain = witness_chain(self.dirs, self.request.spec, sample, Path(tmp), keys)
-        links = []
-        for i in range(self.count - 1):
-            sent = link_commitments(chain[i].witness, "processed_outputs", self.link)
-            received = link_commitments(chain[i + 1].witness, "processed_inputs", self.link)
+            chain = witness_dag(self.run, self.request.spec, sample, Path(tmp), keys)
+        sides = [(commitments(w.witness, "processed_inputs", self.link),
+                  commitments(w.witness, "processed_outputs", self.link)) for w in chain]  # fmt: skip
+        for link in self.request.links:
+            sent = sides[link.producer][1][link.output]
+            received = sides[link.consumer][0][link.input]
             if not sent or sent != received:
-                raise ToolError(f"link {i}->{i + 1}: the {self.link} commitments differ")
-            links.append(LinkFacts(index=i, tensors=circuits[i].outputs, commitments=len(sent)))
-        return links
+                raise ToolError(f"link {link.producer}->{link.consumer}: the {self.link} "
+                                "commitments differ")  # fmt: skip
+        first = [c.pieces[0] for c in self.circuits]
+        counts = [[_counts(sides[p][0], len(c.spec.inputs)), _counts(sides[p][1], len(c.spec.outputs))]
+                  for p, c in zip(first, self.circuits, strict=True)]  # fmt: skip
+        return [c[0] for c in counts], [c[1] for c in counts]
+
+    def vk_digest(self, index: int) -> str:
+        return sha256_file(self.dirs[index] / VK_FILE)
 
 
-def circuit_facts(circuit: CircuitModel, settings: dict, own: int, srs_info: SrsFacts,
-                  config: CompileConfig) -> CircuitFacts:  # fmt: skip
-    """The manifest's facts of one set-up circuit."""
-    plan = circuit.plan
-    return CircuitFacts(
-        index=plan.index, directory=circuit.relative, io=circuit.spec, nodes=plan.nodes,
-        inputs=plan.inputs, outputs=plan.outputs, estimated_rows=plan.estimated_rows,
-        estimated_logrows=plan.estimated_logrows, logrows=settings["run_args"]["logrows"],
-        calibrated_logrows=own, num_rows=settings.get("num_rows"),
-        input_scales=settings["model_input_scales"], output_scales=settings["model_output_scales"],
-        param_scale=settings["run_args"]["param_scale"], run_args=settings["run_args"],
-        srs=srs_info,
-        vk_sha256=sha256_file(circuit.directory / VK_FILE),
-        public_inputs=public_count(config.input_visibility, circuit.spec.inputs),
-        public_outputs=public_count(config.output_visibility, circuit.spec.outputs),
-    )  # fmt: skip
+def _counts(per_tensor: list[list], tensors: int) -> list[int]:
+    """Commitment values per tensor (none for public tensors, which commit to nothing)."""
+    if not per_tensor:
+        return [0] * tensors
+    if len(per_tensor) != tensors:
+        raise ToolError(f"EZKL committed {len(per_tensor)} tensors of {tensors}")
+    return [len(t) for t in per_tensor]

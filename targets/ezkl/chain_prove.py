@@ -19,7 +19,7 @@ from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.parallel import ProveRunner, peak_rss_mb, run_jobs
 from zkc.targets.ezkl import proving, remote, srs
 from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE, VK_FILE
-from zkc.targets.ezkl.witness import CircuitWitness, CommitKeys, witness_chain
+from zkc.targets.ezkl.witness import CircuitWitness, CommitKeys, Runnable, response, witness_dag
 
 
 def peak_prove_bytes(logrows: int) -> int:
@@ -34,6 +34,11 @@ def commit_keys(art_dir: Path, facts: ChainFacts, srs_dir: srs.SrsDirectory) -> 
             for c in facts.circuits]  # fmt: skip
 
 
+def runnable(art_dir: Path, facts: ChainFacts) -> Runnable:
+    """The artifact's pieces and where their circuits are."""
+    return Runnable(facts.pieces, [Path(art_dir) / c.directory for c in facts.circuits])
+
+
 def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: str) -> dict:
     """Prove one circuit (inline, or in a pool or cluster worker): the proof, seconds, peak RSS."""
     start = time.perf_counter()
@@ -44,13 +49,14 @@ def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: s
 
 def local_jobs(art_dir: Path, facts: ChainFacts, chain: list[CircuitWitness],
                keys: list[CommitKeys], work: Path, located: dict[str, Path]) -> list[tuple]:  # fmt: skip
-    """The arguments of `prove_job` for each circuit (`located`: files kept elsewhere)."""
+    """The arguments of `prove_job` for each piece (`located`: files kept elsewhere)."""
     jobs = []
-    for circuit, witness, key in zip(facts.circuits, chain, keys, strict=True):
+    for piece, witness in zip(facts.pieces, chain, strict=True):
+        circuit = facts.circuits[piece.circuit]
         directory = Path(art_dir) / circuit.directory
         pk = located.get(str(Path(circuit.directory) / PK_FILE), directory / PK_FILE)
         jobs.append((str(directory / COMPILED_FILE), str(pk), str(witness.path),
-                     str(key.srs), str(work / f"proof_{circuit.index:02d}.json")))  # fmt: skip
+                     str(keys[piece.circuit].srs), str(work / f"proof_{piece.index:03d}.json")))  # fmt: skip
     return jobs
 
 
@@ -59,12 +65,12 @@ def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str
                 located: dict[str, Path]) -> ChainProof:  # fmt: skip
     """Prove one inference through every circuit; the proofs, outputs and what it took."""
     start = time.perf_counter()
-    dirs = [Path(art_dir) / c.directory for c in facts.circuits]
+    run = runnable(art_dir, facts)
     keys = commit_keys(art_dir, facts, srs_dir)
     peak = max(peak_prove_bytes(c.logrows) for c in facts.circuits)
     with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
         # The witnesses are made with the verifying keys, as SN2 miners run them.
-        chain = witness_chain(dirs, spec, inputs, Path(tmp), keys)
+        chain = witness_dag(run, spec, inputs, Path(tmp), keys)
         witness_seconds = time.perf_counter() - start
         if runner.shipped is None:
             jobs = local_jobs(art_dir, facts, chain, keys, Path(tmp), located)
@@ -73,8 +79,8 @@ def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str
             jobs = remote.remote_jobs(facts, chain, runner.shipped)
             results = run_jobs(remote.remote_prove_job, jobs, runner.workers, runner.scheduler,
                                peak)  # fmt: skip
-    outputs = proving.decode_outputs(chain[-1].witness["outputs"], facts.last.output_scales, spec)
-    run = {
+    outputs = response(run, chain, [c.output_scales for c in facts.circuits], spec)
+    record = {
         "wall_seconds": time.perf_counter() - start,
         "witness_seconds": witness_seconds,
         "slice_seconds": [r["seconds"] for r in results],
@@ -82,6 +88,6 @@ def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str
         "workers": None if runner.scheduler else runner.workers,  # local processes asked for
     }
     if runner.shipped is not None:
-        run["slice_fetched_bytes"] = [r["fetched_bytes"] for r in results]
-        run["slice_hosts"] = [r["host"] for r in results]
-    return ChainProof([r["proof"] for r in results], outputs, run)
+        record["slice_fetched_bytes"] = [r["fetched_bytes"] for r in results]
+        record["slice_hosts"] = [r["host"] for r in results]
+    return ChainProof([r["proof"] for r in results], outputs, record)

@@ -1,13 +1,14 @@
-"""Verifying a chain of proofs: structure, request, links, response, and every EZKL proof.
+"""Verifying the proofs of an artifact's pieces: structure, request, links, response, and every
+EZKL proof.
 
-Links (zkc.targets.ezkl.chain_build): with `polycommit` a committed tensor sits in an
-unblinded advice column whose KZG commitment EZKL writes first in the proof (inputs' columns,
-then outputs'; 64 bytes per point in the EVM transcript); the verifier compares circuit i's
-output points with circuit i+1's input points, read from the proof bytes it verifies.
+Links (zkc.targets.ezkl.chain_build): with `polycommit` a committed part sits in unblinded
+advice columns whose KZG commitments EZKL writes first in the proof (inputs' tensors, then
+outputs'; 64 bytes per point in the EVM transcript); the verifier compares the producer's
+output points with the consumer's input points, read from the proof bytes it verifies.
 Unblinded commitments are deterministic, so they are equal exactly when the columns are.
-With `hashed` the tensor's Poseidon hash is a public instance on both sides.
+With `hashed` each part's Poseidon hash is a public instance on both sides.
 
-Instances of circuit i (one row): its inputs (felts for the first circuit; one hash per
+Instances of a piece (one row): its inputs (felts of the request parts it reads; one hash per
 committed tensor for `hashed`; none for `polycommit`), then its outputs (likewise).
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zkc.compiler.chain import cut_part, paste_part
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.facts import ChainFacts
 from zkc.compiler.io_spec import IOSpec
@@ -33,64 +35,53 @@ def _name(facts: ChainFacts, index: int) -> str:
 
 def verify_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, entries: list[dict],
                  inputs: dict, outputs: dict | None, srs_dir: SrsDirectory) -> dict[str, np.ndarray]:  # fmt: skip
-    """Check a chain of proofs; returns the outputs the last circuit commits to.
+    """Check the pieces' proofs; returns the outputs they commit to.
 
-    Every circuit's proof present, in order, each made with that circuit's verifying key;
-    every proof valid; each link's commitments equal on both sides; the first circuit's
-    public inputs are the request and the last circuit's public outputs the response.
-    VerificationError says which.
+    Every piece's proof present, in order, each made with its circuit's verifying key; every
+    proof valid; each link's commitments equal on both sides; the request parts pieces read
+    are the request and the response parts they write the response. VerificationError says
+    which.
     """
-    publics, proofs_bytes = _chain_structure(facts, entries)
-    first, last = facts.first, facts.last
-    if first.run_args.get("input_visibility") != "Public":
-        raise VerificationError(
-            f"the circuit's inputs are {first.run_args.get('input_visibility')}, not public: "
-            "its proofs cannot be checked against a request"
-        )
-    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in inputs.items()}
-    if publics[0][: first.public_inputs] != proving.input_felts(arrays, first.input_scales, spec):
-        what = "the first slice's" if facts.sliced else "the proof's"
-        raise VerificationError(f"{what} public inputs are not the request's inputs")
+    publics, proofs_bytes = _structure(facts, entries)
+    _check_request(facts, spec, publics, inputs)
     _check_links(facts, publics, proofs_bytes)
-    what = "the last slice's proof" if facts.sliced else "the proof"
-    proved = proving.public_outputs(
-        publics[-1][last.public_inputs :], last.output_scales, spec, outputs, what
-    )
+    proved = _response(facts, spec, publics, outputs)
     with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
-        for circuit, entry in zip(facts.circuits, entries, strict=True):
+        for piece, entry in zip(facts.pieces, entries, strict=True):
+            circuit = facts.circuits[piece.circuit]
             directory = Path(art_dir) / circuit.directory
-            proof_path = Path(tmp) / f"proof_{circuit.index:02d}.json"
+            proof_path = Path(tmp) / f"proof_{piece.index:03d}.json"
             proof_path.write_text(json.dumps(entry["proof"]))
             if not proving.verify(proof_path, directory / SETTINGS_FILE, directory / VK_FILE,
                                   srs_dir.checked(circuit.srs)):  # fmt: skip
                 raise VerificationError(
-                    f"{_name(facts, circuit.index)}: the EZKL proof does not verify against "
+                    f"{_name(facts, piece.index)}: the EZKL proof does not verify against "
                     "its verifying key"
                 )
     return proved
 
 
-def _chain_structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list], list[bytes]]:
-    """Every circuit's proof present, in order, for that circuit's key, with the circuit's
-    count of public values; returns each proof's public values and raw proof bytes."""
-    if len(entries) != len(facts.circuits):
-        raise VerificationError(f"{len(entries)} slice proofs for {len(facts.circuits)} slices")
-    for position, (entry, circuit) in enumerate(zip(entries, facts.circuits, strict=True)):
+def _structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list], list[bytes]]:
+    """Every piece's proof present, in order, for its circuit's key, with the circuit's count
+    of public values; returns each proof's public values and raw proof bytes."""
+    if len(entries) != len(facts.pieces):
+        raise VerificationError(f"{len(entries)} slice proofs for {len(facts.pieces)} slices")
+    publics, proofs_bytes = [], []
+    for position, (entry, piece) in enumerate(zip(entries, facts.pieces, strict=True)):
+        circuit = facts.circuits[piece.circuit]
         if entry.get("index") != position or entry.get("vk_sha256") != circuit.vk_sha256:
             raise VerificationError(
                 f"slice proof {position} is not for slice {position} of this artifact "
                 f"(index {entry.get('index')}, vk {str(entry.get('vk_sha256'))[:12]})"
             )
-    publics, proofs_bytes = [], []
-    for circuit, entry in zip(facts.circuits, entries, strict=True):
         proof = entry.get("proof")
         instances = proof.get("instances") if isinstance(proof, dict) else None
         if not isinstance(instances, list) or not instances or not isinstance(instances[0], list):
-            raise VerificationError(f"{_name(facts, circuit.index)}: proof has no public instances")
+            raise VerificationError(f"{_name(facts, position)}: proof has no public instances")
         expected = circuit.public_inputs + circuit.public_outputs
         if len(instances[0]) != expected:
             raise VerificationError(
-                f"{_name(facts, circuit.index)}: proof has {len(instances[0])} public values, "
+                f"{_name(facts, position)}: proof has {len(instances[0])} public values, "
                 f"the circuit has {expected}"
             )
         publics.append(instances[0])
@@ -98,21 +89,75 @@ def _chain_structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list]
     return publics, proofs_bytes
 
 
+def _check_request(facts: ChainFacts, spec: IOSpec, publics: list[list], inputs: dict) -> None:
+    """Every piece reading request parts has exactly those parts' values as public inputs."""
+    requested = {t.name for t in spec.inputs}
+    arrays = {t.name: np.asarray(inputs[t.name], dtype=np.float64).reshape(t.shape)
+              for t in spec.inputs if t.name in inputs}  # fmt: skip
+    if set(arrays) != requested:
+        raise VerificationError(f"the request has inputs {sorted(inputs)}, not {sorted(requested)}")
+    for piece in facts.pieces:
+        if not any(part.tensor in requested for part in piece.inputs):
+            continue
+        circuit = facts.circuits[piece.circuit]
+        if circuit.run_args.get("input_visibility") != "Public":
+            raise VerificationError(
+                f"the circuit's inputs are {circuit.run_args.get('input_visibility')}, not "
+                "public: its proofs cannot be checked against a request"
+            )
+        felts = []
+        for part, scale in zip(piece.inputs, circuit.input_scales, strict=True):
+            felts += proving.felts(cut_part(arrays[part.tensor], part), scale)
+        if publics[piece.index][: circuit.public_inputs] != felts:
+            what = "the first slice's" if facts.sliced else "the proof's"
+            raise VerificationError(f"{what} public inputs are not the request's inputs")
+
+
+def _commitment(facts: ChainFacts, piece: int, side: str, tensor: int, publics, proofs) -> list:
+    """The commitment values piece `piece`'s proof carries for one input or output tensor."""
+    circuit = facts.circuits[facts.pieces[piece].circuit]
+    counts = circuit.input_commitments if side == "in" else circuit.output_commitments
+    skip = sum(counts[:tensor]) + (sum(circuit.input_commitments) if side == "out" else 0)
+    if facts.link == "hashed":
+        start = skip if side == "in" else circuit.public_inputs + sum(counts[:tensor])
+        return publics[piece][start : start + counts[tensor]]
+    return _points(proofs[piece], skip, counts[tensor])
+
+
 def _check_links(facts: ChainFacts, publics: list[list], proofs: list[bytes]) -> None:
     """Each link's commitments are equal on both sides: Poseidon hashes in the instances
     (hashed), or the KZG points opening the two proofs (polycommit)."""
-    circuits = facts.circuits
-    for i in range(len(circuits) - 1):
-        if facts.link == "hashed":
-            sent = publics[i][circuits[i].public_inputs :]
-            received = publics[i + 1][: circuits[i + 1].public_inputs]
-        else:
-            sent = _points(proofs[i], facts.commitments_in(i), facts.commitments_out(i))
-            received = _points(proofs[i + 1], 0, facts.commitments_in(i + 1))
+    for link in facts.links:
+        sent = _commitment(facts, link.producer, "out", link.output, publics, proofs)
+        received = _commitment(facts, link.consumer, "in", link.input, publics, proofs)
         if not sent or sent != received:
             raise VerificationError(
-                f"link {i}->{i + 1} broken: slice {i + 1} was not proved on slice {i}'s output"
+                f"link {link.producer}->{link.consumer} broken: slice {link.consumer} was not "
+                f"proved on slice {link.producer}'s output"
             )
+
+
+def _response(facts: ChainFacts, spec: IOSpec, publics: list[list],
+              claimed: dict | None) -> dict[str, np.ndarray]:  # fmt: skip
+    """The model outputs the pieces' public outputs commit to; with `claimed`,
+    VerificationError unless every claimed output is exactly that."""
+    proved = {t.name: np.zeros(t.shape, dtype=np.float64) for t in spec.outputs}
+    for piece in facts.pieces:
+        circuit = facts.circuits[piece.circuit]
+        position = circuit.public_inputs
+        for j, part in enumerate(piece.outputs):
+            if part.tensor not in proved:
+                continue
+            felts = publics[piece.index][position : position + part.size]
+            position += part.size
+            values = [proving.felt_to_float(f, circuit.output_scales[j]) for f in felts]
+            paste_part(proved[part.tensor], part, np.asarray(values))
+    for name, value in proved.items() if claimed is not None else ():
+        mine = np.asarray(claimed.get(name, []), dtype=np.float64)
+        if mine.shape != value.shape or not np.array_equal(mine, value):
+            what = "the last slice's proof" if facts.sliced else "the proof"
+            raise VerificationError(f"output '{name}' is not what {what} commits to")
+    return proved
 
 
 def _points(proof: bytes, skip: int, count: int) -> list[bytes]:

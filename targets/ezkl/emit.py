@@ -1,5 +1,5 @@
-"""The EZKL recipe for an artifact's chain: scales (EZKL's calibration, a fixed shared scale,
-or zkc's search for a fidelity budget), then setup of every circuit, then its links."""
+"""The EZKL recipe for an artifact's pieces: scales (EZKL's calibration, a fixed shared scale,
+or zkc's search for a fidelity budget), then setup of every distinct circuit, then the links."""
 
 import time
 from pathlib import Path
@@ -9,7 +9,7 @@ from zkc.compiler.errors import ToolError
 from zkc.compiler.facts import ChainFacts, CircuitFacts, QuantizationRecord
 from zkc.compiler.fidelity import Budget
 from zkc.compiler.progress import Reporter
-from zkc.targets.ezkl.chain_build import ChainBuild
+from zkc.targets.ezkl.chain_build import ChainBuild, public_count
 from zkc.targets.ezkl.cost_model import decomposition_key
 from zkc.targets.ezkl.quantize import search_chain_scale
 
@@ -25,7 +25,7 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
         config, quantization = search.config, search.record
         settings, own = search.settings, search.own_logrows
         timings["search_seconds"] = time.perf_counter() - start
-        if build.count > 1:
+        if build.link != "none":
             budget = Budget(**quantization.budget).describe()
             reporter.info(f"slices share scale {config.input_scale}: {budget} on "
                           f"{quantization.search_samples} held-out samples")  # fmt: skip
@@ -35,36 +35,57 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
             settings, own = build.calibrate(config)
         quantization = (
             QuantizationRecord(method=f"ezkl-calibrate-{config.calibration_target}")
-            if build.count == 1
+            if build.link == "none"
             else QuantizationRecord(
                 method="fixed-scale", scale=settings[0]["model_input_scales"][0]
             )
         )
     timings["calibrate_seconds"] = time.perf_counter() - start
-    for circuit in build.circuits if build.count > 1 else ():
-        plan = circuit.plan
-        reporter.info(f"slice {plan.index + 1}/{build.count}: {len(plan.nodes)} nodes, "
-                      f"estimated logrows {plan.estimated_logrows}")  # fmt: skip
+    for piece in request.pieces if build.link != "none" else ():
+        reporter.info(f"slice {piece.index + 1}/{len(request.pieces)}: {len(piece.nodes)} nodes, "
+                      f"estimated logrows {piece.estimated_logrows}")  # fmt: skip
     start = time.perf_counter()
-    circuits = build.set_up(config, settings, own, reporter)
+    used = build.set_up(settings, reporter)
     timings["setup_seconds"] = time.perf_counter() - start
-    check_link_scales(circuits)
+    ins, outs = build.commitments(used)
+    circuits = [
+        circuit_facts(build, config, i, settings[i], own[i], used[i], ins[i], outs[i])
+        for i in range(build.count)
+    ]
+    check_link_scales(request, circuits)
     facts = ChainFacts(
-        circuits=circuits, link=build.link, links=build.link_facts(circuits),
+        circuits=circuits, pieces=request.pieces, link=build.link, links=request.links,
         decomposition=decomposition_key(config.decomp_base, config.decomp_legs),
         quantization=quantization,
     )  # fmt: skip
     return facts, timings
 
 
-def check_link_scales(circuits: list[CircuitFacts]) -> None:
-    """ToolError unless each circuit's output scales are the next circuit's (one) input scale."""
-    for before, after in zip(circuits, circuits[1:], strict=False):
-        if (
-            set(before.output_scales) != set(after.input_scales)
-            or len(set(after.input_scales)) != 1
-        ):
+def circuit_facts(build: ChainBuild, config, index: int, settings: dict, own: int, srs_info,
+                  ins: list[int], outs: list[int]) -> CircuitFacts:  # fmt: skip
+    """The manifest's facts of one set-up circuit."""
+    circuit, cfg = build.circuits[index], build.circuit_config(config, index)
+    return CircuitFacts(
+        index=index, directory=circuit.relative, io=circuit.spec,
+        logrows=settings["run_args"]["logrows"], calibrated_logrows=own,
+        num_rows=settings.get("num_rows"), input_scales=settings["model_input_scales"],
+        output_scales=settings["model_output_scales"],
+        param_scale=settings["run_args"]["param_scale"], run_args=settings["run_args"],
+        srs=srs_info, vk_sha256=build.vk_digest(index),
+        public_inputs=public_count(cfg.input_visibility, circuit.spec.inputs),
+        public_outputs=public_count(cfg.output_visibility, circuit.spec.outputs),
+        input_commitments=ins, output_commitments=outs,
+    )  # fmt: skip
+
+
+def check_link_scales(request: EmitRequest, circuits: list[CircuitFacts]) -> None:
+    """ToolError unless every link's two sides use one scale (the link is then bit-exact)."""
+    for link in request.links:
+        producer = circuits[request.pieces[link.producer].circuit]
+        consumer = circuits[request.pieces[link.consumer].circuit]
+        sent, received = producer.output_scales[link.output], consumer.input_scales[link.input]
+        if sent != received:
             raise ToolError(
-                f"slices {before.index} and {after.index}: output scales {before.output_scales} "
-                f"do not match input scales {after.input_scales}; the link would not be bit-exact"
+                f"slices {link.producer} and {link.consumer}: output scale {sent} does not "
+                f"match input scale {received}; the link would not be bit-exact"
             )

@@ -55,6 +55,11 @@ def generate_witness(
     return witness_path, witness
 
 
+def felt_to_float(felt: str, scale: int) -> float:
+    """One field element rescaled to a float."""
+    return ezkl.felt_to_float(felt, scale)
+
+
 def decode_outputs(
     witness_outputs: list[list[str]], scales: list[int], spec: IOSpec
 ) -> dict[str, np.ndarray]:
@@ -81,6 +86,12 @@ def public_outputs(
         if mine.shape != value.shape or not np.array_equal(mine, value):
             raise VerificationError(f"output '{name}' is not what {what} commits to")
     return proved
+
+
+def felts(values: np.ndarray, scale: int) -> list[str]:
+    """The public-instance field elements of float values at a scale (as validators compute)."""
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    return [ezkl.float_to_felt(float(x), scale, ezkl.PyInputType.F32) for x in flat]
 
 
 def input_felts(inputs: dict[str, np.ndarray], scales: list[int], spec: IOSpec) -> list[str]:

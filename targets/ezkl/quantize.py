@@ -90,12 +90,13 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
     budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
     limit = config.max_logrows or 25
     search = ChainSearch(build)
-    what = "scales" if build.count == 1 else "the slices' shared scale"
+    whole = build.link == "none"
+    what = "scales" if whole else "the slices' shared scale"
     with reporter.step(f"searching {what} for {budget.describe()}"):
         best = search_scales(search.point, budget, limit)
         if best is None:
             raise budget_failure(search.tried.values(), budget, limit)
-        if build.count == 1 and 2 ** (best.logrows - 1) == best.decomp_base:
+        if whole and 2 ** (best.logrows - 1) == best.decomp_base:
             for base, legs in SMALLER_BASES:  # the base's range-check table sets the floor
                 candidate = search.point(best.scale, base, legs)
                 if meets(candidate, budget, limit) and candidate.logrows < best.logrows:
@@ -104,7 +105,7 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
         if not meets(final, budget, limit):
             raise budget_failure(search.tried.values(), budget, limit)
     record = QuantizationRecord(
-        method="zkc-search" if build.count == 1 else "zkc-search-sliced",
+        method="zkc-search" if whole else "zkc-search-sliced",
         budget=budget.model_dump(exclude_none=True), chosen=final.record(),
         candidates=[c.record() for c in search.tried.values()],
         search_samples=len(next(iter(search.held.values()))),

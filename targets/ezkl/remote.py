@@ -63,16 +63,11 @@ def remote_prove_job(
     }  # fmt: skip
 
 
-def shipped_paths(facts: ChainFacts) -> list[str]:
-    """The artifact files each worker fetches: every circuit's compiled circuit and pk."""
-    return [str(Path(c.directory) / name) for c in facts.circuits
-            for name in (COMPILED_FILE, PK_FILE)]  # fmt: skip
-
-
 def remote_jobs(facts: ChainFacts, chain: list, shipped: ShippedFiles) -> list[tuple]:
-    """The arguments of `remote_prove_job` for each circuit of one request."""
+    """The arguments of `remote_prove_job` for each piece of one request."""
     jobs = []
-    for circuit, witness in zip(facts.circuits, chain, strict=True):
+    for piece, witness in zip(facts.pieces, chain, strict=True):
+        circuit = facts.circuits[piece.circuit]
         prefix = Path(circuit.directory)
         jobs.append((shipped.sources[str(prefix / COMPILED_FILE)],
                      shipped.sources[str(prefix / PK_FILE)], witness.path.read_text(),

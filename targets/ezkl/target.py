@@ -16,11 +16,11 @@ from zkc.compiler.parallel import ProveRunner
 from zkc.compiler.pass_base import ZkcPass
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import DEFAULT_SRS_DIR, ops, pipelines, planning, srs
-from zkc.targets.ezkl.chain_prove import prove_chain
+from zkc.targets.ezkl.chain_prove import prove_chain, runnable
 from zkc.targets.ezkl.chain_verify import verify_chain
 from zkc.targets.ezkl.circuit import CIRCUIT_FILES
 from zkc.targets.ezkl.emit import emit_chain
-from zkc.targets.ezkl.witness import chain_outputs
+from zkc.targets.ezkl.witness import dag_outputs
 
 
 class EzklTarget:
@@ -59,9 +59,9 @@ class EzklTarget:
 
     def run(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, samples: Samples,
             reporter: Reporter) -> dict[str, np.ndarray]:  # fmt: skip
-        directories = [Path(art_dir) / c.directory for c in facts.circuits]
-        return chain_outputs(directories, facts.last.output_scales, spec, samples, reporter,
-                             "fidelity (witness chain per held-out sample)")  # fmt: skip
+        scales = [c.output_scales for c in facts.circuits]
+        return dag_outputs(runnable(art_dir, facts), scales, spec, samples, reporter,
+                           "fidelity (witnesses per held-out sample)")  # fmt: skip
 
     def prove(self, art_dir: Path, facts: ChainFacts, spec: IOSpec,
               inputs: dict[str, np.ndarray], runner: ProveRunner,

@@ -1,6 +1,7 @@
-"""Witnesses of a chain of circuits: the first from the request, each next one from the
-previous witness's output field elements themselves (not floats), so a tensor crossing
-between circuits is bit-for-bit the same on both sides.
+"""Witnesses of the pieces of an artifact, in proving order: a piece reading the request gets
+its parts' values, a piece reading another piece's output gets that witness's output field
+elements themselves (not floats), so a part crossing between pieces is bit-for-bit the same
+on both sides.
 
 With each circuit's verifying key and SRS, the witnesses also carry the commitments of the
 committed tensors (polycommit: KZG points; hashed: Poseidon hashes), which the links compare.
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from zkc.compiler.chain import cut_part, paste_part
 from zkc.compiler.data import Samples, sample_count
+from zkc.compiler.errors import ToolError
+from zkc.compiler.facts import PieceFacts
 from zkc.compiler.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import proving
@@ -22,7 +26,7 @@ from zkc.targets.ezkl.circuit import COMPILED_FILE
 
 @dataclass(frozen=True)
 class CircuitWitness:
-    """One circuit's witness file and its contents."""
+    """One piece's witness file and its contents."""
 
     index: int
     path: Path
@@ -37,52 +41,85 @@ class CommitKeys:
     srs: Path
 
 
-def witness_chain(
-    directories: list[Path], spec: IOSpec, inputs: dict[str, np.ndarray], work: Path,
-    keys: list[CommitKeys] | None = None,
-) -> list[CircuitWitness]:  # fmt: skip
-    """Witnesses of every circuit (in `directories`, in order) for one request.
+@dataclass(frozen=True)
+class Runnable:
+    """The pieces to run and where each one's circuit is (by circuit index)."""
 
-    Without `keys` no commitment is computed (a search before setup, or outputs only).
-    """
-    data = proving.to_ezkl_input(inputs, spec)
+    pieces: list[PieceFacts]
+    directories: list[Path]
+
+
+def _input_data(piece: PieceFacts, request: dict[str, np.ndarray], written: dict) -> list:
+    """The piece's EZKL input data: request parts as floats, or earlier outputs' felts."""
+    data = []
+    for part in piece.inputs:
+        key = (part.tensor, tuple(part.box))
+        if key in written:
+            data.append(written[key])
+        elif part.tensor in request:
+            data.append(cut_part(request[part.tensor], part).reshape(-1).astype(float).tolist())
+        else:
+            raise ToolError(f"piece {piece.index}: nothing wrote {part.tensor} {part.box}")
+    return data
+
+
+def witness_dag(run: Runnable, spec: IOSpec, inputs: dict[str, np.ndarray], work: Path,
+                keys: list[CommitKeys] | None = None) -> list[CircuitWitness]:  # fmt: skip
+    """Witnesses of every piece for one request (`keys` by circuit index; without them no
+    commitment is computed: a search before setup, or outputs only)."""
+    request = {t.name: np.asarray(inputs[t.name]).reshape(t.shape) for t in spec.inputs}
+    written: dict[tuple, list] = {}
     chain = []
-    for i, directory in enumerate(directories):
-        data_path, witness_path = work / f"input_{i:02d}.json", work / f"witness_{i:02d}.json"
-        data_path.write_text(json.dumps(data))
-        commit = keys[i] if keys is not None else None
+    for piece in run.pieces:
+        i = piece.index
+        data_path, witness_path = work / f"input_{i:03d}.json", work / f"witness_{i:03d}.json"
+        data_path.write_text(json.dumps({"input_data": _input_data(piece, request, written)}))
+        commit = keys[piece.circuit] if keys is not None else None
         proving.gen_witness(
-            data_path, directory / COMPILED_FILE, witness_path,
+            data_path, run.directories[piece.circuit] / COMPILED_FILE, witness_path,
             commit.vk if commit else None, commit.srs if commit else None,
         )  # fmt: skip
         # The file, not the returned object: its commitments are serialised (comparable) points.
         witness = json.loads(witness_path.read_text())
         chain.append(CircuitWitness(i, witness_path, witness))
-        data = {"input_data": witness["outputs"]}
+        for part, felts in zip(piece.outputs, witness["outputs"], strict=True):
+            written[(part.tensor, tuple(part.box))] = felts
     return chain
 
 
-def chain_outputs(
-    directories: list[Path], output_scales: list[int], spec: IOSpec, samples: Samples,
-    reporter: Reporter, what: str = "witness chain per sample",
-) -> dict[str, np.ndarray]:  # fmt: skip
-    """The last circuit's outputs for every sample (no commitments), stacked per output as
-    (samples, *shape)."""
+def response(run: Runnable, chain: list[CircuitWitness], output_scales: list[list[int]],
+             spec: IOSpec) -> dict[str, np.ndarray]:  # fmt: skip
+    """The model outputs the pieces write, decoded from their witnesses (`output_scales` by
+    circuit index)."""
+    outputs = {t.name: np.zeros(t.shape, dtype=np.float64) for t in spec.outputs}
+    for piece, witness in zip(run.pieces, chain, strict=True):
+        scales = output_scales[piece.circuit]
+        for j, part in enumerate(piece.outputs):
+            if part.tensor in outputs:
+                values = [
+                    proving.felt_to_float(f, scales[j]) for f in witness.witness["outputs"][j]
+                ]
+                paste_part(outputs[part.tensor], part, np.asarray(values))
+    return outputs
+
+
+def dag_outputs(run: Runnable, output_scales: list[list[int]], spec: IOSpec, samples: Samples,
+                reporter: Reporter, what: str = "witnesses per sample") -> dict[str, np.ndarray]:  # fmt: skip
+    """The model outputs for every sample (no commitments), stacked as (samples, *shape)."""
     count = sample_count(samples)
     collected: dict[str, list] = {t.name: [] for t in spec.outputs}
     for i in reporter.track(range(count), count, what):
         with tempfile.TemporaryDirectory(prefix="zkc-chain-") as tmp:
-            sample = {k: v[i] for k, v in samples.items()}
-            chain = witness_chain(directories, spec, sample, Path(tmp))
-        outs = proving.decode_outputs(chain[-1].witness["outputs"], output_scales, spec)
-        for name, value in outs.items():
+            chain = witness_dag(run, spec, {k: v[i] for k, v in samples.items()}, Path(tmp))
+        for name, value in response(run, chain, output_scales, spec).items():
             collected[name].append(value)
     return {name: np.stack(values) for name, values in collected.items()}
 
 
-def link_commitments(witness: dict, side: str, link: str) -> list:
-    """What a witness commits to on one side (`processed_inputs`/`processed_outputs`)."""
+def commitments(witness: dict, side: str, link: str) -> list[list]:
+    """What a witness commits to on one side (`processed_inputs`/`processed_outputs`), per
+    tensor: KZG points (polycommit) or one Poseidon hash (hashed)."""
     processed = witness.get(side) or {}
     if link == "hashed":
-        return list(processed.get("poseidon_hash") or [])
-    return [point for tensor in processed.get("polycommit") or [] for point in tensor]
+        return [[value] for value in processed.get("poseidon_hash") or []]
+    return [list(tensor) for tensor in processed.get("polycommit") or []]

@@ -15,7 +15,7 @@ def refuse_sliced(manifest: Manifest, source: str) -> None:
     """Subnet 2's circuit layout holds one circuit: a sliced artifact is refused by name."""
     if manifest.circuit.sliced:
         raise UserInputError(
-            f"{source}: a sliced artifact ({len(manifest.circuit.circuits)} linked circuits) does not "
+            f"{source}: a sliced artifact ({len(manifest.circuit.pieces)} linked circuits) does not "
             "fit subnet 2's one-circuit layout; compile it without --max-logrows/--slices"
         )
 

@@ -52,19 +52,21 @@ def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     m = sliced_mlp.manifest
     chain = m.circuit
     assert chain.sliced and chain.link == "polycommit"
-    slices = chain.circuits
-    assert [s.index for s in slices] == [0, 1, 2]
-    assert [s.directory for s in slices] == ["slices/00", "slices/01", "slices/02"]
-    assert slices[0].outputs == slices[1].inputs and slices[0].inputs == ["x"]
-    assert slices[1].outputs == slices[2].inputs and slices[2].outputs == ["logits"]
-    assert slices[0].input_scales == slices[0].output_scales == slices[1].input_scales
-    assert [(chain.commitments_in(i), chain.commitments_out(i)) for i in range(3)] == [
-        (0, 1), (1, 1), (1, 0)
+    pieces, circuits = chain.pieces, chain.circuits
+    assert [p.index for p in pieces] == [p.circuit for p in pieces] == [0, 1, 2]
+    assert [c.directory for c in circuits] == ["slices/00", "slices/01", "slices/02"]
+    assert pieces[0].outputs == pieces[1].inputs and [p.tensor for p in pieces[0].inputs] == ["x"]
+    assert pieces[1].outputs == pieces[2].inputs
+    assert [p.tensor for p in pieces[2].outputs] == ["logits"]
+    assert circuits[0].input_scales == circuits[0].output_scales == circuits[1].input_scales
+    # Every link a part committed on both sides: one KZG point per tensor here.
+    assert [(link.producer, link.consumer) for link in chain.links] == [(0, 1), (1, 2)]
+    assert [(c.input_commitments, c.output_commitments) for c in circuits] == [
+        ([0], [1]), ([1], [1]), ([1], [0])
     ]  # fmt: skip
-    assert [link.tensors for link in chain.links] == [slices[0].outputs, slices[1].outputs]
     # Polycommit links: every slice set up at one logrows (a commitment depends on it).
-    assert len({s.logrows for s in slices}) == 1
-    assert max(s.calibrated_logrows for s in slices) == slices[0].logrows
+    assert len({c.logrows for c in circuits}) == 1
+    assert max(c.calibrated_logrows for c in circuits) == circuits[0].logrows
     for i in range(3):
         for name in ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"):
             assert f"slices/{i:02d}/{name}" in m.files
@@ -76,14 +78,14 @@ def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     assert settings[1]["run_args"]["input_visibility"] == "KZGCommit"
     assert settings[1]["run_args"]["output_visibility"] == "KZGCommit"
     assert m.fidelity.top1_agreement >= 0.99
-    assert all(s.nodes for s in slices)
+    assert all(p.nodes for p in pieces)
 
 
 def test_inspect_shows_the_slices(zkc, sliced_mlp):
     code, out, _ = zkc("inspect", sliced_mlp.path)
     assert code == 0 and "slices: 3 circuits" in out and "polycommit" in out
     code, out, _ = zkc("inspect", sliced_mlp.path, "--json")
-    assert len(json.loads(out)["manifest"]["circuit"]["circuits"]) == 3
+    assert len(json.loads(out)["manifest"]["circuit"]["pieces"]) == 3
 
 
 def test_proof_chain_verifies_and_outputs_match_the_model(compiled, proofs, zoo_files):
@@ -123,17 +125,17 @@ def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
 ):
     """A valid proof of slice 1, but of a tensor other than slice 0's committed output."""
     from zkc.targets.ezkl import proving
+    from zkc.targets.ezkl.chain_prove import runnable
     from zkc.targets.ezkl.proving import prove
     from zkc.targets.ezkl.srs import srs_file
-    from zkc.targets.ezkl.witness import witness_chain
+    from zkc.targets.ezkl.witness import witness_dag
 
     a, _ = proofs
     facts = compiled.facts
     directory = compiled.path / facts.circuits[1].directory
     # Slice 0's output felts, one of them changed by one unit: the prover's own tensor.
     inputs = {k: np.asarray(v) for k, v in a.envelope.inputs.items()}
-    dirs = [compiled.path / c.directory for c in facts.circuits]
-    chain = witness_chain(dirs, compiled.spec, inputs, tmp_path)
+    chain = witness_dag(runnable(compiled.path, facts), compiled.spec, inputs, tmp_path)
     tampered = [list(f) for f in chain[0].witness["outputs"]]
     tampered[0][0] = _plus_one(tampered[0][0])
     (tmp_path / "forged.json").write_text(json.dumps({"input_data": tampered}))
@@ -247,7 +249,7 @@ def test_hashed_links_verify_and_refuse_a_swapped_slice(hashed_mlp, srs_dir, zoo
     compiled = open_artifact(hashed_mlp.path, srs_dir)
     facts = hashed_mlp.manifest.circuit
     assert facts.link == "hashed"
-    assert [(s.public_inputs, s.public_outputs) for s in facts.circuits] == [
+    assert [(c.public_inputs, c.public_outputs) for c in facts.circuits] == [
         (64, 1),
         (1, 10),
     ]
@@ -291,9 +293,9 @@ def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir
     assert code == 2 and last.startswith("zkc: error: --max-logrows 9") and "11" in last
 
 
-def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_path):
-    """A residual block cut twice: the middle slice carries the skip tensor through (an
-    Identity to an output of its own), and the chain proves and verifies."""
+def test_a_skip_connection_spanning_a_slice_is_linked_to_its_producer(srs_dir, tmp_path):
+    """A residual block cut twice: a slice reads the skip tensor from the slice that made it,
+    two slices back (a link between non-neighbours), and the proofs verify."""
     from tests.compiler.test_partition import residual_model
     from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
@@ -307,8 +309,9 @@ def test_a_skip_connection_spanning_a_slice_is_carried_and_linked(srs_dir, tmp_p
         output=tmp_path / "res.zkc", config=CompileConfig(slices=4, max_eval_samples=4),
         cache_dir=None,
     ), dev_target(srs_dir))  # fmt: skip
-    slices = result.manifest.circuit.circuits
-    assert any(set(s.inputs) & set(s.outputs) for s in slices)
+    pieces = result.manifest.circuit.pieces
+    made = {part.tensor: p.index for p in pieces for part in p.outputs}
+    assert any(made.get(part.tensor, p.index) < p.index - 1 for p in pieces for part in p.inputs)
     compiled = open_artifact(result.path, srs_dir)
     proof = compiled.prove({"x": rng.normal(size=(1, 1, 6, 6))}, workers=2)
     compiled.verify(proof.envelope)
@@ -333,7 +336,8 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_
     assert search.method == "zkc-search-sliced"
     assert search.budget == {"max_error": 0.02, "min_top1": 0.99}
     scale = search.chosen.scale
-    assert all(s.input_scales == [scale] and s.param_scale == scale for s in circuit.circuits)
+    assert all(c.input_scales == [scale] * len(c.input_scales) and c.param_scale == scale
+               for c in circuit.circuits)  # fmt: skip
     meets = {c.scale: c.error is None and c.top1_agreement >= 0.99
              and c.max_abs_error <= 0.02 for c in search.candidates}  # fmt: skip
     smallest = min(s for s, ok in meets.items() if ok)

@@ -70,8 +70,16 @@ class InputRegistry:
 """
 
 
+_SAVED_BYTECODE_FLAG: list[bool] = []
+
+
 def install(root: Path, deployment_layer: Path):
-    """Lay out `execution_layer/` and a `deployment_layer` package under `root`; returns the registry module."""
+    """Lay out `execution_layer/` and a `deployment_layer` package under `root`; returns the registry module.
+
+    Importing the package's input.py must not write `__pycache__` into the package (the
+    session's package is shared by tests that check its exact files)."""
+    _SAVED_BYTECODE_FLAG.append(sys.dont_write_bytecode)
+    sys.dont_write_bytecode = True
     package = root / "execution_layer"
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
@@ -91,3 +99,5 @@ def uninstall(root: Path) -> None:
         if name.split(".")[0] in ("execution_layer", "deployment_layer"):
             del sys.modules[name]
     sys.path.remove(str(root))
+    if _SAVED_BYTECODE_FLAG:
+        sys.dont_write_bytecode = _SAVED_BYTECODE_FLAG.pop()
