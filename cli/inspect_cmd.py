@@ -90,6 +90,5 @@ def _echo_slices(c) -> None:
 
 
 def _part(part) -> str:
-    """A tensor, or a box of one."""
-    whole = all(start == 0 for start, _ in part.box)
-    return part.tensor if whole else f"{part.tensor}{[list(b) for b in part.box]}"
+    """A tensor and the box of it (per axis start:stop)."""
+    return f"{part.tensor}[{','.join(f'{a}:{b}' for a, b in part.box)}]"

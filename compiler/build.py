@@ -19,11 +19,12 @@ from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument
 from zkc.compiler.io_spec import io_spec
 from zkc.compiler.model_io import load_model, save_model
 from zkc.compiler.pass_base import PassOptions
+from zkc.compiler.piece_build import build_pieces
 from zkc.compiler.pipeline import PassRecord, instantiate, run_pipeline
 from zkc.compiler.plan import choose_plan
 from zkc.compiler.progress import Reporter
 from zkc.compiler.reference import ReferenceRunner
-from zkc.compiler.slicing import MODEL_FILE, circuit_models
+from zkc.compiler.slicing import MODEL_FILE
 from zkc.compiler.versions import tool_versions, zkc_version
 
 
@@ -77,8 +78,8 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     if plan.sliced:
         reporter.info(f"slicing into {len(plan.slices)} linked circuits "
                       f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
-    circuits, pieces, model_files = circuit_models(tmp, plan, low.calibration, spec,
-                                                   low.reference, low.eq_samples)  # fmt: skip
+    circuits, pieces, model_files = build_pieces(tmp, plan, low.calibration, spec,
+                                                 low.reference, low.eq_samples)  # fmt: skip
     request = EmitRequest(tmp, circuits, pieces, find_links(pieces, spec), plan.cost_key, config,
                           spec, low.evaluation, ref_out)  # fmt: skip
     facts, timings = target.emit(request, reporter)

@@ -22,12 +22,16 @@ from dataclasses import asdict, dataclass
 import networkx as nx
 import onnx_ir as ir
 
-PLANNER_VERSION = 1  # part of every artifact key: bump when plans change
+from zkc.compiler.tiling import TilePlan
+
+PLANNER_VERSION = 2  # part of every artifact key: bump when plans change (2: direct links, tiles)
 
 
 @dataclass(frozen=True)
 class SlicePlan:
-    """One circuit: its nodes (positions in the order and names) and the tensors at its edges."""
+    """One slice: its nodes (positions in the order and names), the tensors at its edges, and
+    for a slice cut into tiles (one op and its element-wise chain over the budget) the tiling;
+    the estimates are of one circuit (one tile)."""
 
     index: int
     start: int
@@ -37,6 +41,7 @@ class SlicePlan:
     outputs: list[str]
     estimated_rows: int | None
     estimated_logrows: int | None
+    tiles: TilePlan | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,13 @@ class PartitionPlan:
 
     @property
     def sliced(self) -> bool:
-        return len(self.slices) > 1
+        """More than one circuit to prove (slices, or tiles of one)."""
+        return self.pieces > 1
+
+    @property
+    def pieces(self) -> int:
+        """Circuits to prove: a slice, or each of its tiles."""
+        return sum(s.tiles.count if s.tiles is not None else 1 for s in self.slices)
 
     def to_json(self) -> dict:
         return {"planner": PLANNER_VERSION, "cost_key": self.cost_key,

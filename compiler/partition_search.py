@@ -44,6 +44,9 @@ class Segments:
     sizes: list[int]  # crossing elements at each cut position 0..n (the tie-break)
     prefix: list[float]  # prefix sums of the nodes' rows
     boundary: Callable[[int, int], tuple[int, int, int]]
+    # split(a, b, limit): tiles of the run (one op and its element-wise chain) that each fit
+    # `limit`, as an object with `count` and `logrows`, or None.
+    split: Callable | None = None
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -57,6 +60,14 @@ class Segments:
             body = self.prefix[b] - self.prefix[a]
             self._cache[(a, b, margin)] = self.cost.circuit_size(body, link_e, link_t, ends, margin)
         return self._cache[(a, b, margin)]
+
+    def option(self, a: int, b: int, limit: int) -> tuple[int, int] | None:
+        """(pieces, logrows) of the run within `limit`: one circuit, or its tiles; None."""
+        k = self.rows_and_logrows(a, b)[1]
+        if k <= limit:
+            return 1, k
+        tiles = self.split(a, b, limit) if self.split is not None else None
+        return (tiles.count, tiles.logrows) if tiles is not None else None
 
 
 def solve(segments: Segments, legal: list[int], limit: int,
@@ -74,11 +85,12 @@ def solve(segments: Segments, legal: list[int], limit: int,
             for a in legal:
                 if a >= b or (count - 1, a) not in best:
                     continue
-                k = segments.rows_and_logrows(a, b)[1]
-                if k > limit:
+                option = segments.option(a, b, limit)
+                if option is None:
                     continue
+                pieces, k = option
                 work, cross, _ = best[(count - 1, a)]
-                step = 1.0 if uniform else 2.0**k
+                step = float(pieces) if uniform else pieces * 2.0**k
                 candidate = (work + step, cross + (segments.sizes[b] if b < n else 0), a)
                 if choice is None or candidate[:2] < choice[:2]:
                     choice = candidate
@@ -97,22 +109,28 @@ def solve(segments: Segments, legal: list[int], limit: int,
 
 
 def choose(segments: Segments, legal: list[int], max_logrows: int | None,
-           slices: int | None) -> list[tuple[int, int]] | None:  # fmt: skip
-    """The circuit bounds the budget asks for (see zkc.compiler.partition), or None."""
+           slices: int | None) -> tuple[list[tuple[int, int]], int] | None:  # fmt: skip
+    """The circuit bounds the budget asks for (see zkc.compiler.partition) and the logrows
+    limit they were chosen within, or None."""
     floor = segments.cost.min_logrows
     whole = segments.rows_and_logrows(0, segments.n, margin=False)[1]
     if slices is None and whole <= (max_logrows or 64):
-        return solve(segments, legal, 64, 1)  # the whole model fits: it is not cut
+        found = solve(segments, legal, 64, 1)  # the whole model fits: it is not cut
+        return (found, 64) if found else None
     if slices is None and segments.cost.uniform:
-        # One logrows for all: the k whose fewest circuits cost least (count x 2^k).
-        options = [(len(r) * 2.0**k, k, r) for k in range(floor, (max_logrows or 30) + 1)
-                   if (r := solve(segments, legal, k, None))]  # fmt: skip
-        return min(options, key=lambda o: o[:2])[2] if options else None
+        # One logrows for all: the k whose fewest pieces cost least (count x 2^k).
+        options = []
+        for k in range(floor, (max_logrows or 30) + 1):
+            if found := solve(segments, legal, k, None):
+                pieces = sum(segments.option(a, b, k)[0] for a, b in found)
+                options.append((pieces * 2.0**k, k, found))
+        best = min(options, key=lambda o: o[:2]) if options else None
+        return (best[2], best[1]) if best else None
     if slices is None:
-        return solve(segments, legal, max_logrows or 64, None)
-    # Exactly N circuits: the smallest largest-circuit logrows first, then the least work.
-    return next(
-        (r for k in range(floor, (max_logrows or 30) + 1)
-         if (r := solve(segments, legal, k, slices))),
-        None,
-    )  # fmt: skip
+        found = solve(segments, legal, max_logrows or 64, None)
+        return (found, max_logrows or 64) if found else None
+    # Exactly N slices: the smallest largest-slice logrows first, then the least work.
+    for k in range(floor, (max_logrows or 30) + 1):
+        if found := solve(segments, legal, k, slices):
+            return found, k
+    return None

@@ -16,6 +16,7 @@ from zkc.compiler.partition import (
     whole_plan,
 )
 from zkc.compiler.partition_search import CircuitCost, Segments, choose
+from zkc.compiler.plan_split import Splitter
 
 
 def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None = None,
@@ -43,10 +44,13 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
         return sum(tensor_elements(v) for v in linked), len(linked), public
 
     sizes = [sum(tensor_elements(v) for v in c) if c is not None else 0 for c in cuts]
-    segments = Segments(cost, sizes, prefix, boundary)
+    requested = {id(v) for v in graph.inputs}
+    # `--slices N` asks for N circuits, one per slice: no slice is cut into tiles then.
+    splitter = Splitter(nodes, cost, prefix, edges, requested) if slices is None else None
+    segments = Segments(cost, sizes, prefix, boundary, splitter)
     legal = [i for i in range(n + 1) if cuts[i] is not None]
-    bounds = choose(segments, legal, max_logrows, slices)
-    if bounds is None:
+    chosen = choose(segments, legal, max_logrows, slices)
+    if chosen is None:
         worst = max(range(n), key=lambda i: node_rows[i])
         rows, k = cost.circuit_size(node_rows[worst], 0, 0, 0, margin=False)
         what = f"{slices} slices" if slices else f"logrows {max_logrows}"
@@ -54,13 +58,18 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
             f"cannot partition within {what}: node '{nodes[worst].name}' ({nodes[worst].op_type}) "
             f"alone needs ~{int(rows)} rows (logrows {k}), or no legal cut points fit"
         )
+    bounds, limit = chosen
     plans = []
     for index, (a, b) in enumerate(bounds):
         rows, k = segments.rows_and_logrows(a, b)
+        split = splitter(a, b, limit) if k > limit and splitter is not None else None
+        if split is not None:
+            rows, k = split.rows, split.logrows
         inputs = [v.name for v in edges.inputs(a, b)]
         outputs = [v.name for v in edges.outputs(a, b)]
         plans.append(SlicePlan(index, a, b, [nodes[i].name or f"#{i}" for i in range(a, b)],
-                               inputs, outputs, int(rows), k))  # fmt: skip
+                               inputs, outputs, int(rows), k,
+                               split.tiles if split is not None else None))  # fmt: skip
     return PartitionPlan(plans, cost.key)
 
 
@@ -82,7 +91,11 @@ def choose_plan(model: ir.Model, costs: Sequence[CircuitCost], max_logrows: int 
             errors.append(exc)
             continue
         ks = [s.estimated_logrows for s in plan.slices]
-        work = len(ks) * 2.0 ** max(ks) if cost.uniform else sum(2.0**k for k in ks)
+        counts = [s.tiles.count if s.tiles is not None else 1 for s in plan.slices]
+        if cost.uniform:
+            work = sum(counts) * 2.0 ** max(ks)
+        else:
+            work = sum(c * 2.0**k for c, k in zip(counts, ks, strict=True))
         plans.append((work, order, plan))
     if not plans:
         if errors:

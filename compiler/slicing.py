@@ -13,12 +13,7 @@ import numpy as np
 import onnx
 import onnx.utils
 
-from zkc.compiler.chain import CircuitModel, whole_part
-from zkc.compiler.data import Samples
 from zkc.compiler.errors import ToolError
-from zkc.compiler.facts import PieceFacts
-from zkc.compiler.io_spec import IOSpec, io_spec
-from zkc.compiler.model_io import load_model
 from zkc.compiler.partition import PartitionPlan
 
 MODEL_FILE = "model.onnx"
@@ -28,37 +23,6 @@ SLICES_DIR = "slices"
 def slice_dir(index: int) -> str:
     """A slice's directory inside the artifact."""
     return f"{SLICES_DIR}/{index:02d}"
-
-
-def circuit_models(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,
-                   reference, eq_samples: list[dict]):  # fmt: skip
-    """The pieces of a plan and their circuits, each circuit model written into the artifact
-    (the slices checked against the whole model on `eq_samples`), with its calibration inputs;
-    returns (circuits, pieces, the model files written, relative to the artifact)."""
-    if not plan.sliced:
-        whole = plan.slices[0]
-        piece = PieceFacts(
-            index=0, circuit=0, nodes=whole.nodes,
-            inputs=[whole_part(t.name, t.shape) for t in spec.inputs],
-            outputs=[whole_part(t.name, t.shape) for t in spec.outputs],
-            estimated_rows=whole.estimated_rows, estimated_logrows=whole.estimated_logrows,
-        )  # fmt: skip
-        return [CircuitModel(0, art_dir, ".", spec, calibration, [0])], [piece], [MODEL_FILE]
-    relative = [slice_dir(s.index) for s in plan.slices]
-    chain = SliceChain(write_slices(art_dir / MODEL_FILE, plan, [art_dir / r for r in relative]))
-    check_chain(chain, reference, eq_samples, spec.input_shapes())
-    circuits, pieces = [], []
-    for s, rel, calib in zip(plan.slices, relative, chain.slice_inputs(calibration), strict=True):
-        slice_spec = io_spec(load_model(art_dir / rel / MODEL_FILE))
-        shaped = {t.name: calib[t.name].reshape((-1, *t.shape)) for t in slice_spec.inputs}
-        circuits.append(CircuitModel(s.index, art_dir / rel, rel, slice_spec, shaped, [s.index]))
-        pieces.append(PieceFacts(
-            index=s.index, circuit=s.index, nodes=s.nodes,
-            inputs=[whole_part(t.name, t.shape) for t in slice_spec.inputs],
-            outputs=[whole_part(t.name, t.shape) for t in slice_spec.outputs],
-            estimated_rows=s.estimated_rows, estimated_logrows=s.estimated_logrows,
-        ))  # fmt: skip
-    return circuits, pieces, [MODEL_FILE, *(f"{r}/{MODEL_FILE}" for r in relative)]
 
 
 def extract_submodel(

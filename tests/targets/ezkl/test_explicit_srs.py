@@ -50,7 +50,10 @@ def test_a_sliced_artifact_compiles_proves_and_verifies_with_no_ezkl_home(
          "--slices", "2", "--dev-srs", "--srs-dir", srs_dir, "--no-cache")  # fmt: skip
     manifest = json.loads((art / "manifest.json").read_text())
     # The compile-time link check saw real commitments on both sides of the cut.
-    assert [link["commitments"] for link in manifest["circuit"]["links"]] == [1]
+    circuits = manifest["circuit"]["circuits"]
+    assert [(c["input_commitments"], c["output_commitments"]) for c in circuits] == [
+        ([0], [1]), ([1], [0])
+    ]  # fmt: skip
     request = {"x": np.load(holdout)["x"][0].reshape(64).tolist()}
     (tmp_path / "in.json").write_text(json.dumps(request))
     _zkc(home, "prove", art, tmp_path / "in.json", "-o", tmp_path / "proof.json",
@@ -64,14 +67,13 @@ import json, sys, tempfile
 from pathlib import Path
 import numpy as np
 from zkc.targets import open_artifact
-from zkc.targets.ezkl.chain_prove import commit_keys
-from zkc.targets.ezkl.witness import witness_chain
+from zkc.targets.ezkl.chain_prove import commit_keys, runnable
+from zkc.targets.ezkl.witness import witness_dag
 art = open_artifact(Path(sys.argv[1]), Path(sys.argv[2]))
 inputs = {"x": np.asarray(json.loads(sys.argv[3]))}
-dirs = [art.path / c.directory for c in art.facts.circuits]
 with tempfile.TemporaryDirectory() as tmp:
     keys = commit_keys(art.path, art.facts, art.target.srs)
-    chain = witness_chain(dirs, art.spec, inputs, Path(tmp), keys)
+    chain = witness_dag(runnable(art.path, art.facts), art.spec, inputs, Path(tmp), keys)
 print(json.dumps([[w.witness.get("processed_inputs"), w.witness.get("processed_outputs")]
                   for w in chain]))
 """
