@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import onnx
+import onnx.version_converter
 import onnx_ir as ir
 from google.protobuf.message import DecodeError
 
@@ -34,9 +35,32 @@ def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
         onnx.checker.check_model(proto)
     except onnx.checker.ValidationError as exc:
         raise UserInputError(f"{path}: invalid ONNX model: {_first_line(exc)}") from exc
+    proto = upgraded(proto, path)
     if infer_shapes:
         proto = onnx.shape_inference.infer_shapes(proto)
     return ir.serde.deserialize_model(proto)
+
+
+# Passes, onnxruntime and EZKL see models at this opset at least (older ones are converted).
+MIN_OPSET = 13
+TARGET_OPSET = 17
+
+
+def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:
+    """The model at opset TARGET_OPSET when its default-domain opset is older than MIN_OPSET
+    (onnx's version converter); UserInputError naming the file when it cannot be converted."""
+    version = next((o.version for o in proto.opset_import if o.domain in ("", "ai.onnx")), None)
+    if version is None or version >= MIN_OPSET:
+        return proto
+    try:
+        converted = onnx.version_converter.convert_version(proto, TARGET_OPSET)
+        onnx.checker.check_model(converted)
+    except (RuntimeError, ValueError, IndexError, onnx.checker.ValidationError,
+            onnx.version_converter.ConvertError) as exc:  # fmt: skip
+        raise UserInputError(
+            f"{path}: opset {version} cannot be upgraded to {TARGET_OPSET}: {_first_line(exc)}"
+        ) from exc
+    return converted
 
 
 def model_bytes(model: ir.Model) -> bytes:

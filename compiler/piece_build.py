@@ -21,7 +21,7 @@ from zkc.compiler.hashing import sha256_bytes
 from zkc.compiler.io_spec import IOSpec, io_spec
 from zkc.compiler.partition import PartitionPlan, SlicePlan
 from zkc.compiler.piece_runner import PieceRunner
-from zkc.compiler.pieces import Box, TileGraph, assemble
+from zkc.compiler.pieces import Box, PartIndex, TileGraph, assemble
 from zkc.compiler.slicing import MODEL_FILE, extract_submodel, slice_dir
 from zkc.compiler.tile_models import ModelIndex, build_tile
 
@@ -79,17 +79,18 @@ def slice_model(proto: onnx.ModelProto, s: SlicePlan, index: ModelIndex, layouts
         tile = TileGraph()
         names = [tile.part_input(p) for p in parts]
         joined = assemble(tile, parts, names, _full(index.shapes[value.name]))
-        rename = {n: f"{value.name}__{n}" for n in [*names, *(x.output[0] for x in tile.nodes)]}
-        rename.update({c.name: f"{value.name}__{c.name}" for c in tile.constants})
-        for node in tile.nodes:
+        protos, constants, infos = tile.node_protos(), tile.constant_protos(), tile.input_infos()
+        rename = {n: f"{value.name}__{n}" for n in [*names, *(x.output[0] for x in protos)]}
+        rename.update({c.name: f"{value.name}__{c.name}" for c in constants})
+        for node in protos:
             node.input[:] = [rename.get(i, i) for i in node.input]
             node.output[:] = [value.name if o == joined else rename[o] for o in node.output]
             node.name = f"{value.name}__{node.name}"
-        for constant in tile.constants:
+        for constant in constants:
             constant.name = rename[constant.name]
-        graph.initializer.extend(tile.constants)
-        prologue += tile.nodes
-        for info in tile.inputs:
+        graph.initializer.extend(constants)
+        prologue += protos
+        for info in infos:
             info.name = rename[info.name]
             inputs.append(info)
     outputs, epilogue = [], []
@@ -123,45 +124,50 @@ def slice_model(proto: onnx.ModelProto, s: SlicePlan, index: ModelIndex, layouts
 
 
 class PieceBuild:
-    """Pieces in proving order, their models deduplicated into circuits."""
+    """Pieces in proving order, grouped into circuits by the function they compute; a
+    circuit's model is built once, from its first piece."""
 
     def __init__(self):
-        self.models: list[bytes] = []  # per circuit
+        self.makers: list = []  # per circuit: a function building its model
         self.pieces: list[PieceFacts] = []
         self._circuit: dict[str, int] = {}
 
-    def add(self, model: onnx.ModelProto, s: SlicePlan, reads: list, writes: list) -> None:
-        data = model.SerializeToString(deterministic=True)
-        digest = sha256_bytes(data)
-        if digest not in self._circuit:
-            self._circuit[digest] = len(self.models)
-            self.models.append(data)
+    def add(self, signature: str, make, s: SlicePlan, reads: list, writes: list) -> None:
+        if signature not in self._circuit:
+            self._circuit[signature] = len(self.makers)
+            self.makers.append(make)
         self.pieces.append(PieceFacts(
-            index=len(self.pieces), circuit=self._circuit[digest], nodes=s.nodes, inputs=reads,
-            outputs=writes, estimated_rows=s.estimated_rows, estimated_logrows=s.estimated_logrows,
+            index=len(self.pieces), circuit=self._circuit[signature], nodes=s.nodes,
+            inputs=reads, outputs=writes, estimated_rows=s.estimated_rows,
+            estimated_logrows=s.estimated_logrows,
         ))  # fmt: skip
+
+    def models(self) -> list[bytes]:
+        """Every circuit's model, serialised."""
+        return [make().SerializeToString(deterministic=True) for make in self.makers]
 
 
 def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
-    """Every piece of the plan and its model (tiles deduplicated)."""
+    """Every piece of the plan, grouped into circuits (no tile model is built)."""
     proto = onnx.shape_inference.infer_shapes(onnx.load(str(model_path)), strict_mode=True)
     index = ModelIndex.of(proto)
     layouts = part_layouts(plan, index)
-    written = {i.name: _parts(i.name, index, layouts) for i in proto.graph.input}
+    written = {i.name: PartIndex(_parts(i.name, index, layouts)) for i in proto.graph.input}
     build = PieceBuild()
     for s in plan.slices:
         if s.tiles is None:
             model, reads, writes = slice_model(proto, s, index, layouts)
-            build.add(model, s, reads, writes)
-            for part in writes:
-                written.setdefault(part.tensor, []).append(part)
+            data = model.SerializeToString(deterministic=True)
+            build.add(sha256_bytes(data), lambda model=model: model, s, reads, writes)
+            for tensor in {p.tensor for p in writes}:
+                written[tensor] = PartIndex([p for p in writes if p.tensor == tensor])
             continue
         parts = []
         for box in s.tiles.boxes():
-            model, reads, part = build_tile(index, s.nodes, s.tiles, box, written)
-            build.add(model, s, reads, [part])
-            parts.append(part)
-        written[parts[0].tensor] = parts
+            tile = build_tile(index, s.nodes, s.tiles, box, written)
+            build.add(tile.signature(), tile.model, s, tile.reads, [tile.writes])
+            parts.append(tile.writes)
+        written[parts[0].tensor] = PartIndex(parts)
     return build
 
 
@@ -180,16 +186,17 @@ def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec:
         )  # fmt: skip
         return [CircuitModel(0, art_dir, ".", spec, calibration, [0])], [piece], [MODEL_FILE]
     build = plan_pieces(plan, art_dir / MODEL_FILE)
+    models = build.models()
     files = [MODEL_FILE]
-    for c, data in enumerate(build.models):
+    for c, data in enumerate(models):
         (art_dir / slice_dir(c)).mkdir(parents=True, exist_ok=True)
         (art_dir / slice_dir(c) / MODEL_FILE).write_bytes(data)
         files.append(f"{slice_dir(c)}/{MODEL_FILE}")
-    runner = PieceRunner(build.models, build.pieces, spec)
+    runner = PieceRunner(models, build.pieces, spec)
     runner.check(reference, eq_samples)
     calib = runner.calibration(calibration)
     circuits = []
-    for c, data in enumerate(build.models):
+    for c, data in enumerate(models):
         circuit_spec = io_spec(_ir(data))
         users = [p.index for p in build.pieces if p.circuit == c]
         circuits.append(CircuitModel(c, art_dir / slice_dir(c), slice_dir(c), circuit_spec,

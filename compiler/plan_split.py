@@ -27,7 +27,7 @@ class Split:
 
 def read_fraction(unit: Unit, value: ir.Value, tiles: TilePlan) -> float:
     """The share of an input tensor one tile reads (its window, halo included)."""
-    if value is not unit.head.inputs[0] or unit.kind == "elementwise":
+    if value is not unit.head.inputs[0] or unit.kind not in ("conv", "pool", "gemm"):
         return 1.0 / tiles.count
     if unit.kind == "gemm":
         return 1.0

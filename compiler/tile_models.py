@@ -8,7 +8,16 @@ from onnx import helper, numpy_helper
 
 from zkc.compiler.errors import ToolError
 from zkc.compiler.facts import PartRef
-from zkc.compiler.pieces import Box, TileGraph, assemble, conv_window, covering, finish, slice_const
+from zkc.compiler.pieces import (
+    Box,
+    PartIndex,
+    TileGraph,
+    assemble,
+    const_cut,
+    conv_window,
+    finish,
+    slice_const,
+)
 from zkc.compiler.tiling import TilePlan
 
 
@@ -44,7 +53,7 @@ def _attrs(node: onnx.NodeProto) -> dict:
 class TileBuilder:
     """One tile's graph: reads windows of tensors from the parts written so far."""
 
-    def __init__(self, index: ModelIndex, written: dict[str, list[PartRef]]):
+    def __init__(self, index: ModelIndex, written: dict[str, PartIndex]):
         self.index, self.written = index, written
         self.graph = TileGraph()
         self.reads: list[PartRef] = []
@@ -54,7 +63,7 @@ class TileBuilder:
         """The window of a tensor, assembled from the parts covering it."""
         if tensor not in self.written:
             raise ToolError(f"a tile reads '{tensor}', which no earlier piece writes")
-        parts = covering(self.written[tensor], window)
+        parts = self.written[tensor].covering(window)
         names = []
         for part in parts:
             key = (part.tensor, tuple(part.box))
@@ -64,86 +73,158 @@ class TileBuilder:
             names.append(self._names[key])
         return assemble(self.graph, parts, names, window)
 
+    def model_const(self, name: str, box: Box, rank: int) -> str:
+        """A constant of the model cut to the box (identified by name and cut, not bytes)."""
+        array = self.index.constants[name]
+        cut = const_cut(array.shape, box, rank)
+        return self.graph.const(lambda: slice_const(array, box, rank), key=(name, cut))
+
+    def weight(self, name: str, index) -> str:
+        """A slice of a model constant (e.g. the output channels of a conv's weight)."""
+        array = self.index.constants[name]
+        return self.graph.const(lambda: array[index], key=(name, repr(index)))
+
     def operand(self, name: str, running: str, current: str, box: Box, rank: int) -> str:
         """An input of an element-wise op in the tile: the running tensor, a constant cut to
         the box, or a same-shaped tensor's window."""
         if name == running:
             return current
         if name in self.index.constants:
-            return self.graph.const(slice_const(self.index.constants[name], box, rank))
+            return self.model_const(name, box, rank)
         return self.read(name, box)
 
 
+def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
+    """The box of a chain op's main input it reads to produce `box` of its output."""
+    op, attrs = node.op_type, _attrs(node)
+    shape = index.shapes[node.input[0]]
+    if op == "Conv":
+        weight = index.constants[node.input[1]]
+        group = attrs.get("group", 1)
+        attrs["out_channels"] = weight.shape[0]
+        return conv_window(attrs, shape, box, weight.shape[0] // group if group > 1 else None)[0]
+    if op in ("MaxPool", "AveragePool"):
+        return conv_window(attrs, shape, box, 1)[0]
+    if op == "Gather":
+        axis, picked = attrs.get("axis", 0), index.constants[node.input[1]]
+        chosen = picked[box[axis][0] : box[axis][1]]
+        found = list(box)
+        found[axis] = (int(chosen.min()), int(chosen.max()) + 1)
+        return found
+    if op == "Pad":
+        pads = index.constants[node.input[1]]
+        rank = len(shape)
+        return [(max(0, a - int(pads[i])), min(shape[i], b - int(pads[i])))
+                for i, (a, b) in enumerate(box[:rank])]  # fmt: skip
+    if op in ("Gemm", "MatMul"):
+        return [(0, d) for d in shape]
+    return list(box)  # element-wise
+
+
+@dataclass
+class Tile:
+    """One tile: its graph (not yet a model), the parts it reads and the part it writes."""
+
+    graph: TileGraph
+    reads: list[PartRef]
+    writes: PartRef
+    output: str
+    opset: int
+
+    def signature(self) -> str:
+        return self.graph.signature(self.output)
+
+    def model(self) -> onnx.ModelProto:
+        shape = [b - a for a, b in self.writes.box]
+        return finish(self.graph, self.output, shape, self.opset)
+
+
 def build_tile(index: ModelIndex, nodes: list[str], plan: TilePlan, box: Box,
-               written: dict[str, list[PartRef]]) -> tuple[onnx.ModelProto, list[PartRef], PartRef]:  # fmt: skip
-    """The model of the tile of `nodes` (a unit) computing `box` of the unit's output; the
-    parts it reads (its inputs, in order) and the part it writes."""
+               written: dict[str, PartIndex]) -> Tile:  # fmt: skip
+    """The tile of `nodes` (a unit) computing `box` of the unit's output."""
+    chain = [index.nodes[name] for name in nodes]
+    boxes = [box]  # the box each op produces, last op first
+    for node in reversed(chain[1:]):
+        boxes.append(input_box(index, node, boxes[-1]))
+    boxes.reverse()
     builder = TileBuilder(index, written)
-    head = index.nodes[nodes[0]]
+    current = running = None
+    for node, out_box in zip(chain, boxes, strict=True):
+        current = _op(builder, node, out_box, running, current)
+        running = node.output[0]
+    return Tile(builder.graph, builder.reads, PartRef(tensor=running, box=box), current, index.opset)
+
+
+def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | None,
+        current: str | None) -> str:  # fmt: skip
+    """One op of the chain on the tile: producing `box` of its output, reading the previous
+    op's result (`current`, for `running`) or, for the head, windows of its inputs."""
+    op = node.op_type
+    if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul"):
+        want = input_box(builder.index, node, box)
+        x = current if current is not None else builder.read(node.input[0], want)
+        return {"Conv": _conv, "MaxPool": _pool, "AveragePool": _pool, "Gather": _gather,
+                "Pad": _pad, "Gemm": _gemm, "MatMul": _gemm}[op](builder, node, box, want, x)  # fmt: skip
     rank = len(box)
-    if plan.kind == "conv":
-        current, rest = _conv(builder, head, box), nodes[1:]
-    elif plan.kind == "pool":
-        current, rest = _pool(builder, head, box), nodes[1:]
-    elif plan.kind == "gemm":
-        current, rest = _gemm(builder, head, box), nodes[1:]
-    else:
-        current, rest = None, nodes
-    running = head.output[0] if current is not None else None
-    for name in rest:
-        node = index.nodes[name]
-        if current is None:  # an element-wise head: its tensor inputs are read as windows
-            ins = [builder.operand(v, "", "", box, rank) for v in node.input]
-        else:
-            ins = [builder.operand(v, running, current, box, rank) for v in node.input]
-        current, running = builder.graph.op(node.op_type, ins, **_attrs(node)), node.output[0]
-    output = PartRef(tensor=running, box=box)
-    model = finish(builder.graph, current, [b - a for a, b in box], index.opset)
-    return model, builder.reads, output
+    ins = [builder.operand(v, running or "", current or "", box, rank) for v in node.input]
+    return builder.graph.op(op, ins, **_attrs(node))
 
 
-def _conv(builder: TileBuilder, node: onnx.NodeProto, box: Box) -> str:
+def _conv(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str) -> str:
     index, attrs = builder.index, _attrs(node)
     weight = index.constants[node.input[1]]
     group = attrs.get("group", 1)
     attrs["out_channels"] = weight.shape[0]
     per_group = weight.shape[0] // group if group > 1 else None
-    window, pads = conv_window(attrs, index.shapes[node.input[0]], box, per_group)
-    x = builder.read(node.input[0], window)
+    _, pads = conv_window(attrs, index.shapes[node.input[0]], box, per_group)
     if any(pads):
-        x = builder.graph.op(
-            "Pad", [x, builder.graph.const(np.array(pads, np.int64))], mode="constant"
-        )
+        x = builder.graph.op("Pad", [x, builder.graph.const(np.array(pads, np.int64))], mode="constant")
     c0, c1 = box[1]
-    ins = [x, builder.graph.const(weight[c0:c1])]
+    ins = [x, builder.weight(node.input[1], slice(c0, c1))]
     if len(node.input) > 2 and node.input[2]:
-        ins.append(builder.graph.const(index.constants[node.input[2]][c0:c1]))
+        ins.append(builder.weight(node.input[2], slice(c0, c1)))
     conv = {k: attrs[k] for k in ("kernel_shape", "strides", "dilations") if k in attrs}
     conv["group"] = (c1 - c0) // per_group if per_group else 1
     return builder.graph.op("Conv", ins, pads=[0, 0, 0, 0], **conv)
 
 
-def _pool(builder: TileBuilder, node: onnx.NodeProto, box: Box) -> str:
+def _pool(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str) -> str:
     """A pool tile keeps the pool's own padding where its window meets the input's edges
     (max pools pad with -inf, average pools may not count the padding)."""
     attrs = _attrs(node)
-    window, pads = conv_window(attrs, builder.index.shapes[node.input[0]], box, 1)
-    x = builder.read(node.input[0], window)
+    _, pads = conv_window(attrs, builder.index.shapes[node.input[0]], box, 1)
     attrs["pads"] = [pads[2], pads[3], pads[6], pads[7]]
     return builder.graph.op(node.op_type, [x], **attrs)
 
 
-def _gemm(builder: TileBuilder, node: onnx.NodeProto, box: Box) -> str:
-    index, attrs = builder.index, _attrs(node)
-    x_shape = index.shapes[node.input[0]]
-    x = builder.read(node.input[0], [(0, d) for d in x_shape])
-    n0, n1 = box[1]
-    weight = index.constants[node.input[1]]
-    if node.op_type == "MatMul":
-        return builder.graph.op("MatMul", [x, builder.graph.const(weight[:, n0:n1])])
-    cut = weight[n0:n1] if attrs.get("transB", 0) else weight[:, n0:n1]
-    ins = [x, builder.graph.const(cut)]
+def _gather(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str) -> str:
+    axis = _attrs(node).get("axis", 0)
+    picked = builder.index.constants[node.input[1]][box[axis][0] : box[axis][1]]
+    local = (picked - want[axis][0]).astype(picked.dtype)
+    return builder.graph.op("Gather", [x, builder.graph.const(local)], axis=axis)
+
+
+def _pad(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str) -> str:
+    pads = builder.index.constants[node.input[1]]
+    rank = len(box)
+    before = [max(0, int(pads[i]) - box[i][0]) for i in range(rank)]
+    after = [max(0, box[i][1] - int(pads[i]) - builder.index.shapes[node.input[0]][i])
+             for i in range(rank)]  # fmt: skip
+    ins = [x, builder.graph.const(np.array(before + after, np.int64))]
     if len(node.input) > 2 and node.input[2]:
-        ins.append(builder.graph.const(slice_const(index.constants[node.input[2]], box, 2)))
+        ins.append(builder.graph.const(builder.index.constants[node.input[2]]))
+    return builder.graph.op("Pad", ins, mode="constant")
+
+
+def _gemm(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str) -> str:
+    attrs = _attrs(node)
+    n0, n1 = box[1]
+    columns = (slice(None), slice(n0, n1))
+    if node.op_type == "MatMul":
+        return builder.graph.op("MatMul", [x, builder.weight(node.input[1], columns)])
+    rows = attrs.get("transB", 0)
+    ins = [x, builder.weight(node.input[1], (slice(n0, n1),) if rows else columns)]
+    if len(node.input) > 2 and node.input[2]:
+        ins.append(builder.model_const(node.input[2], box, 2))
     gemm = {k: attrs[k] for k in ("alpha", "beta", "transB") if k in attrs}
     return builder.graph.op("Gemm", ins, **gemm)

@@ -1,19 +1,17 @@
-"""Splits inside a node: when one op (with the element-wise ops after it) alone is larger than
-the budget, it is cut into tiles that each compute a box of its output.
+"""Splits inside a node: when one op (with the ops after it that keep tiles whole) alone is
+larger than the budget, it is cut into tiles that each compute a box of the output.
 
-A **unit** is a head op and the element-wise chain that follows it on the same tensor (each
-next op reads the previous result, plus constants or same-shaped tensors made earlier):
-- `conv`: a 2-D Conv with constant weights; tiles are bands of output rows times groups of
-  output channels. A band reads the input rows its receptive field covers (a halo of
-  `(kernel - 1) * dilation` rows shared with its neighbours), any stride, padding, dilation
-  and grouping; zero padding is explicit in the tile, so interior bands are one function.
-- `pool`: MaxPool or AveragePool; tiles are bands of rows times groups of channels, each
-  reading the window its rows cover (the pool's own padding kept at the input's edges).
-- `gemm`: Gemm or MatMul of a row vector by constant weights; tiles are groups of output
-  columns (each reads the whole input).
-- `elementwise`: the chain alone; tiles are boxes along the channel and row axes.
-The tiles of a unit compute exactly the unit's output (zkc.compiler.pieces checks it with
-onnxruntime before any circuit is built).
+A **unit** is a chain of ops, each reading the previous one's result (plus constants, or
+for element-wise ops same-shaped tensors made earlier): a head (Conv with constant weights,
+MaxPool/AveragePool, Gemm/MatMul by constant weights, or any chain op) and what follows it:
+element-wise ops, pools, Gathers with constant indices and constant Pads. A tile of the
+unit's output box is computed backwards: each op maps the box it must produce to the box of
+its input it reads (a convolution's or pool's receptive field, halo included; a Gather's
+indices; a Pad's offsets), and the tile re-runs every op on those boxes: convolutions with
+their output channels' weights and explicit zero padding at the input's edges, pools with
+their own padding there. Tiles are bands of rows times groups of channels (columns for a
+Gemm chain). They compute exactly the unit's output (checked with onnxruntime,
+zkc.compiler.piece_runner, before any circuit is built).
 """
 
 import math
@@ -23,18 +21,20 @@ import onnx_ir as ir
 
 ELEMENTWISE = frozenset({
     "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "HardSigmoid", "HardSwish", "Erf", "Abs",
-    "Neg", "Exp", "Softplus", "Elu", "Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu",
+    "Neg", "Exp", "Softplus", "Elu", "Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu", "Sum",
 })  # fmt: skip
+POOLS = frozenset({"MaxPool", "AveragePool"})
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A splittable run of nodes: its kind, head node, and output shape."""
+    """A splittable chain of nodes: its kind (`conv`, `pool`, `gemm` or `elementwise`: the
+    head's), the nodes, and the chain's output shape."""
 
     kind: str
     head: ir.Node
     nodes: list[ir.Node]
-    shape: tuple[int, ...]  # the unit's output shape
+    shape: tuple[int, ...]
 
     @property
     def output(self) -> str:
@@ -55,13 +55,10 @@ class TilePlan:
 
     def boxes(self) -> list[list[tuple[int, int]]]:
         """Every tile's output box, channel groups outermost, then bands."""
-        ranges = []
+        boxes = [[]]
         for axis, extent in enumerate(self.shape):
             size = self.sizes.get(axis, extent)
-            ranges.append([(s, s + size) for s in range(0, extent, size)])
-        boxes = [[]]
-        for axis_ranges in ranges:
-            boxes = [box + [r] for box in boxes for r in axis_ranges]
+            boxes = [box + [(s, s + size)] for box in boxes for s in range(0, extent, size)]
         return boxes
 
 
@@ -81,65 +78,88 @@ def _static(value: ir.Value) -> tuple[int, ...] | None:
     return tuple(shape)
 
 
-def _head_kind(node: ir.Node) -> str | None:
-    """The split kind a head node allows, or None."""
-    out = _static(node.outputs[0]) if node.outputs else None
-    if out is None or (out and out[0] != 1):
+def _array(value: ir.Value | None):
+    """A constant input's values (numpy), or None."""
+    if value is None:
         return None
-    if node.op_type == "Conv" and len(out) == 4 and _const(node.inputs[1]):
-        return "conv" if all(_const(v) for v in node.inputs[1:]) else None
-    if node.op_type in ("MaxPool", "AveragePool") and len(out) == 4 and len(node.outputs) == 1:
-        ceil = node.attributes.get("ceil_mode")
-        return "pool" if ceil is None or ceil.value == 0 else None
-    if (
-        node.op_type in ("Gemm", "MatMul")
-        and len(out) == 2
-        and all(_const(v) for v in node.inputs[1:])
-    ):
-        transposed_a = node.attributes.get("transA")
-        return "gemm" if transposed_a is None or transposed_a.value == 0 else None
-    if node.op_type in ELEMENTWISE and len(out) in (2, 3, 4):
+    if value.const_value is not None:
+        return value.const_value.numpy()
+    producer = value.producer()
+    if producer is not None and producer.op_type == "Constant":
+        return producer.attributes["value"].value.numpy()
+    return None
+
+
+def _int(node: ir.Node, name: str, default: int) -> int:
+    attr = node.attributes.get(name)
+    return attr.value if attr is not None else default
+
+
+def op_kind(node: ir.Node) -> str | None:
+    """What a node is in a chain: conv, pool, gather, pad, gemm, elementwise; or None."""
+    out = _static(node.outputs[0]) if node.outputs else None
+    if out is None or not out or out[0] != 1 or len(node.outputs) != 1:
+        return None
+    op, rest = node.op_type, node.inputs[1:]
+    if op == "Conv" and len(out) == 4 and all(_const(v) for v in rest):
+        return "conv"
+    if op in POOLS and len(out) == 4 and _int(node, "ceil_mode", 0) == 0:
+        return "pool"
+    if op == "Gather" and all(_const(v) for v in rest) and _int(node, "axis", 0) >= 2:
+        return "gather" if len(out) == 4 else None
+    if op == "Pad" and len(out) == 4 and all(_const(v) for v in rest) and rest:
+        mode = node.attributes.get("mode")
+        pads = _array(node.inputs[1])
+        spatial_only = pads is not None and not any(pads[[0, 1, 4, 5]])
+        return "pad" if spatial_only and (mode is None or mode.value in ("constant", b"constant")) else None
+    if op in ("Gemm", "MatMul") and len(out) == 2 and all(_const(v) for v in rest):
+        return "gemm" if _int(node, "transA", 0) == 0 else None
+    if op in ELEMENTWISE and len(out) in (2, 3, 4):
         return "elementwise"
     return None
 
 
-def _continues(node: ir.Node, running: ir.Value, shape: tuple[int, ...]) -> bool:
-    """Whether `node` is an element-wise op on `running` whose other inputs are constants or
-    tensors of the same shape, and that keeps the shape."""
-    if node.op_type not in ELEMENTWISE or running not in list(node.inputs):
+def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
+    """Whether `node` (of `kind`) continues a chain whose last result is `running`."""
+    if kind == "gemm" or running not in list(node.inputs):
         return False
-    if _static(node.outputs[0]) != shape:
-        return False
-    return all(v is running or _const(v) or _static(v) == shape for v in node.inputs)
+    if kind != "elementwise":
+        return node.inputs[0] is running
+    shape = _static(node.outputs[0])
+    return shape == _static(running) and all(
+        v is running or _const(v) or _static(v) == shape for v in node.inputs
+    )
 
 
 def find_unit(nodes: list[ir.Node]) -> Unit | None:
     """The unit these nodes (a contiguous run of the order) form, or None."""
     if not nodes:
         return None
-    kind = _head_kind(nodes[0])
+    kind = op_kind(nodes[0])
     if kind is None:
         return None
-    running, shape = nodes[0].outputs[0], _static(nodes[0].outputs[0])
+    running = nodes[0].outputs[0]
     for node in nodes[1:]:
-        if len(running.uses()) != 1 or not _continues(node, running, shape):
+        following = op_kind(node)
+        if following is None or len(running.uses()) != 1 or not _follows(node, running, following):
+            return None
+        if kind == "gemm" and following != "elementwise":
             return None
         running = node.outputs[0]
-    return Unit(kind, nodes[0], list(nodes), shape)
+    return Unit(kind, nodes[0], list(nodes), _static(running))
 
 
 def split_axes(unit: Unit) -> dict[int, list[int]]:
     """Per axis that may be split, the tile extents allowed (divisors of the extent)."""
     shape = unit.shape
-    if unit.kind == "gemm":
-        return {1: _divisors(shape[1])}
-    axes = {1: _divisors(shape[1])} if len(shape) >= 2 else {}
-    if len(shape) >= 3:
+    axes = {1: _divisors(shape[1])}
+    if len(shape) >= 3 and unit.kind != "gemm":
         axes[2] = _divisors(shape[2])
-    group = unit.head.attributes.get("group") if unit.kind == "conv" else None
-    if group is not None and group.value > 1:  # a tile holds whole groups of channels
-        per_group = shape[1] // group.value
-        axes[1] = [d for d in axes[1] if d % per_group == 0]
+    for node in unit.nodes:
+        group = _int(node, "group", 1) if node.op_type == "Conv" else 1
+        if group > 1:  # a tile holds whole groups of channels
+            per_group = node.outputs[0].shape[1] // group
+            axes[1] = [d for d in axes[1] if d % per_group == 0]
     return axes
 
 
@@ -154,10 +174,8 @@ def choose_tiles(unit: Unit, tile_logrows, limit: int) -> TilePlan | None:
     `tile_logrows(plan)` estimates the logrows of the plan's largest tile."""
     axes = split_axes(unit)
     options = []
-    channel_sizes = axes.get(1, [unit.shape[1]])
-    row_sizes = axes.get(2, [None])
-    for cg in channel_sizes:
-        for hb in row_sizes:
+    for cg in axes[1]:
+        for hb in axes.get(2, [None]):
             sizes = {1: cg} if hb is None else {1: cg, 2: hb}
             plan = TilePlan(unit.kind, sizes, unit.shape)
             if plan.count > 1 and tile_logrows(plan) <= limit:

@@ -9,7 +9,7 @@ import numpy as np
 
 from zkc.compiler.atomic import write_bytes_atomic
 from zkc.compiler.errors import UserInputError
-from zkc.model_zoo.digits import DataSplit, load_digits_split
+from zkc.model_zoo.digits import DataSplit, load_digits32_split, load_digits_split
 from zkc.model_zoo.models import ZOO, ZooEntry
 
 OUTPUT_NAME = "logits"
@@ -39,6 +39,8 @@ def load_split(entry: ZooEntry) -> DataSplit:
         from zkc.model_zoo.series import load_series_split
 
         return load_series_split()
+    if entry.dataset == "digits32":
+        return load_digits32_split()
     return load_digits_split()
 
 
@@ -64,11 +66,14 @@ def train(entry: ZooEntry):
         y = torch.from_numpy(split.train_y)
         optimiser = torch.optim.Adam(model.parameters(), lr=entry.learning_rate)
         model.train()
+        batch = entry.batch_size or len(x)
         for _ in range(entry.epochs):
-            optimiser.zero_grad()
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            optimiser.step()
+            order = torch.randperm(len(x)) if entry.batch_size else torch.arange(len(x))
+            for start in range(0, len(x), batch):
+                rows = order[start : start + batch]
+                optimiser.zero_grad()
+                loss_fn(model(x[rows]), y[rows]).backward()
+                optimiser.step()
         model.eval()
         with torch.no_grad():
             hx = torch.from_numpy(split.holdout_x.reshape((-1, *entry.sample_shape)))

@@ -65,6 +65,46 @@ class ResNetTinyDigits(nn.Module):
         return self.head(self.blocks(self.stem(x)))
 
 
+class BasicBlock(nn.Module):
+    """A CIFAR ResNet basic block: conv-bn-relu-conv-bn plus the skip (a strided 1x1 conv and
+    bn when the shape changes), then ReLU."""
+
+    def __init__(self, inputs: int, outputs: int, stride: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False), nn.BatchNorm2d(outputs), nn.ReLU(),
+            nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False), nn.BatchNorm2d(outputs),
+        )  # fmt: skip
+        self.skip = nn.Identity()
+        if stride != 1 or inputs != outputs:
+            self.skip = nn.Sequential(
+                nn.Conv2d(inputs, outputs, 1, stride, bias=False), nn.BatchNorm2d(outputs)
+            )
+        self.relu = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.relu(self.body(x) + self.skip(x))
+
+
+class ResNet8(nn.Module):
+    """The CIFAR-10 ResNet-8 layout on 3x32x32 inputs: conv stem (16), three basic blocks of
+    16, 32 and 64 channels (the last two strided), global average pool, linear head (78k
+    parameters, ~12.5M multiply-accumulates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(
+            nn.Conv2d(3, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()
+        )
+        self.blocks = nn.Sequential(
+            BasicBlock(16, 16, 1), BasicBlock(16, 32, 2), BasicBlock(32, 64, 2)
+        )
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.blocks(self.stem(x)))
+
+
 class TransformerTinyDigits(nn.Module):
     """One transformer block over the 8 rows of a digit as 8 tokens: LayerNorm, attention, GELU MLP."""
 
@@ -113,9 +153,10 @@ class ZooEntry:
     epochs: int
     learning_rate: float
     min_top1_agreement: float | None = 0.99
-    dataset: Literal["digits", "series"] = "digits"
+    dataset: Literal["digits", "digits32", "series"] = "digits"
     task: Literal["classify", "regress"] = "classify"
     max_abs_error: float | None = None  # the circuit's fidelity target for a regressor
+    batch_size: int | None = None  # mini-batches of this size (None: full-batch)
 
     def fidelity_target(self) -> str:
         """The fidelity the zoo states for this model's circuit, for humans."""
@@ -145,6 +186,18 @@ ZOO: dict[str, ZooEntry] = {
         (1, 8, 8),
         200,
         1e-2,
+    ),  # fmt: skip
+    "resnet8_digits32": ZooEntry(
+        "resnet8_digits32",
+        "CIFAR-10 ResNet-8 (stem, 3 basic blocks of 16/32/64 channels, 78k parameters) on "
+        "digits upscaled to 3x32x32",
+        ResNet8,
+        "x",
+        (3, 32, 32),
+        12,
+        2e-3,
+        dataset="digits32",
+        batch_size=64,
     ),  # fmt: skip
     "transformer_tiny": ZooEntry(
         "transformer_tiny",
