@@ -9,6 +9,7 @@ from zkc.cli.bench_cmd import bench_command
 from zkc.cli.compile_cmd import compile_command
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.package_cmd import package_command
+from zkc.cli.plan_cmd import plan_command
 from zkc.cli.proof_cmds import prove_command, run_command, verify_command
 from zkc.cli.registry_cmds import commit_command, publish_command, pull_command
 from zkc.cli.serve_cmd import serve_command
@@ -45,6 +46,7 @@ for command in (
     zoo_group,
     bench_command,
     audit_command,
+    plan_command,
 ):
     cli.add_command(command)
 

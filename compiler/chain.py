@@ -49,6 +49,16 @@ class EmitRequest:
 
 
 @dataclass(frozen=True)
+class CircuitEstimate:
+    """What one circuit of a logrows is expected to cost on one worker (a plan's figures)."""
+
+    setup_seconds: float
+    prove_seconds: float
+    cores: float  # busy cores while proving
+    peak_bytes: int
+
+
+@dataclass(frozen=True)
 class ChainProof:
     """Proofs of one inference, one per piece in order, the outputs they commit to, and
     what proving took (provenance: wall seconds, per-piece seconds and peak memory)."""

@@ -101,6 +101,7 @@ class PieceFacts(_Facts):
 
     index: int
     circuit: int
+    slice: int  # the plan's slice it computes (all of it, or one of its tiles)
     nodes: list[str]
     inputs: list[PartRef]
     outputs: list[PartRef]

@@ -30,16 +30,30 @@ def _full(shape) -> Box:
     return [(0, d) for d in shape]
 
 
-def _bands(shape, height: int) -> list[Box]:
-    if len(shape) != 4 or height >= shape[2] or shape[2] % height:
-        return [_full(shape)]
-    return [
-        [(0, 1), (0, shape[1]), (r, r + height), (0, shape[3])] for r in range(0, shape[2], height)
-    ]
+CHANNELWISE = frozenset({"MaxPool", "AveragePool", "Gather", "Pad"})
+
+
+def _chain_reads(chain: list[onnx.NodeProto]) -> tuple[int, bool]:
+    """For a unit's chain: the product of its ops' row strides (input rows per output row), and
+    whether every op keeps channels apart (so a tile reads only its own channels)."""
+    stride, channelwise = 1, True
+    for node in chain:
+        attrs = {a.name: a for a in node.attribute}
+        if "strides" in attrs:
+            stride *= attrs["strides"].ints[0]
+        if node.op_type == "Conv":
+            group = attrs["group"].i if "group" in attrs else 1
+            channelwise = channelwise and group > 1
+        elif node.op_type not in CHANNELWISE and node.op_type in ("Gemm", "MatMul"):
+            channelwise = False
+    return stride, channelwise
 
 
 def part_layouts(plan: PartitionPlan, index: ModelIndex) -> dict[str, list[Box]]:
-    """The parts each tensor crossing between pieces is written in (absent: whole)."""
+    """The parts each tensor crossing between pieces is written in (absent: whole). A tensor a
+    tiled unit reads as its main input, written by a whole slice or the request, is cut in
+    bands of the rows one band of tiles reads (and the tiles' channel groups when the chain
+    keeps channels apart), so interior tiles read the same shapes at the same offsets."""
     layouts: dict[str, list[Box]] = {}
     for s in plan.slices:
         if s.tiles is not None:
@@ -47,17 +61,27 @@ def part_layouts(plan: PartitionPlan, index: ModelIndex) -> dict[str, list[Box]]
     for s in plan.slices:
         if s.tiles is None or s.tiles.kind == "gemm":
             continue
-        head = index.nodes[s.nodes[0]]
+        chain = [index.nodes[n] for n in s.nodes]
         for tensor in s.inputs:
             if tensor in layouts:
                 continue
-            if s.tiles.kind in ("conv", "pool") and tensor == head.input[0]:
-                stride = next((a.ints[0] for a in head.attribute if a.name == "strides"), 1)
+            shape = index.shapes[tensor]
+            if tensor == chain[0].input[0] and len(shape) == 4:
+                stride, channelwise = _chain_reads(chain)
                 band = s.tiles.sizes.get(2, s.tiles.shape[2]) * stride
-                layouts[tensor] = _bands(index.shapes[tensor], band)
-            elif index.shapes[tensor] == tuple(s.tiles.shape):
+                channels = s.tiles.sizes.get(1, shape[1]) if channelwise else shape[1]
+                layouts[tensor] = _grid(shape, channels, band)
+            elif shape == tuple(s.tiles.shape):
                 layouts[tensor] = s.tiles.boxes()
     return layouts
+
+
+def _grid(shape, channels: int, rows: int) -> list[Box]:
+    """Boxes of `channels` x `rows` (whole along an axis they do not divide)."""
+    channels = channels if shape[1] % channels == 0 else shape[1]
+    rows = rows if rows < shape[2] and shape[2] % rows == 0 else shape[2]
+    return [[(0, 1), (c, c + channels), (r, r + rows), (0, shape[3])]
+            for c in range(0, shape[1], channels) for r in range(0, shape[2], rows)]  # fmt: skip
 
 
 def _parts(tensor: str, index: ModelIndex, layouts: dict) -> list[PartRef]:
@@ -137,7 +161,7 @@ class PieceBuild:
             self._circuit[signature] = len(self.makers)
             self.makers.append(make)
         self.pieces.append(PieceFacts(
-            index=len(self.pieces), circuit=self._circuit[signature], nodes=s.nodes,
+            index=len(self.pieces), circuit=self._circuit[signature], slice=s.index, nodes=s.nodes,
             inputs=reads, outputs=writes, estimated_rows=s.estimated_rows,
             estimated_logrows=s.estimated_logrows,
         ))  # fmt: skip
@@ -165,7 +189,7 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
         parts = []
         for box in s.tiles.boxes():
             tile = build_tile(index, s.nodes, s.tiles, box, written)
-            build.add(tile.signature(), tile.model, s, tile.reads, [tile.writes])
+            build.add(tile.signature, tile.model, s, tile.reads, [tile.writes])
             parts.append(tile.writes)
         written[parts[0].tensor] = PartIndex(parts)
     return build
@@ -179,7 +203,7 @@ def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec:
     if not plan.sliced:
         whole = plan.slices[0]
         piece = PieceFacts(
-            index=0, circuit=0, nodes=whole.nodes,
+            index=0, circuit=0, slice=0, nodes=whole.nodes,
             inputs=[whole_part(t.name, t.shape) for t in spec.inputs],
             outputs=[whole_part(t.name, t.shape) for t in spec.outputs],
             estimated_rows=whole.estimated_rows, estimated_logrows=whole.estimated_logrows,

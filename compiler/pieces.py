@@ -178,10 +178,15 @@ def slice_const(array: np.ndarray, box: Box, rank: int) -> np.ndarray:
 
 def finish(graph: TileGraph, out: str, shape: list[int], opset: int) -> onnx.ModelProto:
     """The tile's model: its graph with the one output `out_0`."""
-    nodes = [*graph.node_protos(), helper.make_node("Identity", [out], ["out_0"], name=f"n{len(graph.nodes)}")]
+    nodes = [
+        *graph.node_protos(),
+        helper.make_node("Identity", [out], ["out_0"], name=f"n{len(graph.nodes)}"),
+    ]
     output = helper.make_tensor_value_info("out_0", onnx.TensorProto.FLOAT, shape)
     model = helper.make_model(
-        helper.make_graph(nodes, "zkc_tile", graph.input_infos(), [output], graph.constant_protos()),
+        helper.make_graph(
+            nodes, "zkc_tile", graph.input_infos(), [output], graph.constant_protos()
+        ),
         opset_imports=[helper.make_opsetid("", opset)],
     )
     model.ir_version = 8

@@ -51,10 +51,14 @@ def _attrs(node: onnx.NodeProto) -> dict:
 
 
 class TileBuilder:
-    """One tile's graph: reads windows of tensors from the parts written so far."""
+    """One tile's graph: reads windows of tensors from the parts written so far.
 
-    def __init__(self, index: ModelIndex, written: dict[str, PartIndex]):
-        self.index, self.written = index, written
+    With `describe`, a read is recorded by its geometry (each part's shape and offset from the
+    window) instead of being assembled: enough to tell tiles apart, at a fraction of the cost
+    of building the graph (which is done once per distinct tile)."""
+
+    def __init__(self, index: ModelIndex, written: dict[str, PartIndex], describe: bool = False):
+        self.index, self.written, self.describe = index, written, describe
         self.graph = TileGraph()
         self.reads: list[PartRef] = []
         self._names: dict[tuple, str] = {}
@@ -71,6 +75,13 @@ class TileBuilder:
                 self._names[key] = self.graph.part_input(part)
                 self.reads.append(part)
             names.append(self._names[key])
+        if self.describe:
+            start = [a for a, _ in window]
+            offsets = tuple(tuple(a - w for (a, _), w in zip(p.box, start, strict=True))
+                            for p in parts)  # fmt: skip
+            return self.graph.op(
+                "Read", names, geometry=repr((offsets, [b - a for a, b in window]))
+            )
         return assemble(self.graph, parts, names, window)
 
     def model_const(self, name: str, box: Box, rank: int) -> str:
@@ -123,36 +134,51 @@ def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
 
 @dataclass
 class Tile:
-    """One tile: its graph (not yet a model), the parts it reads and the part it writes."""
+    """One tile described (a signature of the function it computes), the parts it reads and
+    the part it writes; its model is built on demand."""
 
-    graph: TileGraph
+    signature: str
     reads: list[PartRef]
     writes: PartRef
-    output: str
-    opset: int
-
-    def signature(self) -> str:
-        return self.graph.signature(self.output)
+    build: object  # () -> onnx.ModelProto
 
     def model(self) -> onnx.ModelProto:
-        shape = [b - a for a, b in self.writes.box]
-        return finish(self.graph, self.output, shape, self.opset)
+        return self.build()
+
+
+def describe_tile(index: ModelIndex, nodes: list[str], plan: TilePlan, box: Box,
+                  written: dict[str, PartIndex]) -> Tile:  # fmt: skip
+    """The tile of `nodes` (a unit) computing `box` of the unit's output, described."""
+    graph, reads, writes, output = _tile_graph(index, nodes, box, written, describe=True)
+    snapshot = {tensor: written[tensor] for tensor in {p.tensor for p in reads}}
+
+    def build() -> onnx.ModelProto:
+        built, _, _, out = _tile_graph(index, nodes, box, snapshot, describe=False)
+        return finish(built, out, [b - a for a, b in box], index.opset)
+
+    return Tile(graph.signature(output), reads, writes, build)
 
 
 def build_tile(index: ModelIndex, nodes: list[str], plan: TilePlan, box: Box,
                written: dict[str, PartIndex]) -> Tile:  # fmt: skip
     """The tile of `nodes` (a unit) computing `box` of the unit's output."""
+    return describe_tile(index, nodes, plan, box, written)
+
+
+def _tile_graph(index: ModelIndex, nodes: list[str], box: Box, written: dict[str, PartIndex],
+                describe: bool):  # fmt: skip
+    """The tile's graph, the parts it reads, the part it writes, and its output's name."""
     chain = [index.nodes[name] for name in nodes]
     boxes = [box]  # the box each op produces, last op first
     for node in reversed(chain[1:]):
         boxes.append(input_box(index, node, boxes[-1]))
     boxes.reverse()
-    builder = TileBuilder(index, written)
+    builder = TileBuilder(index, written, describe)
     current = running = None
     for node, out_box in zip(chain, boxes, strict=True):
         current = _op(builder, node, out_box, running, current)
         running = node.output[0]
-    return Tile(builder.graph, builder.reads, PartRef(tensor=running, box=box), current, index.opset)
+    return builder.graph, builder.reads, PartRef(tensor=running, box=box), current
 
 
 def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | None,
@@ -178,7 +204,9 @@ def _conv(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: st
     per_group = weight.shape[0] // group if group > 1 else None
     _, pads = conv_window(attrs, index.shapes[node.input[0]], box, per_group)
     if any(pads):
-        x = builder.graph.op("Pad", [x, builder.graph.const(np.array(pads, np.int64))], mode="constant")
+        x = builder.graph.op(
+            "Pad", [x, builder.graph.const(np.array(pads, np.int64))], mode="constant"
+        )
     c0, c1 = box[1]
     ins = [x, builder.weight(node.input[1], slice(c0, c1))]
     if len(node.input) > 2 and node.input[2]:

@@ -111,7 +111,11 @@ def op_kind(node: ir.Node) -> str | None:
         mode = node.attributes.get("mode")
         pads = _array(node.inputs[1])
         spatial_only = pads is not None and not any(pads[[0, 1, 4, 5]])
-        return "pad" if spatial_only and (mode is None or mode.value in ("constant", b"constant")) else None
+        return (
+            "pad"
+            if spatial_only and (mode is None or mode.value in ("constant", b"constant"))
+            else None
+        )
     if op in ("Gemm", "MatMul") and len(out) == 2 and all(_const(v) for v in rest):
         return "gemm" if _int(node, "transA", 0) == 0 else None
     if op in ELEMENTWISE and len(out) in (2, 3, 4):

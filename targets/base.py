@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.chain import ChainProof, EmitRequest
+from zkc.compiler.chain import ChainProof, CircuitEstimate, EmitRequest
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data import Samples
 from zkc.compiler.facts import ChainFacts
@@ -38,6 +38,9 @@ class Target(Protocol):
 
     def circuit_costs(self, config: CompileConfig) -> list[CircuitCost]:
         """The cost functions the planner may cut the model with (one per way of building)."""
+
+    def estimate(self, logrows: int) -> CircuitEstimate:
+        """Expected setup and proving cost of one circuit of `logrows` (no EZKL run)."""
 
     def emit(self, request: EmitRequest, reporter: Reporter) -> tuple[ChainFacts, dict[str, float]]:
         """Build every circuit of the chain into the artifact; returns its facts, and the
