@@ -30,7 +30,8 @@ def _full(shape) -> Box:
     return [(0, d) for d in shape]
 
 
-CHANNELWISE = frozenset({"MaxPool", "AveragePool", "Gather", "Pad"})
+CHANNELWISE = frozenset({"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+                         "Gather", "Pad"})  # fmt: skip
 
 
 def _chain_reads(chain: list[onnx.NodeProto]) -> tuple[int, bool]:

@@ -32,6 +32,8 @@ def read_fraction(unit: Unit, value: ir.Value, tiles: TilePlan) -> float:
     if unit.kind == "gemm":
         return 1.0
     attrs = unit.head.attributes
+    if "kernel_shape" not in attrs:  # a global pool: a tile reads its channels whole
+        return tiles.sizes.get(1, unit.shape[1]) / unit.shape[1]
     kernel = attrs["kernel_shape"].value[0]
     stride = attrs["strides"].value[0] if "strides" in attrs else 1
     dilation = attrs["dilations"].value[0] if "dilations" in attrs else 1

@@ -116,6 +116,8 @@ def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
         return conv_window(attrs, shape, box, weight.shape[0] // group if group > 1 else None)[0]
     if op in ("MaxPool", "AveragePool"):
         return conv_window(attrs, shape, box, 1)[0]
+    if op in ("GlobalAveragePool", "GlobalMaxPool"):
+        return [(0, 1), box[1], (0, shape[2]), (0, shape[3])]
     if op == "Gather":
         axis, picked = attrs.get("axis", 0), index.constants[node.input[1]]
         chosen = picked[box[axis][0] : box[axis][1]]
@@ -186,9 +188,12 @@ def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | Non
     """One op of the chain on the tile: producing `box` of its output, reading the previous
     op's result (`current`, for `running`) or, for the head, windows of its inputs."""
     op = node.op_type
-    if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul"):
+    if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul",
+              "GlobalAveragePool", "GlobalMaxPool"):  # fmt: skip
         want = input_box(builder.index, node, box)
         x = current if current is not None else builder.read(node.input[0], want)
+        if op.startswith("Global"):
+            return builder.graph.op(op, [x])
         return {"Conv": _conv, "MaxPool": _pool, "AveragePool": _pool, "Gather": _gather,
                 "Pad": _pad, "Gemm": _gemm, "MatMul": _gemm}[op](builder, node, box, want, x)  # fmt: skip
     rank = len(box)

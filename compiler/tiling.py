@@ -24,6 +24,7 @@ ELEMENTWISE = frozenset({
     "Neg", "Exp", "Softplus", "Elu", "Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu", "Sum",
 })  # fmt: skip
 POOLS = frozenset({"MaxPool", "AveragePool"})
+GLOBAL_POOLS = frozenset({"GlobalAveragePool", "GlobalMaxPool"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def op_kind(node: ir.Node) -> str | None:
         return "conv"
     if op in POOLS and len(out) == 4 and _int(node, "ceil_mode", 0) == 0:
         return "pool"
+    if op in GLOBAL_POOLS and len(out) == 4:
+        return "pool"  # tiles are channel groups, each reading its channels whole
     if op == "Gather" and all(_const(v) for v in rest) and _int(node, "axis", 0) >= 2:
         return "gather" if len(out) == 4 else None
     if op == "Pad" and len(out) == 4 and all(_const(v) for v in rest) and rest:
