@@ -97,10 +97,14 @@ from zkc.cli.render import RichReporter, print_json
     callback=parse_input_shape,
     help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
 )
+@click.option("--workers", type=click.IntRange(1), default=None, show_default="one per 2 cores",
+              help="Calibrate and set up this many distinct circuits at once in local processes.")  # fmt: skip
+@click.option("--scheduler", help="Calibrate and set up the circuits on this Dask cluster "
+              "(tcp://HOST:PORT); its workers must see the output's directory at the same path.")  # fmt: skip
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
                     pipeline, disabled, input_scale, param_scale, max_logrows, slices, link, calibration_target,
-                    max_error, min_top1, batch_size, input_shapes, as_json):  # fmt: skip
+                    max_error, min_top1, batch_size, input_shapes, workers, scheduler, as_json):  # fmt: skip
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
     \b
@@ -111,6 +115,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     """
     from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
+    from zkc.compiler.parallel import ProveRunner, default_workers
     from zkc.targets import make_target
 
     config = CompileConfig(
@@ -119,9 +124,11 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
         max_logrows=max_logrows, slices=slices, link=link, calibration_target=calibration_target,
         max_error=max_error, min_top1=min_top1,
     )  # fmt: skip
+    runner = ProveRunner(workers or default_workers(), scheduler)
     request = CompileRequest(
         model_path=model, calibration_path=calibration, output=output, config=config,
         eval_path=eval_path, cache_dir=None if no_cache else cache_dir, dump_ir=dump_ir,
+        runner=runner,
     )  # fmt: skip
     target = make_target(config.target, srs_dir, dev_srs)
     result = compile_model(request, target, RichReporter(quiet=as_json))

@@ -18,10 +18,12 @@ from zkc.compiler.fidelity import Budget, FidelityReport, fidelity_report
 from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument
 from zkc.compiler.io_spec import io_spec
 from zkc.compiler.model_io import load_model, save_model
+from zkc.compiler.parallel import ProveRunner
 from zkc.compiler.pass_base import PassOptions
 from zkc.compiler.piece_build import build_pieces
 from zkc.compiler.pipeline import PassRecord, instantiate, run_pipeline
 from zkc.compiler.plan import choose_plan
+from zkc.compiler.plan_report import plan_report, whole_rows
 from zkc.compiler.progress import Reporter
 from zkc.compiler.reference import ReferenceRunner
 from zkc.compiler.slicing import MODEL_FILE
@@ -64,7 +66,8 @@ def lower(inputs, config: CompileConfig, passes: list, reporter: Reporter,
 
 
 def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: list, target,
-                   reporter: Reporter, dump_ir: Path | None = None) -> art.Manifest:  # fmt: skip
+                   reporter: Reporter, dump_ir: Path | None = None,
+                   runner: ProveRunner | None = None) -> art.Manifest:  # fmt: skip
     """Build the artifact for `inputs` (a compile.BuildInputs) into `tmp`; returns its manifest."""
     started = time.perf_counter()
     low = lower(inputs, config, passes, reporter, dump_ir)
@@ -74,17 +77,17 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     ref_out = low.reference.run_batch(low.evaluation, spec.input_shapes())
     wants_plan = config.slices is not None or config.max_logrows is not None
     planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else low.model
-    plan = choose_plan(planned, target.circuit_costs(config), config.max_logrows, config.slices)
-    if plan.sliced:
-        reporter.info(f"slicing into {len(plan.slices)} linked circuits "
-                      f"(estimated logrows {[s.estimated_logrows for s in plan.slices]})")  # fmt: skip
+    costs = target.circuit_costs(config)
+    plan = choose_plan(planned, costs, config.max_logrows, config.slices)
     circuits, pieces, model_files = build_pieces(tmp, plan, low.calibration, spec,
                                                  low.reference, low.eq_samples)  # fmt: skip
+    if plan.sliced:
+        announce_plan(plan, pieces, planned, costs, target, reporter)
     request = EmitRequest(tmp, circuits, pieces, find_links(pieces, spec), plan.cost_key, config,
-                          spec, low.evaluation, ref_out)  # fmt: skip
+                          spec, low.evaluation, ref_out, runner or ProveRunner())  # fmt: skip
     facts, timings = target.emit(request, reporter)
     start = time.perf_counter()
-    outputs = target.run(tmp, facts, spec, low.evaluation, reporter)
+    outputs = target.run(tmp, facts, spec, low.evaluation, reporter, request.runner)
     fidelity = fidelity_report(ref_out, outputs, inputs.eval_source)
     timings["fidelity_seconds"] = time.perf_counter() - start
     check_budget(config, fidelity)
@@ -102,6 +105,15 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     art.write_manifest(tmp, manifest)
     write_provenance(tmp, inputs, low, timings, time.perf_counter() - started)
     return manifest
+
+
+def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> None:
+    """What `zkc plan` shows, before the long part of the build."""
+    cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
+    report = plan_report(plan, [p.slice for p in pieces], [p.circuit for p in pieces], target,
+                         whole_rows(planned, cost))  # fmt: skip
+    for line in report.lines():
+        reporter.info(line)
 
 
 def check_budget(config: CompileConfig, fidelity: FidelityReport) -> None:

@@ -17,6 +17,7 @@ from zkc.compiler.errors import ToolError
 from zkc.compiler.facts import LinkFacts, PartRef, PieceFacts
 from zkc.compiler.hashing import sha256_bytes
 from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.parallel import ProveRunner
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class EmitRequest:
     spec: IOSpec  # the whole model's
     evaluation: Samples  # held-out inputs (a fidelity budget is searched on them)
     reference: dict[str, np.ndarray]  # onnxruntime's outputs on `evaluation`
+    # Where calibration and setup of the distinct circuits run: inline, a local process pool,
+    # or a Dask cluster (whose workers see the build directory at the same path).
+    runner: ProveRunner = field(default_factory=ProveRunner)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ held-out samples it uses (the artifact stores exactly those), their label, the p
 their versions, the planner's version, the config, and the versions of zkc and its tools.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import onnx_ir as ir
@@ -19,6 +19,7 @@ from zkc.compiler.hashing import sha256_file, sha256_json
 from zkc.compiler.input_shapes import pinned_input_shapes
 from zkc.compiler.io_spec import IOSpec, TensorSpec
 from zkc.compiler.model_io import load_model
+from zkc.compiler.parallel import ProveRunner
 from zkc.compiler.partition import PLANNER_VERSION
 from zkc.compiler.pass_base import PassOptions
 from zkc.compiler.progress import Reporter
@@ -38,6 +39,8 @@ class CompileRequest:
     eval_path: Path | None = None
     cache_dir: Path | None = DEFAULT_CACHE_DIR
     dump_ir: Path | None = None
+    # Where calibration and setup of the distinct circuits run (not part of the key).
+    runner: ProveRunner = field(default_factory=ProveRunner)
 
 
 @dataclass
@@ -109,12 +112,13 @@ def compile_model(
 ) -> CompileResult:
     """Compile a model into an artifact at `request.output`, reusing the cache when the key matches."""
     return compile_inputs(read_inputs(request), request.config, target, request.output,
-                          request.cache_dir, reporter or Reporter(), request.dump_ir)  # fmt: skip
+                          request.cache_dir, reporter or Reporter(), request.dump_ir,
+                          request.runner)  # fmt: skip
 
 
 def compile_inputs(inputs: BuildInputs, config: CompileConfig, target, output: Path,
-                   cache_dir: Path | None, reporter: Reporter,
-                   dump_ir: Path | None = None) -> CompileResult:  # fmt: skip
+                   cache_dir: Path | None, reporter: Reporter, dump_ir: Path | None = None,
+                   runner: ProveRunner | None = None) -> CompileResult:  # fmt: skip
     """Build (or take from the cache) the artifact for these inputs; write it to `output`."""
     passes = target.pipeline(config.pipeline, config.disabled_passes)
     key = artifact_key(inputs, config, passes)
@@ -126,7 +130,8 @@ def compile_inputs(inputs: BuildInputs, config: CompileConfig, target, output: P
             return CompileResult(Path(output), cached, cached=True)
     build = store.building(key) if store is not None else art.atomic_directory(Path(output))
     with build as tmp:
-        manifest = build_artifact(tmp, inputs, key, config, passes, target, reporter, dump_ir)
+        manifest = build_artifact(tmp, inputs, key, config, passes, target, reporter, dump_ir,
+                                  runner or ProveRunner())  # fmt: skip
     if store is not None:
         art.copy_artifact(store.path(key), output)
     return CompileResult(Path(output), manifest, cached=False)

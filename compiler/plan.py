@@ -51,13 +51,7 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
     legal = [i for i in range(n + 1) if cuts[i] is not None]
     chosen = choose(segments, legal, max_logrows, slices)
     if chosen is None:
-        worst = max(range(n), key=lambda i: node_rows[i])
-        rows, k = cost.circuit_size(node_rows[worst], 0, 0, 0, margin=False)
-        what = f"{slices} slices" if slices else f"logrows {max_logrows}"
-        raise UserInputError(
-            f"cannot partition within {what}: node '{nodes[worst].name}' ({nodes[worst].op_type}) "
-            f"alone needs ~{int(rows)} rows (logrows {k}), or no legal cut points fit"
-        )
+        raise _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices)
     bounds, limit = chosen
     plans = []
     for index, (a, b) in enumerate(bounds):
@@ -109,3 +103,26 @@ def choose_plan(model: ir.Model, costs: Sequence[CircuitCost], max_logrows: int 
     if not plan.sliced and slices is None:
         return whole_plan(model)
     return plan
+
+
+def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> UserInputError:
+    """The error for a budget no plan meets: the first node no circuit (or tiles of it) can
+    hold, its estimated rows, and the smallest --max-logrows that would work."""
+    what = f"{slices} slices" if slices else f"logrows {max_logrows}"
+    limit = max_logrows or 25
+    stuck = next(
+        (i for i in range(len(nodes))
+         if not any(segments.option(a, b, limit) for a in legal for b in legal if a <= i < b)),
+        max(range(len(nodes)), key=lambda i: node_rows[i]),
+    )  # fmt: skip
+    rows = cost.circuit_size(node_rows[stuck], 0, 0, 0, margin=False)[0]
+    smallest = next((k for k in range(limit + 1, 26)
+                     if choose(segments, legal, k, slices) is not None), None)  # fmt: skip
+    hint = f"the smallest --max-logrows that fits is {smallest}" if smallest else (
+        "no --max-logrows up to 25 fits"
+    )  # fmt: skip
+    node = nodes[stuck]
+    return UserInputError(
+        f"cannot partition within {what}: node '{node.name}' ({node.op_type}) needs ~{int(rows)} "
+        f"rows and neither fits nor splits into tiles that fit; {hint}"
+    )

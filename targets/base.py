@@ -53,8 +53,9 @@ class Target(Protocol):
         """The files `emit` wrote, relative to the artifact."""
 
     def run(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, samples: Samples,
-            reporter: Reporter) -> dict[str, np.ndarray]:  # fmt: skip
-        """The chain's outputs (witnesses, no proofs) for every sample, stacked per output."""
+            reporter: Reporter, runner: ProveRunner | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+        """The chain's outputs (witnesses, no proofs) for every sample, stacked per output;
+        with `runner`, spread over its workers."""
 
     def prove(self, art_dir: Path, facts: ChainFacts, spec: IOSpec,
               inputs: dict[str, np.ndarray], runner: ProveRunner,

@@ -23,8 +23,10 @@ from zkc.compiler.errors import ToolError
 from zkc.compiler.facts import SrsFacts
 from zkc.compiler.hashing import sha256_file
 from zkc.compiler.io_spec import TensorSpec
+from zkc.compiler.parallel import run_jobs
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl import srs
+from zkc.targets.ezkl.chain_prove import peak_prove_bytes
 from zkc.targets.ezkl.circuit import MODEL_FILE, SETTINGS_FILE, VK_FILE, compile_circuit, setup_keys
 from zkc.targets.ezkl.planning import decomposition
 from zkc.targets.ezkl.settings import generate_and_calibrate, set_logrows, write_calibration_data
@@ -93,16 +95,16 @@ class ChainBuild:
         all its calibration inputs); returns (settings, the logrows each alone needs).
         Polycommit links are then raised to one shared logrows."""
         calibration = calibration or [c.calibration for c in self.circuits]
-        settings, own = [], []
-        with tempfile.TemporaryDirectory(prefix="zkc-calib-") as tmp:
+        # Calibration data sits beside the circuits: cluster workers see the build directory.
+        with tempfile.TemporaryDirectory(prefix=".calibration-", dir=self.request.art_dir) as tmp:
+            jobs = []
             for index, (circuit, calib) in enumerate(zip(self.circuits, calibration, strict=True)):
-                path = Path(tmp) / f"calibration_{index:02d}.json"
+                path = Path(tmp) / f"calibration_{index:03d}.json"
                 write_calibration_data(path, calib, circuit.spec)
-                settings.append(generate_and_calibrate(
-                    circuit.directory / MODEL_FILE, circuit.directory / SETTINGS_FILE, path,
-                    self.circuit_config(config, index),
-                ))  # fmt: skip
-                own.append(settings[-1]["run_args"]["logrows"])
+                jobs.append((str(circuit.directory), str(path),
+                             self.circuit_config(config, index).model_dump_json()))  # fmt: skip
+            settings = self.run_jobs(calibrate_job, jobs)
+        own = [s["run_args"]["logrows"] for s in settings]
         if self.link == "polycommit":
             # A KZG commitment depends on the column length: linked circuits share one logrows.
             settings = [set_logrows(d / SETTINGS_FILE, max(own)) for d in self.dirs]
@@ -118,15 +120,20 @@ class ChainBuild:
 
     def set_up(self, settings: list[dict], reporter: Reporter) -> list[SrsFacts]:
         """Compile and set up every calibrated circuit; returns the SRS each was set up with."""
-        used = []
-        for circuit, chosen in zip(self.circuits, settings, strict=True):
-            logrows = chosen["run_args"]["logrows"]
-            srs_path, srs_info = srs.find_srs(self.srs_dir, logrows, self.allow_dev_srs)
-            with reporter.step(f"compiling circuit and running setup (logrows {logrows})"):
-                compile_circuit(circuit.directory)
-                setup_keys(circuit.directory, srs_path)
-            used.append(srs_info)
-        return used
+        found = [srs.find_srs(self.srs_dir, s["run_args"]["logrows"], self.allow_dev_srs)
+                 for s in settings]  # fmt: skip
+        jobs = [(str(c.directory), str(path)) for c, (path, _) in zip(self.circuits, found, strict=True)]
+        ks = sorted({s["run_args"]["logrows"] for s in settings})
+        what = f"{len(jobs)} circuits" if len(jobs) > 1 else "circuit"
+        with reporter.step(f"compiling {what} and running setup (logrows {', '.join(map(str, ks))})"):
+            self.run_jobs(setup_job, jobs, max(ks))
+        return [info for _, info in found]
+
+    def run_jobs(self, fn, jobs: list[tuple], logrows: int | None = None) -> list:
+        """fn(*job) for every job: inline, in the local pool or on the cluster of the request."""
+        runner = self.request.runner
+        peak = peak_prove_bytes(logrows or self.config.max_logrows or 17)
+        return run_jobs(fn, jobs, runner.workers, runner.scheduler, peak)
 
     def commitments(self, used: list[SrsFacts]) -> tuple[list[list[int]], list[list[int]]]:
         """Per circuit, the commitment values per input and per output tensor, from the
@@ -164,3 +171,16 @@ def _counts(per_tensor: list[list], tensors: int) -> list[int]:
     if len(per_tensor) != tensors:
         raise ToolError(f"EZKL committed {len(per_tensor)} tensors of {tensors}")
     return [len(t) for t in per_tensor]
+
+
+def calibrate_job(directory: str, data: str, config_json: str) -> dict:
+    """Generate and calibrate one circuit's settings (a pool or cluster job)."""
+    root = Path(directory)
+    config = CompileConfig.model_validate_json(config_json)
+    return generate_and_calibrate(root / MODEL_FILE, root / SETTINGS_FILE, Path(data), config)
+
+
+def setup_job(directory: str, srs_path: str) -> None:
+    """Compile one calibrated circuit and set up its keys (a pool or cluster job)."""
+    compile_circuit(Path(directory))
+    setup_keys(Path(directory), Path(srs_path))

@@ -41,9 +41,6 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
             )
         )
     timings["calibrate_seconds"] = time.perf_counter() - start
-    for piece in request.pieces if build.link != "none" else ():
-        reporter.info(f"slice {piece.index + 1}/{len(request.pieces)}: {len(piece.nodes)} nodes, "
-                      f"estimated logrows {piece.estimated_logrows}")  # fmt: skip
     start = time.perf_counter()
     used = build.set_up(settings, reporter)
     timings["setup_seconds"] = time.perf_counter() - start

@@ -20,7 +20,7 @@ from zkc.targets.ezkl.chain_prove import peak_prove_bytes, prove_chain, runnable
 from zkc.targets.ezkl.chain_verify import verify_chain
 from zkc.targets.ezkl.circuit import CIRCUIT_FILES
 from zkc.targets.ezkl.emit import emit_chain
-from zkc.targets.ezkl.witness import dag_outputs
+from zkc.targets.ezkl.witness import dag_outputs, run_spread
 
 
 class EzklTarget:
@@ -65,10 +65,14 @@ class EzklTarget:
         return [str(Path(c.directory) / name) for c in facts.circuits for name in CIRCUIT_FILES]
 
     def run(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, samples: Samples,
-            reporter: Reporter) -> dict[str, np.ndarray]:  # fmt: skip
-        scales = [c.output_scales for c in facts.circuits]
-        return dag_outputs(runnable(art_dir, facts), scales, spec, samples, reporter,
-                           "fidelity (witnesses per held-out sample)")  # fmt: skip
+            reporter: Reporter, runner: ProveRunner | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+        """The outputs for every sample; with a runner of several workers or a cluster, the
+        samples' witnesses run there in chunks."""
+        if runner is None or (runner.workers <= 1 and not runner.scheduler):
+            scales = [c.output_scales for c in facts.circuits]
+            return dag_outputs(runnable(art_dir, facts), scales, spec, samples, reporter,
+                               "fidelity (witnesses per held-out sample)")  # fmt: skip
+        return run_spread(art_dir, facts, spec, samples, runner)
 
     def prove(self, art_dir: Path, facts: ChainFacts, spec: IOSpec,
               inputs: dict[str, np.ndarray], runner: ProveRunner,

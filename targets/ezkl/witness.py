@@ -123,3 +123,27 @@ def commitments(witness: dict, side: str, link: str) -> list[list]:
     if link == "hashed":
         return [[value] for value in processed.get("poseidon_hash") or []]
     return [list(tensor) for tensor in processed.get("polycommit") or []]
+
+
+def _outputs_job(art_dir: str, facts_json: str, spec_json: str, chunk: dict) -> dict:
+    """The model outputs of a chunk of samples (a pool or cluster job)."""
+    from zkc.compiler.facts import ChainFacts
+
+    facts = ChainFacts.model_validate_json(facts_json)
+    spec = IOSpec.model_validate_json(spec_json)
+    run = Runnable(facts.pieces, [Path(art_dir) / c.directory for c in facts.circuits])
+    scales = [c.output_scales for c in facts.circuits]
+    return dag_outputs(run, scales, spec, chunk, Reporter())
+
+
+def run_spread(art_dir: Path, facts, spec: IOSpec, samples: Samples, runner) -> dict[str, np.ndarray]:
+    """`dag_outputs` with the samples split among the runner's workers."""
+    from zkc.compiler.parallel import run_jobs
+
+    count = sample_count(samples)
+    parts = max(1, min(count, (runner.workers if not runner.scheduler else 8) * 2))
+    bounds = np.linspace(0, count, parts + 1).astype(int)
+    jobs = [(str(art_dir), facts.model_dump_json(), spec.model_dump_json(),
+             {k: v[a:b] for k, v in samples.items()}) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]  # fmt: skip
+    chunks = run_jobs(_outputs_job, jobs, runner.workers, runner.scheduler)
+    return {t.name: np.concatenate([c[t.name] for c in chunks]) for t in spec.outputs}

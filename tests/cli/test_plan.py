@@ -1,0 +1,53 @@
+"""`zkc plan`: the plan and its estimates without building; a node that cannot fit is one line
+naming it, its rows and the smallest budget that works."""
+
+import json
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from tests.cli.helpers import assert_one_error_line
+
+
+def _model(path, nodes, x_shape, y_shape, consts=()):
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
+        [numpy_helper.from_array(v, k) for k, v in consts],
+    )  # fmt: skip
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    proto.ir_version = 8
+    onnx.save(proto, str(path))
+    return path
+
+
+def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):
+    weight = np.random.default_rng(0).normal(size=(8, 4, 3, 3)).astype(np.float32)
+    conv = helper.make_node("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3],
+                            pads=[1, 1, 1, 1], strides=[1, 1])  # fmt: skip
+    relu = helper.make_node("Relu", ["c"], ["y"], name="relu")
+    path = _model(tmp_path / "conv.onnx", [conv, relu], [1, 4, 32, 32], [1, 8, 32, 32],
+                  [("w", weight)])  # fmt: skip
+    code, out, err = zkc("plan", path, "--max-logrows", 15, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["pieces"] > 1 and report["slices"][0]["tiles"] == report["pieces"]
+    assert 1 < len(report["circuits"]) < report["pieces"]  # interior bands share a circuit
+    assert all(c["logrows"] <= 15 for c in report["circuits"])
+    assert report["piece_rows"] >= report["unsplit_rows"] * 0.9
+    walls = report["projected_wall_seconds"]
+    assert walls["1"] >= walls["4"] >= walls["16"] >= walls["64"] > 0
+    code, out, _ = zkc("plan", path, "--max-logrows", 15)
+    assert code == 0 and "tiles (conv:" in out and "projected proving wall time" in out
+    assert not list(tmp_path.glob("*.zkc"))  # nothing built
+
+
+def test_a_node_that_cannot_fit_names_the_smallest_budget(zkc, tmp_path):
+    gap = helper.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")
+    path = _model(tmp_path / "gap.onnx", [gap], [1, 1, 64, 64], [1, 1, 1, 1])
+    code, _, err = zkc("plan", path, "--max-logrows", 13)
+    assert code == 2
+    assert_one_error_line(err)
+    assert "node 'gap' (GlobalAveragePool)" in err and "rows" in err
+    assert "the smallest --max-logrows that fits is" in err
