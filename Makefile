@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 ZKC    := $(BIN)/zkc
 BUILD  := build
 SRS_DIR ?= $(HOME)/.ezkl/srs
-ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny resnet_tiny
+ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny resnet_tiny resnet8_digits32
 DEMO   := lenet_digits
 
 .DEFAULT_GOAL := help
@@ -63,11 +63,12 @@ BUDGET_lenet_digits     := --min-top1 0.99
 BUDGET_transformer_tiny := --min-top1 0.99
 BUDGET_lstm_series      := --max-error 0.05
 BUDGET_resnet_tiny      := --max-logrows 15 --min-top1 0.99
+BUDGET_resnet8_digits32 := --max-logrows 17
 
 circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
 	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
 
-bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster)
+bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster, scale)
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/quantize.py --out bench/results --srs-dir $(SRS_DIR)
@@ -77,6 +78,7 @@ bench: venv registry-bin ## measure every figure into bench/results/ (core, subn
 	$(BIN)/python bench/slicing.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/slice_budget.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/cluster_shipping.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/scale.py --out bench/results --srs-dir $(SRS_DIR)
 
 ops: venv ## every op case through plain EZKL and through zkc's passes -> docs/ops.md
 	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md

@@ -10,7 +10,7 @@ from zkc.compiler.errors import ToolError
 from zkc.compiler.facts import PieceFacts
 from zkc.compiler.io_spec import IOSpec
 
-MAX_CALIBRATION = 200  # inputs per circuit (over its pieces and the samples), evenly spread
+MAX_CALIBRATION = 100  # inputs per circuit (over its pieces and the samples), evenly spread
 
 
 class PieceRunner:

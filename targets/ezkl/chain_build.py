@@ -122,10 +122,14 @@ class ChainBuild:
         """Compile and set up every calibrated circuit; returns the SRS each was set up with."""
         found = [srs.find_srs(self.srs_dir, s["run_args"]["logrows"], self.allow_dev_srs)
                  for s in settings]  # fmt: skip
-        jobs = [(str(c.directory), str(path)) for c, (path, _) in zip(self.circuits, found, strict=True)]
+        jobs = [
+            (str(c.directory), str(path)) for c, (path, _) in zip(self.circuits, found, strict=True)
+        ]
         ks = sorted({s["run_args"]["logrows"] for s in settings})
         what = f"{len(jobs)} circuits" if len(jobs) > 1 else "circuit"
-        with reporter.step(f"compiling {what} and running setup (logrows {', '.join(map(str, ks))})"):
+        with reporter.step(
+            f"compiling {what} and running setup (logrows {', '.join(map(str, ks))})"
+        ):
             self.run_jobs(setup_job, jobs, max(ks))
         return [info for _, info in found]
 

@@ -136,7 +136,9 @@ def _outputs_job(art_dir: str, facts_json: str, spec_json: str, chunk: dict) -> 
     return dag_outputs(run, scales, spec, chunk, Reporter())
 
 
-def run_spread(art_dir: Path, facts, spec: IOSpec, samples: Samples, runner) -> dict[str, np.ndarray]:
+def run_spread(
+    art_dir: Path, facts, spec: IOSpec, samples: Samples, runner
+) -> dict[str, np.ndarray]:
     """`dag_outputs` with the samples split among the runner's workers."""
     from zkc.compiler.parallel import run_jobs
 
