@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import _compile, dev_target, subdir
+from tests.conftest import FAST, _compile, dev_target, subdir
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.proof import ProofEnvelope
 from zkc.targets import open_artifact
@@ -280,6 +280,38 @@ def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
         result = compiled.prove(_sample(zoo_files, 3), scheduler=cluster.scheduler_address)
     compiled.verify(result.envelope)
     assert len(set(result.run["slice_seconds"])) == 3
+
+
+def test_compile_on_a_dask_cluster_builds_the_same_artifact(sliced_mlp, zoo_files, srs_dir,
+                                                            tmp_path):  # fmt: skip
+    """Calibration and setup of the circuits, and the held-out witnesses, on a real cluster:
+    byte for byte the artifact the inline compile built."""
+    from distributed import Client, LocalCluster
+
+    from zkc.compiler.compile import CompileRequest, compile_model
+    from zkc.compiler.config import CompileConfig
+    from zkc.compiler.parallel import ProveRunner
+
+    onnx_path, calib, holdout = zoo_files["mlp_digits"]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:  # fmt: skip
+        request = CompileRequest(
+            model_path=onnx_path, calibration_path=calib, eval_path=holdout,
+            output=tmp_path / "m.zkc", config=CompileConfig(**{**FAST, "slices": 3}),
+            cache_dir=None, runner=ProveRunner(1, cluster.scheduler_address),
+        )  # fmt: skip
+        result = compile_model(request, dev_target(srs_dir))
+        with Client(cluster) as client:
+            ran = client.run_on_scheduler(
+                lambda dask_scheduler: {p: t.state_counts["forgotten"]
+                                        for p, t in dask_scheduler.task_prefixes.items()}
+            )  # fmt: skip
+    assert ran.get("calibrate_job") == ran.get("setup_job") == 3, ran  # one per circuit
+    assert ran.get("outputs_job", 0) > 0, ran  # the held-out witnesses
+    assert result.manifest.key == sliced_mlp.manifest.key
+    assert (result.path / "manifest.json").read_bytes() == (
+        sliced_mlp.path / "manifest.json"
+    ).read_bytes()
 
 
 def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir, tmp_path):
