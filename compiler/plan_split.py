@@ -25,24 +25,45 @@ class Split:
         return self.tiles.count
 
 
-def read_fraction(unit: Unit, value: ir.Value, tiles: TilePlan) -> float:
-    """The share of an input tensor one tile reads (its window, halo included)."""
-    if value is not unit.head.inputs[0] or unit.kind not in ("conv", "pool", "gemm"):
-        return 1.0 / tiles.count
-    if unit.kind == "gemm":
-        return 1.0
-    attrs = unit.head.attributes
-    if "kernel_shape" not in attrs:  # a global pool: a tile reads its channels whole
-        return tiles.sizes.get(1, unit.shape[1]) / unit.shape[1]
-    kernel = attrs["kernel_shape"].value[0]
-    stride = attrs["strides"].value[0] if "strides" in attrs else 1
-    dilation = attrs["dilations"].value[0] if "dilations" in attrs else 1
-    band = tiles.sizes.get(2, unit.shape[2])
-    rows = min(1.0, ((band - 1) * stride + (kernel - 1) * dilation + 1) / value.shape[2])
-    group = attrs["group"].value if "group" in attrs else 1
-    channelwise = unit.kind == "pool" or group > 1
-    channels = tiles.sizes.get(1, unit.shape[1]) / unit.shape[1] if channelwise else 1.0
-    return rows * channels
+def _window(node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
+    """The rows and channels of a chain op's main input it reads for `rows` x `channels` of
+    its output."""
+    shape = node.inputs[0].shape
+    attrs = node.attributes
+    if node.op_type in ("GlobalAveragePool", "GlobalMaxPool"):
+        return shape[2], channels
+    if "kernel_shape" in attrs:  # Conv, MaxPool, AveragePool
+        kernel = attrs["kernel_shape"].value[0]
+        stride = attrs["strides"].value[0] if "strides" in attrs else 1
+        dilation = attrs["dilations"].value[0] if "dilations" in attrs else 1
+        rows = min(shape[2], (rows - 1) * stride + (kernel - 1) * dilation + 1)
+    if node.op_type == "Conv":
+        group = attrs["group"].value if "group" in attrs else 1
+        per_group = node.outputs[0].shape[1] // group
+        channels = shape[1] if group == 1 else -(-channels // per_group) * (shape[1] // group)
+    if len(shape) != 4:
+        return rows, shape[1] if node.op_type in ("Gemm", "MatMul") else channels
+    return min(rows, shape[2]), channels
+
+
+def tile_shares(unit: Unit, tiles: TilePlan) -> tuple[list[float], float]:
+    """Per node of the unit, the share of its output the largest tile computes (halos of
+    the ops before the last are recomputed by every tile), and the share of the head's main
+    input the tile reads."""
+    shape = unit.shape
+    channels = tiles.sizes.get(1, shape[1])
+    rows = tiles.sizes.get(2, shape[2]) if len(shape) >= 3 else 1
+    shares = []
+    for node in reversed(unit.nodes):
+        out = node.outputs[0].shape
+        share = channels / out[1] * (min(1.0, rows / out[2]) if len(out) >= 3 else 1.0)
+        shares.append(share)
+        if node is not unit.head:
+            rows, channels = _window(node, rows, channels)
+    rows, channels = _window(unit.head, rows, channels)
+    head_in = unit.head.inputs[0].shape
+    read = channels / head_in[1] * (min(1.0, rows / head_in[2]) if len(head_in) >= 3 else 1.0)
+    return shares[::-1], min(1.0, read)
 
 
 class Splitter:
@@ -55,16 +76,22 @@ class Splitter:
         self._cache: dict[tuple[int, int, int], Split | None] = {}
 
     def estimate(self, a: int, b: int, unit: Unit, tiles: TilePlan) -> tuple[float, int]:
-        """(rows, logrows) of the largest tile."""
+        """(rows, logrows) of the largest tile: each node's rows times the share of its output
+        the tile computes, with the inputs it reads and the part it writes."""
+        shares, read = tile_shares(unit, tiles)
+        share_of = dict(zip(map(id, unit.nodes), shares, strict=True))
         linked, public, tensors = 0.0, 0.0, 0
         for value in self.edges.inputs(a, b):
-            share = tensor_elements(value) * read_fraction(unit, value, tiles)
+            consumer = next(n for n in unit.nodes if value in list(n.inputs))
+            main = consumer is unit.head and value is unit.head.inputs[0]
+            share = tensor_elements(value) * (read if main else share_of[id(consumer)])
             if id(value) in self.requested:
                 public += share
             else:
                 linked, tensors = linked + share, tensors + 1
         linked += sum(tensor_elements(v) for v in self.edges.outputs(a, b)) / tiles.count
-        body = (self.prefix[b] - self.prefix[a]) / tiles.count
+        body = sum((self.prefix[a + i + 1] - self.prefix[a + i]) * share
+                   for i, share in enumerate(shares))  # fmt: skip
         return self.cost.circuit_size(body, int(linked), tensors + 1, int(public))
 
     def __call__(self, a: int, b: int, limit: int) -> Split | None:
