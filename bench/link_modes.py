@@ -15,7 +15,7 @@ import numpy as np
 from zkc.compiler.model_io import load_model, save_model
 from zkc.compiler.pass_base import PassOptions
 from zkc.compiler.pipeline import instantiate, run_pipeline
-from zkc.compiler.slicing import SliceChain, extract_submodel
+from zkc.compiler.slicing import extract_submodel
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.ezkl.bench_support.link_modes import measure_link_modes
 from zkc.targets.ezkl.pipelines import pipeline_passes
@@ -46,8 +46,14 @@ def main() -> None:
         onnx.save(extract_submodel(proto, ["x"], [CUT]), str(slices[0]))
         onnx.save(extract_submodel(proto, [CUT], ["logits"]), str(slices[1]))
         data = np.load(exported.calibration_path)["x"][:8]
-        per_slice = SliceChain(slices).slice_inputs({"x": data})
-        calib = [per_slice[0]["x"].reshape(-1).tolist(), per_slice[1][CUT].reshape(-1).tolist()]
+        import onnxruntime as ort
+
+        first = ort.InferenceSession(str(slices[0]))
+        shape = [d if isinstance(d, int) else 1 for d in first.get_inputs()[0].shape]
+        cut = np.stack(
+            [first.run(None, {"x": x.reshape(shape).astype(np.float32)})[0] for x in data]
+        )
+        calib = [data.reshape(-1).tolist(), cut.reshape(-1).tolist()]
         result = measure_link_modes(slices, data[0], calib, work, args.srs_dir.expanduser())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "link_modes.json").write_text(json.dumps(result, indent=2, default=str) + "\n")

@@ -11,12 +11,14 @@ import pytest
 from onnx import helper
 
 from tests.graphs import make_model, tensor
-from zkc.compiler.errors import UserInputError
+from zkc.compiler.errors import ToolError, UserInputError
+from zkc.compiler.io_spec import io_spec
 from zkc.compiler.model_io import save_model
 from zkc.compiler.partition import crossing_values, node_view
+from zkc.compiler.piece_build import plan_pieces
+from zkc.compiler.piece_runner import PieceRunner
 from zkc.compiler.plan import choose_plan, plan_partition
 from zkc.compiler.reference import ReferenceRunner
-from zkc.compiler.slicing import SliceChain, check_chain, write_slices
 
 RNG = np.random.default_rng(0)
 
@@ -124,32 +126,37 @@ def test_impossible_budgets_name_the_node():
         plan_partition(model, UNIT, slices=8)
 
 
+def _pieces(model, plan, path):
+    """The plan's pieces built from the saved model: (models, pieces, a runner over them)."""
+    build = plan_pieces(plan, path)
+    models = build.models()
+    return models, build.pieces, PieceRunner(models, build.pieces, io_spec(model))
+
+
+def _samples(count):
+    return [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(count)]
+
+
 def test_slices_chain_back_to_the_model(tmp_path):
     model = _with_shapes(residual_model(blocks=2))
     save_model(model, tmp_path / "model.onnx")
     plan = plan_partition(model, UNIT, slices=3)
-    paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / f"s{i}" for i in range(3)])
-    chain = SliceChain(paths)
-    samples = [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(4)]
-    check_chain(chain, ReferenceRunner(model), samples, {"x": (1, 1, 6, 6)})
-    stages = chain.run(samples[0])
-    assert list(stages[1]) == plan.slices[1].inputs
+    _, pieces, runner = _pieces(model, plan, tmp_path / "model.onnx")
+    runner.check(ReferenceRunner(model), _samples(4))
+    assert [p.tensor for p in pieces[1].inputs] == plan.slices[1].inputs
 
 
 def test_chain_check_fails_loudly_on_a_wrong_slice(tmp_path):
     model = _with_shapes(residual_model(blocks=1))
     save_model(model, tmp_path / "model.onnx")
     plan = plan_partition(model, UNIT, slices=2)
-    paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / "a", tmp_path / "b"])
-    proto = onnx.load(str(paths[1]))
+    models, pieces, _ = _pieces(model, plan, tmp_path / "model.onnx")
+    proto = onnx.load_from_string(models[1])
     for init in proto.graph.initializer:  # corrupt the second slice's weights
         init.CopyFrom(onnx.numpy_helper.from_array(onnx.numpy_helper.to_array(init) * 2, init.name))
-    onnx.save(proto, str(paths[1]))
-    from zkc.compiler.errors import ToolError
-
+    models[1] = proto.SerializeToString()
     with pytest.raises(ToolError, match="disagree"):
-        check_chain(SliceChain(paths), ReferenceRunner(model),
-                    [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)}], {"x": (1, 1, 6, 6)})  # fmt: skip
+        PieceRunner(models, pieces, io_spec(model)).check(ReferenceRunner(model), _samples(1))
 
 
 def test_uniform_plans_minimise_slices_times_the_shared_power_of_two():
@@ -186,24 +193,18 @@ def test_a_skip_tensor_spanning_a_slice_links_its_producer_to_its_consumer(tmp_p
     assert skips, [(s.inputs, s.outputs) for s in plan.slices]
     consumer, tensor = skips[0]
     assert tensor not in plan.slices[consumer - 1].outputs
-    paths = write_slices(tmp_path / "model.onnx", plan, [tmp_path / f"s{i}" for i in range(4)])
-    for path in paths:
-        assert "Identity" not in [n.op_type for n in onnx.load(str(path)).graph.node]
-    samples = [{"x": RNG.normal(size=(1, 1, 6, 6)).astype(np.float32)} for _ in range(3)]
-    check_chain(SliceChain(paths), ReferenceRunner(model), samples, {"x": (1, 1, 6, 6)})
+    models, _, runner = _pieces(model, plan, tmp_path / "model.onnx")
+    for data in models:  # nothing is carried through a slice
+        assert "Identity" not in [n.op_type for n in onnx.load_from_string(data).graph.node]
+    runner.check(ReferenceRunner(model), _samples(3))
 
 
 def test_slice_models_are_byte_identical_across_runs(tmp_path):
     model = _with_shapes(residual_model(blocks=2))
     save_model(model, tmp_path / "model.onnx")
-    digests = []
-    for run in ("a", "b"):
-        plan = plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, slices=3)
-        paths = write_slices(
-            tmp_path / "model.onnx", plan, [tmp_path / run / str(i) for i in range(3)]
-        )
-        digests.append([p.read_bytes() for p in paths])
-    assert digests[0] == digests[1]
+    runs = [plan_pieces(plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, slices=3),
+                        tmp_path / "model.onnx").models() for _ in range(2)]  # fmt: skip
+    assert runs[0] == runs[1]
 
 
 def test_choose_plan_builds_whole_unless_asked_and_keeps_the_cheapest_cost():
