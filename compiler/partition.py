@@ -24,7 +24,7 @@ import onnx_ir as ir
 
 from zkc.compiler.tiling import TilePlan
 
-PLANNER_VERSION = 3  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed)
+PLANNER_VERSION = 4  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at every window edge, concat units)
 
 
 @dataclass(frozen=True)

@@ -70,17 +70,52 @@ class Segments:
         return (tiles.count, tiles.logrows) if tiles is not None else None
 
 
+LONGEST_UNIT = 16  # nodes: a run over the budget longer than this is never a tiled unit
+
+
 def solve(segments: Segments, legal: list[int], limit: int,
           exact: int | None) -> list[tuple[int, int]] | None:  # fmt: skip
     """Cheapest cuts with every circuit within `limit` (and exactly `exact` circuits), as
     bounds [(a, b), ...]: the least total 2^logrows, or for a uniform cost the fewest
-    circuits; then the fewest crossing elements. None if none fit."""
+    circuits; then the fewest crossing elements, then the fewest circuits. None if none fit."""
+    if exact is not None:
+        return _solve_exact(segments, legal, limit, exact)
     n, uniform = segments.n, segments.cost.uniform
-    max_count = exact or min(n, 64)
-    # best[(count, b)] = (work, crossing elements, previous cut)
-    best = {(0, 0): (0.0, 0.0, -1)}
+    best = {0: (0.0, 0.0, 0, -1)}  # best[b] = (work, crossing elements, circuits, previous cut)
+    for j, b in enumerate(legal[1:], start=1):
+        choice = None
+        for a in reversed(legal[:j]):
+            body = segments.prefix[b] - segments.prefix[a]
+            if b - a > LONGEST_UNIT and segments.cost.circuit_size(body, 0, 0, 0)[1] > limit:
+                break  # its nodes alone exceed the budget, and so does every longer run
+            option = segments.option(a, b, limit) if a in best else None
+            if option is None:
+                continue
+            pieces, k = option
+            work, cross, count, _ = best[a]
+            step = float(pieces) if uniform else pieces * 2.0**k
+            candidate = (work + step, cross + (segments.sizes[b] if b < n else 0), count + 1, a)
+            if choice is None or candidate[:3] < choice[:3]:
+                choice = candidate
+        if choice is not None:
+            best[b] = choice
+    if n not in best:
+        return None
+    bounds, b = [], n
+    while b > 0:
+        a = best[b][3]
+        bounds.append((a, b))
+        b = a
+    return bounds[::-1]
+
+
+def _solve_exact(segments: Segments, legal: list[int], limit: int,
+                 exact: int) -> list[tuple[int, int]] | None:  # fmt: skip
+    """`solve` for exactly `exact` circuits: the same order, over (count, cut) states."""
+    n, uniform = segments.n, segments.cost.uniform
+    best = {(0, 0): (0.0, 0.0, -1)}  # best[(count, b)] = (work, crossing elements, previous cut)
     for b in legal[1:]:
-        for count in range(1, max_count + 1):
+        for count in range(1, exact + 1):
             choice = None
             for a in legal:
                 if a >= b or (count - 1, a) not in best:
@@ -96,15 +131,13 @@ def solve(segments: Segments, legal: list[int], limit: int,
                     choice = candidate
             if choice is not None:
                 best[(count, b)] = choice
-    found = [c for c in range(1, max_count + 1) if (c, n) in best and c == (exact or c)]
-    if not found:
+    if (exact, n) not in best:
         return None
-    count = min(found, key=lambda c: best[(c, n)][:2] + (c,))
     bounds, b = [], n
-    while count > 0:
+    for count in range(exact, 0, -1):
         a = best[(count, b)][2]
         bounds.append((a, b))
-        b, count = a, count - 1
+        b = a
     return bounds[::-1]
 
 

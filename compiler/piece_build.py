@@ -1,14 +1,16 @@
 """The pieces of a plan and their distinct circuit models, written into the artifact.
 
 Every tensor that crosses between pieces has a **layout**: the parts (boxes) it is written in.
-A tiled unit writes its tiles' boxes; a tensor a tiled convolution reads from a whole slice
-(or the request) is written in bands of rows matching the tiles' stride, so that interior
-tiles read the same shapes at the same offsets and share one circuit; everything else is
-whole. A whole slice assembles the parts it reads (Concat) and cuts the tensors it writes into
+The parts are the grid cut at every edge of the tiles that write it and of every window a
+tile reads of it: each tile writes whole parts, and each window is exactly a union of parts,
+so a tile commits to no element it does not read (halos are parts of their own), and
+interior tiles read the same shapes at the same offsets and share one circuit. A tensor no
+tile writes or reads is whole. A whole slice assembles the parts it reads (Concat) and cuts the tensors it writes into
 their parts (Slice). Pieces whose models serialise to the same bytes share one circuit,
 written once under `slices/NN/` (NN: the circuit's index).
 """
 
+import itertools
 from pathlib import Path
 
 import onnx
@@ -23,66 +25,48 @@ from zkc.compiler.partition import PartitionPlan, SlicePlan
 from zkc.compiler.piece_runner import PieceRunner
 from zkc.compiler.pieces import Box, PartIndex, TileGraph, assemble
 from zkc.compiler.slicing import MODEL_FILE, extract_submodel, slice_dir
-from zkc.compiler.tile_models import ModelIndex, build_tile
+from zkc.compiler.tile_models import ModelIndex, describe_tile, pointwise, tile_windows
 
 
 def _full(shape) -> Box:
     return [(0, d) for d in shape]
 
 
-CHANNELWISE = frozenset({"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-                         "Gather", "Pad"})  # fmt: skip
-
-
-def _chain_reads(chain: list[onnx.NodeProto]) -> tuple[int, bool]:
-    """For a unit's chain: the product of its ops' row strides (input rows per output row), and
-    whether every op keeps channels apart (so a tile reads only its own channels)."""
-    stride, channelwise = 1, True
-    for node in chain:
-        attrs = {a.name: a for a in node.attribute}
-        if "strides" in attrs:
-            stride *= attrs["strides"].ints[0]
-        if node.op_type == "Conv":
-            group = attrs["group"].i if "group" in attrs else 1
-            channelwise = channelwise and group > 1
-        elif node.op_type not in CHANNELWISE and node.op_type in ("Gemm", "MatMul"):
-            channelwise = False
-    return stride, channelwise
-
-
 def part_layouts(plan: PartitionPlan, index: ModelIndex) -> dict[str, list[Box]]:
-    """The parts each tensor crossing between pieces is written in (absent: whole). A tensor a
-    tiled unit reads as its main input, written by a whole slice or the request, is cut in
-    bands of the rows one band of tiles reads (and the tiles' channel groups when the chain
-    keeps channels apart), so interior tiles read the same shapes at the same offsets."""
-    layouts: dict[str, list[Box]] = {}
-    for s in plan.slices:
-        if s.tiles is not None:
-            layouts[index.nodes[s.nodes[-1]].output[0]] = s.tiles.boxes()
-    for s in plan.slices:
-        if s.tiles is None or s.tiles.kind == "gemm":
+    """The parts each tensor crossing between pieces is written in (absent: whole): the grid
+    cut at the edges of the tiles writing it and of the windows tiles read of it. Slices are
+    visited last to first, so a tensor's parts are known before the tiles that write it read
+    their inputs (an element-wise tile reads a window per part it writes)."""
+    cuts: dict[str, list[set[int]]] = {}
+
+    def cut(tensor: str, box) -> None:
+        axes = cuts.setdefault(tensor, [{0, d} for d in index.shapes[tensor]])
+        for axis, (low, high) in zip(axes, box, strict=True):
+            axis.update((low, high))
+
+    for s in reversed(plan.slices):
+        if s.tiles is None:
             continue
-        chain = [index.nodes[n] for n in s.nodes]
-        for tensor in s.inputs:
-            if tensor in layouts:
-                continue
-            shape = index.shapes[tensor]
-            if tensor == chain[0].input[0] and len(shape) == 4:
-                stride, channelwise = _chain_reads(chain)
-                band = s.tiles.sizes.get(2, s.tiles.shape[2]) * stride
-                channels = s.tiles.sizes.get(1, shape[1]) if channelwise else shape[1]
-                layouts[tensor] = _grid(shape, channels, band)
-            elif shape == tuple(s.tiles.shape):
-                layouts[tensor] = s.tiles.boxes()
+        output = index.nodes[s.nodes[-1]].output[0]
+        for box in s.tiles.boxes():
+            cut(output, box)
+        boxes = s.tiles.boxes()
+        if pointwise(index, s.nodes):
+            boxes = [p.box for p in _parts(output, index, _grid(cuts))]
+        for box in boxes:
+            for tensor, window in tile_windows(index, s.nodes, box):
+                cut(tensor, window)
+    return _grid(cuts)
+
+
+def _grid(cuts: dict[str, list[set[int]]]) -> dict[str, list[Box]]:
+    """Per tensor cut along some axis, the boxes between its cuts."""
+    layouts = {}
+    for tensor, axes in cuts.items():
+        ranges = [list(itertools.pairwise(sorted(axis))) for axis in axes]
+        if any(len(r) > 1 for r in ranges):
+            layouts[tensor] = [list(box) for box in itertools.product(*ranges)]
     return layouts
-
-
-def _grid(shape, channels: int, rows: int) -> list[Box]:
-    """Boxes of `channels` x `rows` (whole along an axis they do not divide)."""
-    channels = channels if shape[1] % channels == 0 else shape[1]
-    rows = rows if rows < shape[2] and shape[2] % rows == 0 else shape[2]
-    return [[(0, 1), (c, c + channels), (r, r + rows), (0, shape[3])]
-            for c in range(0, shape[1], channels) for r in range(0, shape[2], rows)]  # fmt: skip
 
 
 def _parts(tensor: str, index: ModelIndex, layouts: dict) -> list[PartRef]:
@@ -187,13 +171,18 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
             for tensor in {p.tensor for p in writes}:
                 written[tensor] = PartIndex([p for p in writes if p.tensor == tensor])
             continue
-        parts = []
+        output = index.nodes[s.nodes[-1]].output[0]
+        parts = _parts(output, index, layouts)
         for box in s.tiles.boxes():
-            tile = build_tile(index, s.nodes, s.tiles, box, written)
-            build.add(tile.signature, tile.model, s, tile.reads, [tile.writes])
-            parts.append(tile.writes)
-        written[parts[0].tensor] = PartIndex(parts)
+            writes = [p for p in parts if _inside(p.box, box)]
+            tile = describe_tile(index, s.nodes, box, written, writes)
+            build.add(tile.signature, tile.model, s, tile.reads, tile.writes)
+        written[output] = PartIndex(parts)
     return build
+
+
+def _inside(box: Box, outer: Box) -> bool:
+    return all(c <= a and b <= d for (a, b), (c, d) in zip(box, outer, strict=True))
 
 
 def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,

@@ -176,19 +176,20 @@ def slice_const(array: np.ndarray, box: Box, rank: int) -> np.ndarray:
     return array[tuple(slice(*c) if c is not None else slice(None) for c in cut)]
 
 
-def finish(graph: TileGraph, out: str, shape: list[int], opset: int) -> onnx.ModelProto:
-    """The tile's model: its graph with the one output `out_0`."""
-    nodes = [
-        *graph.node_protos(),
-        helper.make_node("Identity", [out], ["out_0"], name=f"n{len(graph.nodes)}"),
-    ]
-    output = helper.make_tensor_value_info("out_0", onnx.TensorProto.FLOAT, shape)
+def finish(graph: TileGraph, outs: list[str], shapes: list[list[int]],
+           opset: int) -> onnx.ModelProto:  # fmt: skip
+    """The tile's model: its graph with the tensors `outs` (of `shapes`) as the outputs
+    `out_0`, `out_1`, ..."""
+    nodes = graph.node_protos()
+    nodes += [helper.make_node("Identity", [out], [f"out_{k}"], name=f"n{len(nodes) + k}")
+              for k, out in enumerate(outs)]  # fmt: skip
+    outputs = [helper.make_tensor_value_info(f"out_{k}", onnx.TensorProto.FLOAT, shape)
+               for k, shape in enumerate(shapes)]  # fmt: skip
     model = helper.make_model(
-        helper.make_graph(
-            nodes, "zkc_tile", graph.input_infos(), [output], graph.constant_protos()
-        ),
+        helper.make_graph(nodes, "zkc_tile", graph.input_infos(), outputs,
+                          graph.constant_protos()),
         opset_imports=[helper.make_opsetid("", opset)],
-    )
+    )  # fmt: skip
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model

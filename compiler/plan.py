@@ -122,7 +122,10 @@ def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> Use
         "no --max-logrows up to 25 fits"
     )  # fmt: skip
     node = nodes[stuck]
+    linked = sum(tensor_elements(v) for v in (*node.inputs, *node.outputs)
+                 if v is not None and v.const_value is None and not v.is_initializer())  # fmt: skip
     return UserInputError(
         f"cannot partition within {what}: node '{node.name}' ({node.op_type}) needs ~{int(rows)} "
-        f"rows and neither fits nor splits into tiles that fit; {hint}"
+        f"rows and commits the {linked:,} elements it reads and writes, and neither fits nor "
+        f"splits into tiles that fit; {hint}"
     )

@@ -32,6 +32,8 @@ def _window(node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
     attrs = node.attributes
     if node.op_type in ("GlobalAveragePool", "GlobalMaxPool"):
         return shape[2], channels
+    if node.op_type == "Concat":  # each input: the tile's rows, its channels (at most)
+        return rows, min(channels, shape[1])
     if "kernel_shape" in attrs:  # Conv, MaxPool, AveragePool
         kernel = attrs["kernel_shape"].value[0]
         stride = attrs["strides"].value[0] if "strides" in attrs else 1

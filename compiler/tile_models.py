@@ -18,7 +18,7 @@ from zkc.compiler.pieces import (
     finish,
     slice_const,
 )
-from zkc.compiler.tiling import TilePlan
+from zkc.compiler.tiling import ELEMENTWISE
 
 
 @dataclass
@@ -137,50 +137,90 @@ def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
 @dataclass
 class Tile:
     """One tile described (a signature of the function it computes), the parts it reads and
-    the part it writes; its model is built on demand."""
+    the parts it writes (its box of the unit's output, in the parts the output is laid out
+    in); its model is built on demand."""
 
     signature: str
     reads: list[PartRef]
-    writes: PartRef
+    writes: list[PartRef]
     build: object  # () -> onnx.ModelProto
 
     def model(self) -> onnx.ModelProto:
         return self.build()
 
 
-def describe_tile(index: ModelIndex, nodes: list[str], plan: TilePlan, box: Box,
-                  written: dict[str, PartIndex]) -> Tile:  # fmt: skip
-    """The tile of `nodes` (a unit) computing `box` of the unit's output, described."""
-    graph, reads, writes, output = _tile_graph(index, nodes, box, written, describe=True)
-    snapshot = {tensor: written[tensor] for tensor in {p.tensor for p in reads}}
+class _WindowRecorder(TileBuilder):
+    """A builder that only records the windows a tile reads (no parts need exist yet)."""
+
+    def __init__(self, index: ModelIndex):
+        super().__init__(index, {}, describe=True)
+        self.windows: list[tuple[str, Box]] = []
+
+    def read(self, tensor: str, window: Box) -> str:
+        self.windows.append((tensor, [tuple(w) for w in window]))
+        return self.graph.op("Read", [], tensor=tensor)
+
+
+def pointwise(index: ModelIndex, nodes: list[str]) -> bool:
+    """Whether every op of the chain is element-wise: a tile then computes each part it
+    writes on its own (EZKL's Slice costs rows in proportion to what it slices from)."""
+    return all(index.nodes[n].op_type in ELEMENTWISE for n in nodes)
+
+
+def tile_windows(index: ModelIndex, nodes: list[str], box: Box) -> list[tuple[str, Box]]:
+    """The windows of model tensors the tile of `nodes` computing `box` reads."""
+    recorder = _WindowRecorder(index)
+    _tile_graph(index, nodes, box, recorder)
+    return recorder.windows
+
+
+def _outputs(index: ModelIndex, nodes: list[str], box: Box, writes: list[PartRef],
+             builder: TileBuilder) -> list[str]:  # fmt: skip
+    """The tile's graph in `builder`, ending in one tensor per part it writes: each part
+    computed on its own (element-wise chains) or sliced from the tile's box."""
+    if pointwise(index, nodes) and len(writes) > 1:
+        return [_tile_graph(index, nodes, p.box, builder) for p in writes]
+    out = _tile_graph(index, nodes, box, builder)
+    if len(writes) == 1 and writes[0].box == box:
+        return [out]
+    graph, made = builder.graph, []
+    for part in writes:
+        local = [(a - b0, b - b0) for (a, b), (b0, _) in zip(part.box, box, strict=True)]
+        cut = [graph.const(np.array([a for a, _ in local], np.int64)),
+               graph.const(np.array([b for _, b in local], np.int64))]  # fmt: skip
+        made.append(graph.op("Slice", [out, *cut]))
+    return made
+
+
+def describe_tile(index: ModelIndex, nodes: list[str], box: Box, written: dict[str, PartIndex],
+                  writes: list[PartRef]) -> Tile:  # fmt: skip
+    """The tile of `nodes` (a unit) computing `box` of the unit's output and writing it as
+    the parts `writes`, described; its model is built on demand."""
+    builder = TileBuilder(index, written, describe=True)
+    outputs = _outputs(index, nodes, box, writes, builder)
+    snapshot = {tensor: written[tensor] for tensor in {p.tensor for p in builder.reads}}
+    shapes = [[b - a for a, b in p.box] for p in writes]
 
     def build() -> onnx.ModelProto:
-        built, _, _, out = _tile_graph(index, nodes, box, snapshot, describe=False)
-        return finish(built, out, [b - a for a, b in box], index.opset)
+        built = TileBuilder(index, snapshot)
+        outs = _outputs(index, nodes, box, writes, built)
+        return finish(built.graph, outs, shapes, index.opset)
 
-    return Tile(graph.signature(output), reads, writes, build)
-
-
-def build_tile(index: ModelIndex, nodes: list[str], plan: TilePlan, box: Box,
-               written: dict[str, PartIndex]) -> Tile:  # fmt: skip
-    """The tile of `nodes` (a unit) computing `box` of the unit's output."""
-    return describe_tile(index, nodes, plan, box, written)
+    return Tile(builder.graph.signature(repr((outputs, shapes))), builder.reads, writes, build)
 
 
-def _tile_graph(index: ModelIndex, nodes: list[str], box: Box, written: dict[str, PartIndex],
-                describe: bool):  # fmt: skip
-    """The tile's graph, the parts it reads, the part it writes, and its output's name."""
+def _tile_graph(index: ModelIndex, nodes: list[str], box: Box, builder: TileBuilder) -> str:
+    """The tile's graph in `builder` (which records the parts it reads); returns its output."""
     chain = [index.nodes[name] for name in nodes]
     boxes = [box]  # the box each op produces, last op first
     for node in reversed(chain[1:]):
         boxes.append(input_box(index, node, boxes[-1]))
     boxes.reverse()
-    builder = TileBuilder(index, written, describe)
     current = running = None
     for node, out_box in zip(chain, boxes, strict=True):
         current = _op(builder, node, out_box, running, current)
         running = node.output[0]
-    return builder.graph, builder.reads, PartRef(tensor=running, box=box), current
+    return current
 
 
 def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | None,
@@ -188,6 +228,8 @@ def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | Non
     """One op of the chain on the tile: producing `box` of its output, reading the previous
     op's result (`current`, for `running`) or, for the head, windows of its inputs."""
     op = node.op_type
+    if op == "Concat":
+        return _concat(builder, node, box)
     if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul",
               "GlobalAveragePool", "GlobalMaxPool"):  # fmt: skip
         want = input_box(builder.index, node, box)
@@ -261,3 +303,18 @@ def _gemm(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: st
         ins.append(builder.model_const(node.input[2], box, 2))
     gemm = {k: attrs[k] for k in ("alpha", "beta", "transB") if k in attrs}
     return builder.graph.op("Gemm", ins, **gemm)
+
+
+def _concat(builder: TileBuilder, node: onnx.NodeProto, box: Box) -> str:
+    """A concat along channels heads its unit: the tile reads, of each input its channels
+    overlap, those channels in the tile's rows and columns."""
+    ins, offset = [], 0
+    for name in node.input:
+        count = builder.index.shapes[name][1]
+        low, high = max(box[1][0], offset), min(box[1][1], offset + count)
+        if low < high:
+            window = list(box)
+            window[1] = (low - offset, high - offset)
+            ins.append(builder.read(name, window))
+        offset += count
+    return ins[0] if len(ins) == 1 else builder.graph.op("Concat", ins, axis=1)

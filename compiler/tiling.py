@@ -3,7 +3,8 @@ larger than the budget, it is cut into tiles that each compute a box of the outp
 
 A **unit** is a chain of ops, each reading the previous one's result (plus constants, or
 for element-wise ops same-shaped tensors made earlier): a head (Conv with constant weights,
-MaxPool/AveragePool, Gemm/MatMul by constant weights, or any chain op) and what follows it:
+MaxPool/AveragePool, Gemm/MatMul by constant weights, a Concat along channels, or any chain
+op) and what follows it:
 element-wise ops, pools, Gathers with constant indices and constant Pads. A tile of the
 unit's output box is computed backwards: each op maps the box it must produce to the box of
 its input it reads (a convolution's or pool's receptive field, halo included; a Gather's
@@ -97,7 +98,8 @@ def _int(node: ir.Node, name: str, default: int) -> int:
 
 
 def op_kind(node: ir.Node) -> str | None:
-    """What a node is in a chain: conv, pool, gather, pad, gemm, elementwise; or None."""
+    """What a node is in a chain: conv, pool, gather, pad, concat (along channels), gemm,
+    elementwise; or None."""
     out = _static(node.outputs[0]) if node.outputs else None
     if out is None or not out or out[0] != 1 or len(node.outputs) != 1:
         return None
@@ -119,6 +121,9 @@ def op_kind(node: ir.Node) -> str | None:
             if spatial_only and (mode is None or mode.value in ("constant", b"constant"))
             else None
         )
+    if op == "Concat" and len(out) == 4 and _int(node, "axis", 0) in (1, -3):
+        inputs = list(node.inputs)
+        return "concat" if all(not _const(v) and _static(v) for v in inputs) else None
     if op in ("Gemm", "MatMul") and len(out) == 2 and all(_const(v) for v in rest):
         return "gemm" if _int(node, "transA", 0) == 0 else None
     if op in ELEMENTWISE and len(out) in (2, 3, 4):
@@ -128,8 +133,8 @@ def op_kind(node: ir.Node) -> str | None:
 
 def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
     """Whether `node` (of `kind`) continues a chain whose last result is `running`."""
-    if kind == "gemm" or running not in list(node.inputs):
-        return False
+    if kind in ("gemm", "concat") or running not in list(node.inputs):
+        return False  # a concat heads its unit: a tile reads each of its inputs
     if kind != "elementwise":
         return node.inputs[0] is running
     shape = _static(node.outputs[0])

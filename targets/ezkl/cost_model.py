@@ -21,7 +21,7 @@ COEFFICIENTS_FILE = Path(__file__).with_name("cost_coefficients.json")
 MAC_OPS = {"Conv", "Gemm", "MatMul", "ConvTranspose"}
 POOL_OPS = {"AveragePool", "MaxPool", "GlobalAveragePool", "GlobalMaxPool"}
 FREE_OPS = {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Constant",
-            "Shape", "Gather", "Slice", "Concat", "Split", "Expand"}  # fmt: skip
+            "Shape", "Gather", "Slice", "Concat", "Split", "Expand", "Pad"}  # fmt: skip
 # Rows EZKL reserves beyond the used ones (blinding factors), so 2^k must exceed rows + this.
 RESERVED_ROWS = 6
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.pass_base import ZkcPass
 from zkc.passes.add_nonce import AddNonceInputPass
+from zkc.passes.batchnorm_affine import BatchNormAffinePass
 from zkc.passes.constant_folding import ConstantFoldingPass
 from zkc.passes.conv_transpose import ConvTransposePass
 from zkc.passes.dilated_conv import DilatedConvPass
@@ -22,6 +23,7 @@ _EZKL_DEFAULT: list[type[ZkcPass]] = [
     SimplifyPass,
     RemoveNoOpsPass,
     FoldBatchNormPass,
+    BatchNormAffinePass,
     ConstantFoldingPass,
     # rewrites into forms EZKL computes correctly (measured: `make ops`, docs/ops.md)
     ExplicitAttributesPass,

@@ -117,6 +117,18 @@ def test_element_wise_splits_along_channels_and_rows(tmp_path):
     _split(_model(nodes, [1, 6, 8, 8], [1, 6, 8, 8], {"s": scale}), {1: 2, 2: 4}, tmp_path)
 
 
+@pytest.mark.parametrize("sizes", [{2: 2}, {1: 2, 2: 4}, {1: 6, 2: 1}])
+def test_concat_along_channels_reads_each_input_in_the_tiles_rows(sizes, tmp_path):
+    """A concat heads its unit (fire modules, Inception): a tile reads the rows of each input
+    its channels overlap; groups of 2 straddle the 3|3 boundary."""
+    scale = RNG.normal(size=(6, 1, 1)).astype(np.float32)
+    nodes = [helper.make_node("Concat", ["x", "x"], ["c"], name="concat", axis=1),
+             helper.make_node("Mul", ["c", "s"], ["y"], name="mul")]  # fmt: skip
+    build = _split(_model(nodes, [1, 3, 8, 8], [1, 6, 8, 8], {"s": scale}), sizes, tmp_path)
+    rows = sizes.get(2, 8)
+    assert all(p.box[2][1] - p.box[2][0] == rows for piece in build.pieces for p in piece.inputs)
+
+
 def test_a_chain_of_conv_gathers_maxpool_and_pad_is_tiled_whole(tmp_path):
     """conv -> relu -> edge padding by Gathers -> MaxPool -> zero Pad: every op re-run on the
     boxes its successors need."""
