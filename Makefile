@@ -68,7 +68,7 @@ BUDGET_resnet8_digits32 := --max-logrows 17
 circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
 	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
 
-bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster, scale)
+bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster, scale, plan_time)
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/quantize.py --out bench/results --srs-dir $(SRS_DIR)
@@ -79,6 +79,7 @@ bench: venv registry-bin ## measure every figure into bench/results/ (core, subn
 	$(BIN)/python bench/slice_budget.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/cluster_shipping.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/scale.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/plan_time.py --out bench/results
 
 ops: venv ## every op case through plain EZKL and through zkc's passes -> docs/ops.md
 	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md
