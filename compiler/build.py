@@ -25,6 +25,7 @@ from zkc.compiler.pipeline import PassRecord, instantiate, run_pipeline
 from zkc.compiler.plan import choose_plan
 from zkc.compiler.plan_report import plan_report, whole_rows
 from zkc.compiler.progress import Reporter
+from zkc.compiler.reduction_split import split_for_budget
 from zkc.compiler.reference import ReferenceRunner
 from zkc.compiler.slicing import MODEL_FILE
 from zkc.compiler.versions import tool_versions, zkc_version
@@ -78,6 +79,13 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     wants_plan = config.slices is not None or config.max_logrows is not None
     planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else low.model
     costs = target.circuit_costs(config)
+    if (
+        config.slices is None
+        and config.max_logrows is not None
+        and split_for_budget(planned, costs, config.max_logrows)
+    ):  # nodes too big for any tile: partial ops and a Sum, in the model the pieces cut
+        save_model(planned, tmp / MODEL_FILE)
+        planned = load_model(tmp / MODEL_FILE, infer_shapes=True)
     plan = choose_plan(planned, costs, config.max_logrows, config.slices)
     circuits, pieces, model_files = build_pieces(tmp, plan, low.calibration, spec,
                                                  low.reference, low.eq_samples)  # fmt: skip

@@ -24,7 +24,7 @@ import onnx_ir as ir
 
 from zkc.compiler.tiling import TilePlan
 
-PLANNER_VERSION = 4  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at every window edge, concat units)
+PLANNER_VERSION = 5  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at window edges, concat units; 5: reduction splits, request read past the first slice)
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,8 @@ def crossing_values(nodes: list[ir.Node], graph: ir.Graph) -> list[list[ir.Value
         for value in crossing:
             static = value.shape is not None and all(isinstance(d, int) for d in value.shape)
             is_float = value.dtype in (ir.DataType.FLOAT, ir.DataType.DOUBLE, ir.DataType.FLOAT16)
-            if not (static and is_float) or produced_at[id(value)] < 0 or id(value) in outputs:
-                legal = False  # model inputs and outputs enter and leave at the ends only
+            if not (static and is_float) or id(value) in outputs:
+                legal = False  # model outputs leave at the end only
         if cut in (0, n) or legal:
             cuts.append(
                 sorted(crossing, key=lambda v: (position.get(id(v.producer()), -1), v.name))

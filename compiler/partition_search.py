@@ -47,6 +47,9 @@ class Segments:
     # split(a, b, limit): tiles of the run (one op and its element-wise chain) that each fit
     # `limit`, as an object with `count` and `logrows`, or None.
     split: Callable | None = None
+    # mixed(a, b): the run reads both model inputs and other circuits' tensors (EZKL sets one
+    # visibility for all of a circuit's inputs: public for the request, committed for links).
+    mixed: Callable[[int, int], bool] | None = None
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -63,6 +66,8 @@ class Segments:
 
     def option(self, a: int, b: int, limit: int) -> tuple[int, int] | None:
         """(pieces, logrows) of the run within `limit`: one circuit, or its tiles; None."""
+        if self.mixed is not None and self.mixed(a, b):
+            return None
         k = self.rows_and_logrows(a, b)[1]
         if k <= limit:
             return 1, k

@@ -19,16 +19,11 @@ from zkc.compiler.partition_search import CircuitCost, Segments, choose
 from zkc.compiler.plan_split import Splitter
 
 
-def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None = None,
-                   slices: int | None = None) -> PartitionPlan:  # fmt: skip
-    """Choose cut points with one cost function; UserInputError when no partition fits."""
+def search_space(model: ir.Model, cost: CircuitCost, slices: int | None = None):
+    """The planner's view of a model for one cost function: (nodes, node rows, crossing
+    tensors per cut, boundaries, splitter, segments, legal cut positions)."""
     graph = model.graph
     nodes, _ = node_view(graph)
-    n = len(nodes)
-    if n == 0:
-        raise UserInputError("the model has no nodes to partition")
-    if slices is not None and slices > n:
-        raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
     cuts = crossing_values(nodes, graph)
     node_rows = [cost.node_rows(node) for node in nodes]
     prefix = [0.0]
@@ -47,8 +42,25 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
     requested = {id(v) for v in graph.inputs}
     # `--slices N` asks for N circuits, one per slice: no slice is cut into tiles then.
     splitter = Splitter(nodes, cost, prefix, edges, requested) if slices is None else None
-    segments = Segments(cost, sizes, prefix, boundary, splitter)
-    legal = [i for i in range(n + 1) if cuts[i] is not None]
+
+    def mixed(a: int, b: int) -> bool:
+        read = {id(v) in requested for v in edges.inputs(a, b)}
+        return len(read) > 1
+
+    segments = Segments(cost, sizes, prefix, boundary, splitter, mixed)
+    legal = [i for i in range(len(nodes) + 1) if cuts[i] is not None]
+    return nodes, node_rows, edges, splitter, segments, legal
+
+
+def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None = None,
+                   slices: int | None = None) -> PartitionPlan:  # fmt: skip
+    """Choose cut points with one cost function; UserInputError when no partition fits."""
+    n = len(list(model.graph))
+    if n == 0:
+        raise UserInputError("the model has no nodes to partition")
+    if slices is not None and slices > n:
+        raise UserInputError(f"--slices {slices}: the model has only {n} nodes")
+    nodes, node_rows, edges, splitter, segments, legal = search_space(model, cost, slices)
     chosen = choose(segments, legal, max_logrows, slices)
     if chosen is None:
         raise _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices)

@@ -17,6 +17,7 @@ from zkc.compiler.piece_build import plan_pieces
 from zkc.compiler.plan import choose_plan
 from zkc.compiler.plan_report import PlanReport, plan_report, whole_rows
 from zkc.compiler.progress import Reporter
+from zkc.compiler.reduction_split import split_for_budget
 
 RANDOM_SAMPLES = 2
 
@@ -49,6 +50,13 @@ def plan_model(model_path: Path, config: CompileConfig, target,
         save_model(low.model, path)
         planned = load_model(path, infer_shapes=True)
         costs = target.circuit_costs(config)
+        if (
+            config.slices is None
+            and config.max_logrows is not None
+            and split_for_budget(planned, costs, config.max_logrows)
+        ):
+            save_model(planned, path)
+            planned = load_model(path, infer_shapes=True)
         with reporter.step("planning"):
             plan = choose_plan(planned, costs, config.max_logrows, config.slices)
             build = plan_pieces(plan, path) if plan.sliced else None

@@ -131,6 +131,13 @@ def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
                 for i, (a, b) in enumerate(box[:rank])]  # fmt: skip
     if op in ("Gemm", "MatMul"):
         return [(0, d) for d in shape]
+    if op == "Slice":  # a window: the box shifted by the starts
+        axes = [int(a) % len(shape) for a in index.constants[node.input[3]].reshape(-1)]
+        starts = [int(s) for s in index.constants[node.input[1]].reshape(-1)]
+        start = dict(zip(axes, [s if s >= 0 else s + shape[a] for s, a in zip(starts, axes,
+                                                                              strict=True)],
+                         strict=True))  # fmt: skip
+        return [(a + start.get(i, 0), b + start.get(i, 0)) for i, (a, b) in enumerate(box)]
     return list(box)  # element-wise
 
 
@@ -230,6 +237,9 @@ def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | Non
     op = node.op_type
     if op == "Concat":
         return _concat(builder, node, box)
+    if op == "Slice":  # the window read (or computed by the op before) is the slice itself
+        want = input_box(builder.index, node, box)
+        return current if current is not None else builder.read(node.input[0], want)
     if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul",
               "GlobalAveragePool", "GlobalMaxPool"):  # fmt: skip
         want = input_box(builder.index, node, box)

@@ -98,8 +98,8 @@ def _int(node: ir.Node, name: str, default: int) -> int:
 
 
 def op_kind(node: ir.Node) -> str | None:
-    """What a node is in a chain: conv, pool, gather, pad, concat (along channels), gemm,
-    elementwise; or None."""
+    """What a node is in a chain: conv, pool, gather, pad, slice (a window), concat (along
+    channels), gemm, elementwise; or None."""
     out = _static(node.outputs[0]) if node.outputs else None
     if out is None or not out or out[0] != 1 or len(node.outputs) != 1:
         return None
@@ -121,6 +121,8 @@ def op_kind(node: ir.Node) -> str | None:
             if spatial_only and (mode is None or mode.value in ("constant", b"constant"))
             else None
         )
+    if op == "Slice" and len(out) in (2, 4) and _unit_slice(node) is not None:
+        return "slice"
     if op == "Concat" and len(out) == 4 and _int(node, "axis", 0) in (1, -3):
         inputs = list(node.inputs)
         return "concat" if all(not _const(v) and _static(v) for v in inputs) else None
@@ -131,10 +133,29 @@ def op_kind(node: ir.Node) -> str | None:
     return None
 
 
+def _unit_slice(node: ir.Node) -> dict[int, int] | None:
+    """A Slice with constant starts, ends and axes and unit steps along axes >= 1 (a window,
+    e.g. a group of channels): its start per axis; else None."""
+    ins = list(node.inputs)
+    shape = _static(ins[0]) if ins and ins[0] is not None else None
+    consts = [_array(v) for v in ins[1:]]
+    if shape is None or len(consts) < 3 or any(c is None for c in consts[:3]):
+        return None
+    starts, _, axes = (c.reshape(-1).tolist() for c in consts[:3])
+    steps = consts[3].reshape(-1).tolist() if len(consts) > 3 else [1] * len(axes)
+    axes = [a % len(shape) for a in axes]
+    if any(a == 0 for a in axes) or any(st != 1 for st in steps):
+        return None
+    return {a: min(max(int(x) if x >= 0 else int(x) + shape[a], 0), shape[a])
+            for a, x in zip(axes, starts, strict=True)}  # fmt: skip
+
+
 def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
     """Whether `node` (of `kind`) continues a chain whose last result is `running`."""
-    if kind in ("gemm", "concat") or running not in list(node.inputs):
+    if kind == "concat" or running not in list(node.inputs):
         return False  # a concat heads its unit: a tile reads each of its inputs
+    if kind == "gemm":  # only after a window of its input (a partial of a reduction split)
+        return node.inputs[0] is running and running.producer().op_type == "Slice"
     if kind != "elementwise":
         return node.inputs[0] is running
     shape = _static(node.outputs[0])
@@ -144,20 +165,21 @@ def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
 
 
 def find_unit(nodes: list[ir.Node]) -> Unit | None:
-    """The unit these nodes (a contiguous run of the order) form, or None."""
+    """The unit these nodes (a contiguous run of the order) form, or None. Its kind is its
+    head's, or for a window (Slice) head the kind of the op after it."""
     if not nodes:
         return None
-    kind = op_kind(nodes[0])
-    if kind is None:
+    kinds = [op_kind(node) for node in nodes]
+    if kinds[0] is None:
         return None
-    running = nodes[0].outputs[0]
-    for node in nodes[1:]:
-        following = op_kind(node)
+    running, gemm = nodes[0].outputs[0], kinds[0] == "gemm"
+    for node, following in zip(nodes[1:], kinds[1:], strict=True):
         if following is None or len(running.uses()) != 1 or not _follows(node, running, following):
             return None
-        if kind == "gemm" and following != "elementwise":
-            return None
-        running = node.outputs[0]
+        if gemm and following != "elementwise":
+            return None  # after a Gemm/MatMul only element-wise ops
+        gemm, running = gemm or following == "gemm", node.outputs[0]
+    kind = kinds[1] if kinds[0] == "slice" and len(kinds) > 1 else kinds[0]
     return Unit(kind, nodes[0], list(nodes), _static(running))
 
 
@@ -190,6 +212,8 @@ def choose_tiles(unit: Unit, tile_logrows, limit: int) -> TilePlan | None:
         for hb in axes.get(2, [None]):
             sizes = {1: cg} if hb is None else {1: cg, 2: hb}
             plan = TilePlan(unit.kind, sizes, unit.shape)
-            if plan.count > 1 and tile_logrows(plan) <= limit:
+            # one tile is a cut too when the head is a window: it reads only that window
+            whole = plan.count == 1 and unit.head.op_type != "Slice"
+            if not whole and tile_logrows(plan) <= limit:
                 options.append((plan.count, unit.shape[1] // cg, -(hb or 0), plan))
     return min(options, key=lambda o: o[:3])[3] if options else None

@@ -44,10 +44,22 @@ def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):
 
 
 def test_a_node_that_cannot_fit_names_the_smallest_budget(zkc, tmp_path):
-    gap = helper.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")
-    path = _model(tmp_path / "gap.onnx", [gap], [1, 1, 64, 64], [1, 1, 1, 1])
+    """A Reshape has no split rule (a channel shuffle, a flatten): it commits all it reads."""
+    shape = helper.make_node("Reshape", ["x", "s"], ["y"], name="flatten")
+    path = _model(tmp_path / "r.onnx", [shape], [1, 1, 128, 128], [1, 16384],
+                  [("s", np.array([1, 16384], np.int64))])  # fmt: skip
     code, _, err = zkc("plan", path, "--max-logrows", 13)
     assert code == 2
     assert_one_error_line(err)
-    assert "node 'gap' (GlobalAveragePool)" in err and "rows" in err
+    assert "node 'flatten' (Reshape)" in err and "rows" in err and "32,768 elements" in err
     assert "the smallest --max-logrows that fits is" in err
+
+
+def test_a_reduction_too_big_for_tiles_is_split_with_a_summing_piece(zkc, tmp_path):
+    gap = helper.make_node("GlobalAveragePool", ["x"], ["y"], name="gap")
+    path = _model(tmp_path / "gap.onnx", [gap], [1, 1, 64, 64], [1, 1, 1, 1])
+    code, out, err = zkc("plan", path, "--max-logrows", 13, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["slices"][-1]["first"].startswith("gap__sum")  # the summing piece
+    assert all(c["logrows"] <= 13 for c in report["circuits"])
