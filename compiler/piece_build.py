@@ -172,17 +172,12 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
                 written[tensor] = PartIndex([p for p in writes if p.tensor == tensor])
             continue
         output = index.nodes[s.nodes[-1]].output[0]
-        parts = _parts(output, index, layouts)
-        for box in s.tiles.boxes():
-            writes = [p for p in parts if _inside(p.box, box)]
-            tile = describe_tile(index, s.nodes, box, written, writes)
+        parts = PartIndex(_parts(output, index, layouts))
+        for box in s.tiles.boxes():  # the grid is cut at every tile's edges: parts inside it
+            tile = describe_tile(index, s.nodes, box, written, parts.covering(box))
             build.add(tile.signature, tile.model, s, tile.reads, tile.writes)
-        written[output] = PartIndex(parts)
+        written[output] = parts
     return build
-
-
-def _inside(box: Box, outer: Box) -> bool:
-    return all(c <= a and b <= d for (a, b), (c, d) in zip(box, outer, strict=True))
 
 
 def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,
