@@ -11,6 +11,7 @@ from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.package_cmd import package_command
 from zkc.cli.plan_cmd import plan_command
 from zkc.cli.proof_cmds import prove_command, run_command, verify_command
+from zkc.cli.query_cmd import query_command
 from zkc.cli.registry_cmds import commit_command, publish_command, pull_command
 from zkc.cli.serve_cmd import serve_command
 from zkc.cli.zoo_cmd import zoo_group
@@ -40,6 +41,7 @@ for command in (
     inspect_command,
     package_command,
     serve_command,
+    query_command,
     publish_command,
     commit_command,
     pull_command,

@@ -1,4 +1,4 @@
-"""`zkc serve`: prove requests for one circuit over HTTP, signed with bittensor hotkeys."""
+"""`zkc serve`: prove requests for circuits over HTTP, signed with bittensor hotkeys."""
 
 from pathlib import Path
 
@@ -8,57 +8,69 @@ from zkc.cli.options import srs_dir_option
 
 
 @click.command("serve")
-@click.argument("circuit", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True)
 @click.option(
     "--wallet", help="This miner's wallet as NAME/HOTKEY; requests must be signed for its hotkey."
 )
 @click.option("--hotkey-uri", help="Dev keypair instead of a wallet, e.g. //Bob (tests only).")
-@click.option(
-    "--allow-hotkey",
-    "allowed",
-    multiple=True,
-    help="SS58 allowed to call (repeat); default: any signer.",
-)
+@click.option("--allow-hotkey", "allowed", multiple=True,
+              help="SS58 allowed to call (repeat); default: any signer.")  # fmt: skip
 @click.option("--max-body-bytes", type=click.IntRange(1), default=1 << 20, show_default=True)
-@click.option(
-    "--max-age",
-    type=click.FloatRange(0.1),
-    default=10.0,
-    show_default=True,
-    help="Seconds a signed request stays fresh.",
-)
-@click.option(
-    "--pk",
-    "pk_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="pk.key when it is not beside the package.",
-)
+@click.option("--max-age", type=click.FloatRange(0.1), default=10.0, show_default=True,
+              help="Seconds a signed request stays fresh (checked on arrival).")  # fmt: skip
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Prover processes.  [default: one per 2 cores, as many as memory holds]")  # fmt: skip
+@click.option("--scheduler", help="Prove on this Dask cluster (tcp://HOST:PORT) instead.")
+@click.option("--deadline", type=click.FloatRange(1), default=None,
+              help="Seconds a request may take in all.  [default: the circuit's timeout, 60]")  # fmt: skip
+@click.option("--max-queue", type=click.IntRange(0), default=16, show_default=True,
+              help="Requests that may wait for a prover; more get 503 with Retry-After.")  # fmt: skip
+@click.option("--warmup/--no-warmup", default=True, show_default=True,
+              help="Prove a calibration sample per prover at start (loads keys, times a proof).")  # fmt: skip
+@click.option("--pk", "pk_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="pk.key when it is not beside the package (one circuit only).")  # fmt: skip
 @srs_dir_option
-def serve_command(circuit, host, port, wallet, hotkey_uri, allowed, max_body_bytes, max_age,
-                  pk_path, srs_dir):  # fmt: skip
-    """Serve proofs for a circuit (a .zkc artifact or a subnet package) over HTTP.
+def serve_command(paths, host, port, wallet, hotkey_uri, allowed, max_body_bytes, max_age,
+                  workers, scheduler, deadline, max_queue, warmup, pk_path, srs_dir):  # fmt: skip
+    """Serve proofs for circuits (.zkc artifacts, whole or sliced, or subnet packages) over HTTP.
 
-    POST /prove {"inputs": {...}} signed with btauth/1 headers; GET /health.
+    Each PATH is a circuit, or a directory of them (e.g. a miner's deployment_layer/).
+    POST /prove/<circuit id> {"inputs": {...}} signed with btauth/1 headers (/prove when one
+    circuit is served); GET /health lists the circuits; GET /metrics for Prometheus.
 
     \b
     Example:
-      zkc serve deployment_layer/model_<id> --port 8090 --wallet miner/default
+      zkc serve deployment_layer/ --port 8090 --wallet miner/default --workers 2
     """
     import uvicorn
 
-    from zkc.targets.subnet.circuit import load_circuit
+    from zkc.compiler.errors import UserInputError
+    from zkc.compiler.parallel import default_workers
+    from zkc.targets.subnet.circuit import circuit_paths, load_circuit
     from zkc.targets.subnet.hotkeys import load_hotkey
-    from zkc.targets.subnet.server import ServePolicy, create_app
+    from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
+    from zkc.targets.subnet.server import Served, ServePolicy, create_app
 
     hotkey = load_hotkey(wallet, hotkey_uri, public_only=True).ss58_address
-    loaded = load_circuit(circuit, pk_path=pk_path, srs_dir=srs_dir)
+    found = circuit_paths(paths)
+    if pk_path is not None and len(found) > 1:
+        raise UserInputError(f"--pk names one pk.key, but {len(found)} circuits are served")
+    served = []
+    for path in found:
+        circuit = load_circuit(path, pk_path=pk_path, srs_dir=srs_dir, allow_sliced=True)
+        source = CircuitSource(circuit.circuit_id, str(path), str(pk_path) if pk_path else None,
+                               str(srs_dir) if srs_dir else None)  # fmt: skip
+        served.append(Served(circuit, source))
+    ids = [s.circuit.circuit_id for s in served]
+    if len(set(ids)) != len(ids):
+        raise UserInputError("two of the paths are the same circuit")
     policy = ServePolicy(
-        hotkey_ss58=hotkey, allowed_hotkeys=frozenset(allowed),
-        max_body_bytes=max_body_bytes, max_age_seconds=max_age,
+        hotkey_ss58=hotkey, allowed_hotkeys=frozenset(allowed), max_body_bytes=max_body_bytes,
+        max_age_seconds=max_age, deadline_seconds=deadline, max_queue=max_queue, warmup=warmup,
     )  # fmt: skip
-    click.echo(
-        f"serving circuit {loaded.circuit_id} for hotkey {hotkey} on http://{host}:{port}", err=True
-    )
-    uvicorn.run(create_app(loaded, policy), host=host, port=port, log_level="warning")
+    pool = ProverPool(workers or default_workers(), scheduler)
+    click.echo(f"serving {len(served)} circuit(s) ({', '.join(i[:12] for i in ids)}) for "
+               f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)", err=True)  # fmt: skip
+    uvicorn.run(create_app(served, policy, pool), host=host, port=port, log_level="warning")

@@ -39,8 +39,13 @@ class ServedCircuit:
 
     artifact: CompiledArtifact
     circuit_id: str
-    pk_path: Path
+    pk_path: Path | None
     ranges: dict[str, InputRange]
+    timeout: float | None = None  # seconds a validator waits (metadata.json), when it says
+
+    @property
+    def sliced(self) -> bool:
+        return self.artifact.facts.sliced
 
     @property
     def spec(self):
@@ -56,6 +61,17 @@ class ServedCircuit:
         check_ranges(arrays, self.ranges, source)
         return arrays
 
+    def warmup_inputs(self) -> dict[str, list] | None:
+        """The first calibration sample the artifact or package carries (None without one)."""
+        path = self.artifact.path / art.CALIBRATION_FILE
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as data:
+            if not all(t.name in data for t in self.spec.inputs):
+                return None
+            return {t.name: np.asarray(data[t.name][0]).reshape(t.shape).tolist()
+                    for t in self.spec.inputs}  # fmt: skip
+
     def prove(self, doc: Any) -> ProofResult:
         """Prove one checked request in this process (a subnet circuit is one EZKL circuit)."""
         return self.artifact.prove(self.inputs(doc), workers=1)
@@ -67,7 +83,8 @@ class ServedCircuit:
 
 
 def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | None = None,
-                 download_pk: bool = False) -> ServedCircuit:  # fmt: skip
+                 download_pk: bool = False, allow_sliced: bool = False,
+                 verify_only: bool = False) -> ServedCircuit:  # fmt: skip
     """Open a `.zkc` artifact or a subnet package directory (`model_<id>/`).
 
     With `download_pk`, a package whose pk.key is nowhere local fetches it from
@@ -75,30 +92,38 @@ def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | 
     whose sha256 is not the lock's (and, for a registry blob URL, not the URL's digest).
 
     Refuses (ArtifactError / UserInputError naming the file) any file whose hash does not
-    match, a package whose vk.key is not its id, a missing pk.key or SRS.
+    match, a package whose vk.key is not its id, a missing pk.key or SRS; and a sliced
+    artifact unless `allow_sliced` (zkc's own server proves one; a subnet package cannot hold
+    one). A sliced artifact's id is the digest over its pieces' verifying keys.
+    `verify_only`: a validator's copy, with no pk.key to find (it can only verify).
     """
-    path, target = Path(path), make_target("ezkl", srs_dir)
+    path, target, timeout = Path(path), make_target("ezkl", srs_dir), None
     if (path / art.MANIFEST).is_file():
         manifest = art.load_verified(path)
-        refuse_sliced(manifest, str(path))
+        if not allow_sliced:
+            refuse_sliced(manifest, str(path))
         pk = Path(pk_path or path / PK_FILE)
+        located = {} if manifest.circuit.sliced else {PK_FILE: pk}
         artifact = CompiledArtifact(path, target, manifest.key, manifest.io, manifest.circuit,
-                                    manifest, {PK_FILE: pk})  # fmt: skip
+                                    manifest, located)  # fmt: skip
         ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
         circuit_id = manifest.circuit.first.vk_sha256
+        if manifest.circuit.sliced:
+            circuit_id = artifact.vk_digest()
     elif (path / LOCK_FILE).is_file():
         lock = verified_package(path)
-        pk = _locate_pk(path, lock, pk_path, download_pk)
+        pk = None if verify_only else _locate_pk(path, lock, pk_path, download_pk)
         artifact = CompiledArtifact(path, target, lock.artifact_key, lock.io, lock.circuit,
-                                    located={PK_FILE: pk})  # fmt: skip
+                                    located={PK_FILE: pk} if pk else {})  # fmt: skip
         ranges, circuit_id = lock.ranges, lock.circuit_id
+        timeout = json.loads((path / "metadata.json").read_text()).get("timeout")
     elif not path.is_dir():
         raise UserInputError(f"{path}: no such artifact or package directory")
     else:
         raise UserInputError(f"{path}: neither a zkc artifact (manifest.json) nor a zkc package")
     for circuit in artifact.facts.circuits:  # the SRS is checked once, at load
         target.srs.checked(circuit.srs)
-    return ServedCircuit(artifact, circuit_id, pk, ranges)
+    return ServedCircuit(artifact, circuit_id, pk, ranges, timeout)
 
 
 def verified_package(path: Path) -> PackageLock:
@@ -135,3 +160,25 @@ def _locate_pk(path: Path, lock: PackageLock, pk_path: Path | None, download: bo
     raise UserInputError(
         f"{path}: no pk.key (looked in {', '.join(map(str, candidates))}); pass its path"
     )
+
+
+def circuit_paths(paths: list[Path]) -> list[Path]:
+    """The circuits under each path: the path itself when it is an artifact or a package,
+    else every artifact or package directly inside it (a deployment layer of `model_<id>/`
+    directories, or a folder of `.zkc` artifacts), sorted. UserInputError when none."""
+    found = []
+    for path in map(Path, paths):
+        if _is_circuit(path):
+            found.append(path)
+            continue
+        if not path.is_dir():
+            raise UserInputError(f"{path}: no such artifact, package or directory")
+        inside = sorted(p for p in path.iterdir() if p.is_dir() and _is_circuit(p))
+        if not inside:
+            raise UserInputError(f"{path}: holds no zkc artifact (manifest.json) or package")
+        found += inside
+    return found
+
+
+def _is_circuit(path: Path) -> bool:
+    return (path / art.MANIFEST).is_file() or (path / LOCK_FILE).is_file()

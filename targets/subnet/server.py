@@ -1,92 +1,196 @@
-"""`zkc serve`: an HTTP prover for one circuit, authenticated with bittensor's `btauth/1`.
+"""`zkc serve`: an HTTP prover for one or many circuits, authenticated with bittensor's
+`btauth/1`.
 
-POST /prove with body `{"inputs": {name: values}}`, signed by the caller's hotkey and bound
-to this server's hotkey. Unsigned, badly signed, stale or replayed: 401. Signed for another
-receiver, or by a hotkey not allowed: 403. Body too large: 413. Input not fitting the
-circuit: 422 with the reason. GET /health needs no signature.
+POST /prove/<circuit id> (or /prove when one circuit is served) with body
+`{"inputs": {name: values}}`, signed by the caller's hotkey and bound to this server's hotkey.
+A request is authenticated and checked on arrival, then queued for a prover process (never
+proved in the server's process: see zkc.targets.subnet.prover_pool). Unsigned, badly
+signed, stale or replayed: 401. Signed for another receiver, or by a hotkey not allowed:
+403. Unknown circuit: 404. Body too large: 413. Input not fitting the circuit: 422 with the
+reason. Queue full, or no proof possible before the request's deadline: 503 with
+Retry-After (zkc.targets.subnet.admission). GET /health and GET /metrics need no signature.
 """
 
+import asyncio
 import json
-import threading
+import time
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-import numpy as np
 from bittensor import http_auth
 from fastapi import FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from zkc.compiler.errors import UserInputError, ZkcError
+from zkc.targets.subnet.admission import Admission, Refused
 from zkc.targets.subnet.circuit import ServedCircuit
+from zkc.targets.subnet.metrics import ServeMetrics
+from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
 
 PROVE_PATH = "/prove"
+DEFAULT_DEADLINE = 60.0  # seconds, when neither the circuit nor the server says
 
 
 @dataclass
 class ServePolicy:
-    """Who may call, how large and how old a request may be."""
+    """Who may call, how large and how old a request may be, how long it may wait."""
 
     hotkey_ss58: str
     allowed_hotkeys: frozenset[str] = field(default_factory=frozenset)  # empty: any signer
     max_body_bytes: int = 1 << 20
     max_age_seconds: float = http_auth.DEFAULT_MAX_AGE
+    deadline_seconds: float | None = None  # None: each circuit's timeout, else 60 s
+    max_queue: int = 16
+    warmup: bool = True
 
 
-def create_app(circuit: ServedCircuit, policy: ServePolicy) -> FastAPI:
-    """The FastAPI app proving requests with `circuit` (one proof at a time: it uses both cores)."""
-    app = FastAPI(title="zkc prover", docs_url=None, redoc_url=None)
+@dataclass
+class Served:
+    """A circuit the server proves, and how a prover process opens it."""
+
+    circuit: ServedCircuit
+    source: CircuitSource
+
+
+def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> FastAPI:
+    """The FastAPI app proving requests for `served` circuits in `pool`."""
+    by_id = {s.circuit.circuit_id: s for s in served}
+    admission = Admission(pool.workers, policy.max_queue)
+    metrics = ServeMetrics()
     nonces = http_auth.InMemoryNonceStore(retention=policy.max_age_seconds + 60)
-    proving = threading.Lock()
 
-    def _prove(inputs):
-        with proving:
-            return circuit.artifact.prove(inputs, workers=1)
+    @asynccontextmanager
+    async def lifespan(_app):
+        tasks = (
+            [asyncio.create_task(_warm(s, pool, admission)) for s in served]
+            if policy.warmup
+            else []
+        )
+        yield
+        for task in tasks:
+            task.cancel()
+        pool.close()
+
+    app = FastAPI(title="zkc prover", docs_url=None, redoc_url=None, lifespan=lifespan)
 
     @app.get("/health")
     def health() -> dict:
-        return {
-            "circuit_id": circuit.circuit_id,
-            "artifact_key": circuit.artifact.key,
-            "inputs": [t.model_dump() for t in circuit.spec.inputs],
-            "hotkey": policy.hotkey_ss58,
-        }
+        return _health(served, policy, admission)
 
-    @app.post(PROVE_PATH)
-    async def prove(request: Request):
+    @app.get("/metrics")
+    def metrics_endpoint() -> Response:
+        metrics.queued.set(admission.queued)
+        metrics.proving.set(admission.proving)
+        return Response(metrics.render(), media_type=metrics.content_type)
+
+    async def handle(request: Request, circuit_id: str | None) -> JSONResponse | dict:
+        start = time.monotonic()
         body = await _read_limited(request, policy.max_body_bytes)
         if body is None:
             return _error(413, f"request body exceeds {policy.max_body_bytes} bytes")
         refused = _authenticate(request, body, policy, nonces)
         if refused is not None:
             return refused
-        try:
-            doc = json.loads(body)
-            if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), dict):
-                raise UserInputError('body must be {"inputs": {name: values}}')
-            inputs = circuit.inputs(doc["inputs"], "inputs")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _error(422, "body is not JSON")
-        except UserInputError as exc:
-            return _error(422, str(exc))
-        try:
-            result = await run_in_threadpool(_prove, inputs)
-        except ZkcError as exc:
-            return _error(500, str(exc))
-        proof = result.envelope.proof
-        return {
-            "circuit_id": circuit.circuit_id,
-            "outputs": {k: np.asarray(v).tolist() for k, v in result.outputs.items()},
-            "proof": proof,
-            "public_signals": proof["instances"],
-            "prove_seconds": result.prove_seconds,
-        }
+        if circuit_id is None and len(by_id) == 1:
+            circuit_id = next(iter(by_id))
+        if circuit_id not in by_id:
+            return _error(404, f"no circuit {circuit_id!r} here; POST /prove/<id> with one of "
+                               f"{sorted(by_id)}")  # fmt: skip
+        return await _prove(by_id[circuit_id], body, start, policy, admission, pool, metrics)
+
+    @app.post(PROVE_PATH)
+    async def prove_one(request: Request):
+        return await handle(request, None)
+
+    @app.post(PROVE_PATH + "/{circuit_id}")
+    async def prove_by_id(request: Request, circuit_id: str):
+        return await handle(request, circuit_id)
 
     return app
 
 
-def _authenticate(
-    request: Request, body: bytes, policy: ServePolicy, nonces
-) -> JSONResponse | None:
+async def _prove(served: Served, body: bytes, start: float, policy: ServePolicy,
+                 admission: Admission, pool: ProverPool, metrics: ServeMetrics):  # fmt: skip
+    """Check the inputs, admit or refuse at once, wait for a prover, prove, answer."""
+    circuit, cid = served.circuit, served.circuit.circuit_id
+    try:
+        doc = json.loads(body)
+        if not isinstance(doc, dict) or not isinstance(doc.get("inputs"), dict):
+            raise UserInputError('body must be {"inputs": {name: values}}')
+        inputs = circuit.inputs(doc["inputs"], "inputs")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _answer(metrics, cid, _error(422, "body is not JSON"))
+    except UserInputError as exc:
+        return _answer(metrics, cid, _error(422, str(exc)))
+    deadline = start + (policy.deadline_seconds or circuit.timeout or DEFAULT_DEADLINE)
+    try:
+        admission.admit(cid, deadline)
+    except Refused as refused:
+        return _answer(metrics, cid, _refusal(refused))
+    admission.in_flight += 1
+    try:
+        await admission.wait_turn(cid, deadline)
+    except Refused as refused:
+        admission.in_flight -= 1
+        return _answer(metrics, cid, _refusal(refused))
+    seconds = None
+    try:
+        result = await pool.prove(served.source, {k: v.tolist() for k, v in inputs.items()})
+        seconds = result["prove_seconds"]
+    except ZkcError as exc:
+        return _answer(metrics, cid, _error(500, str(exc)))
+    finally:
+        admission.done(cid, seconds)
+        admission.in_flight -= 1
+    metrics.prove_seconds.labels(circuit=cid).observe(seconds)
+    metrics.answered(cid, 200)
+    return _response(circuit, result)
+
+
+def _response(circuit: ServedCircuit, result: dict) -> dict:
+    """The answer: outputs and the proof (subnet style `proof` + `public_signals` for one
+    circuit; the whole zkc envelope always)."""
+    envelope = result["envelope"]
+    answer = {"circuit_id": circuit.circuit_id, "outputs": result["outputs"],
+              "envelope": envelope, "prove_seconds": result["prove_seconds"]}  # fmt: skip
+    if envelope.get("proof") is not None:
+        answer["proof"] = envelope["proof"]
+        answer["public_signals"] = envelope["proof"]["instances"]
+    return answer
+
+
+async def _warm(served: Served, pool: ProverPool, admission: Admission) -> None:
+    """Prove one calibration sample per prover: loads the keys, measures the prove time."""
+    sample = served.circuit.warmup_inputs()
+    if sample is None:
+        return
+    jobs = [pool.prove(served.source, sample) for _ in range(pool.workers)]
+    for done in asyncio.as_completed(jobs):
+        try:
+            seconds = (await done)["prove_seconds"]
+        except ZkcError:
+            continue
+        old = admission.estimates.get(served.circuit.circuit_id)
+        admission.estimates[served.circuit.circuit_id] = (
+            seconds if old is None else max(old, seconds)
+        )
+
+
+def _health(served: list[Served], policy: ServePolicy, admission: Admission) -> dict:
+    circuits = [{
+        "circuit_id": s.circuit.circuit_id, "artifact_key": s.circuit.artifact.key,
+        "inputs": [t.model_dump() for t in s.circuit.spec.inputs], "sliced": s.circuit.sliced,
+        "prove_seconds_estimate": admission.estimates.get(s.circuit.circuit_id),
+    } for s in served]  # fmt: skip
+    doc = {"hotkey": policy.hotkey_ss58, "workers": admission.workers,
+           "queued": admission.queued, "proving": admission.proving, "circuits": circuits}  # fmt: skip
+    if len(circuits) == 1:  # one circuit: its fields at the top level as well
+        doc.update({k: circuits[0][k] for k in ("circuit_id", "artifact_key", "inputs")})
+    return doc
+
+
+def _authenticate(request: Request, body: bytes, policy: ServePolicy,
+                  nonces) -> JSONResponse | None:  # fmt: skip
     """None when the request is signed (btauth/1) for this hotkey by an allowed caller, else the
     refusal: 401 unsigned, stale, replayed or badly signed; 403 another receiver or caller."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -117,6 +221,16 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _answer(metrics: ServeMetrics, circuit: str, response: JSONResponse) -> JSONResponse:
+    metrics.answered(circuit, response.status_code)
+    return response
+
+
+def _refusal(refused: Refused) -> JSONResponse:
+    return JSONResponse(status_code=refused.status, content={"detail": refused.reason},
+                        headers={"Retry-After": str(refused.retry_after)})  # fmt: skip
 
 
 def _error(status: int, detail: str) -> JSONResponse:

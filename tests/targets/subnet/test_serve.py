@@ -1,54 +1,24 @@
 """`zkc serve` on 127.0.0.1: btauth/1-signed requests with dev keys (//Alice calls, //Bob serves)."""
 
 import json
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from bittensor import http_auth
-from bittensor.keyfiles import Keypair
 
+from tests.targets.subnet.serving import ALICE, BOB, CHARLIE, serving
 from zkc.targets.subnet.circuit import load_circuit
 
-ALICE, BOB, CHARLIE = (Keypair.create_from_uri(u) for u in ("//Alice", "//Bob", "//Charlie"))
 GOOD = {"inputs": {"x": [((i * 3) % 16) / 16 for i in range(64)], "nonce": [0.75]}}
 MAX_BODY = 20_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(mlp_package, srs_dir):
-    port = _free_port()
-    cmd = [
-        sys.executable, "-m", "zkc.cli", "serve", str(mlp_package.package_dir),
-        "--port", str(port), "--hotkey-uri", "//Bob", "--allow-hotkey", ALICE.ss58_address,
-        "--max-body-bytes", str(MAX_BODY), "--srs-dir", str(srs_dir),
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"zkc serve exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("zkc serve did not answer /health within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving([mlp_package.package_dir], srs_dir, "--allow-hotkey", ALICE.ss58_address,
+                 "--max-body-bytes", MAX_BODY, "--no-warmup") as url:  # fmt: skip
+        yield url
 
 
 def _post(url, doc, signer=ALICE, receiver=BOB, nonce_ns=None, body=None, headers=None):
