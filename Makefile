@@ -68,9 +68,10 @@ BUDGET_resnet8_digits32 := --max-logrows 17
 circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
 	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
 
-bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, quantize, registry, slicing, cluster, scale, plan_time)
+bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, serve_load, quantize, registry, slicing, cluster, scale, plan_time)
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/serve_load.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/quantize.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/registry.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/cost_model.py --out bench/results

@@ -70,7 +70,7 @@ def serve_latencies(pkg: Path, srs_dir: Path, requests: list[dict]) -> tuple[lis
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     cmd = [sys.executable, "-m", "zkc.cli", "serve", str(pkg), "--port", str(port),
-           "--hotkey-uri", "//Bob", "--srs-dir", str(srs_dir)]  # fmt: skip
+           "--hotkey-uri", "//Bob", "--srs-dir", str(srs_dir), "--no-warmup"]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -1,5 +1,6 @@
 """`zkc compile`."""
 
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -164,7 +165,10 @@ def circuit_lines(m) -> list[str]:
     lines = [f"  circuit: logrows {c.logrows}, {c.num_rows} rows, input scale "
              f"{c.first.input_scales}, param scale {c.first.param_scale}"]  # fmt: skip
     if c.sliced:
-        ks = ", ".join(str(c.circuit_of(p.index).logrows) for p in c.pieces)
+        counts = Counter(c.circuit_of(p.index).logrows for p in c.pieces)
+        ks = ", ".join(f"{k}" if n == 1 else f"{k} x{n}" for k, n in sorted(counts.items()))
+        if len(c.pieces) <= 8:
+            ks = ", ".join(str(c.circuit_of(p.index).logrows) for p in c.pieces)
         shared = f", {len(c.circuits)} distinct" if len(c.circuits) < len(c.pieces) else ""
         lines.append(f"  sliced: {len(c.pieces)} linked circuits{shared} (logrows {ks}), "
                      f"links {c.link}")  # fmt: skip

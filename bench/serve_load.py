@@ -1,0 +1,204 @@
+"""Serving under load: `zkc serve` (a packaged mlp_digits, loopback) against signed concurrent
+clients, every answer verified as a validator does.
+
+Measures: back-to-back proving in one process (the sustainable rate); 12 requests at once;
+an open-loop run at `--load`x the sustainable rate for `--seconds`: status counts, latency
+p50/p95/max, throughput against back-to-back proving, whether every request got a verified
+proof or a 503 with Retry-After before its deadline; /health latency while proving; the
+server's RSS (with its provers) over the run; and a plot of latency and RSS over time.
+
+    python bench/serve_load.py --out bench/results --srs-dir ~/.ezkl/srs [--seconds 120]
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import psutil
+from _results import host, write_results
+from _serve import build_package, request, served
+from bittensor import http_auth
+from bittensor.keyfiles import Keypair
+
+from zkc.targets.subnet.circuit import load_circuit
+from zkc.targets.subnet.query import check_answer
+
+ALICE, BOB = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//Bob")
+DEADLINE = 60.0  # the server's default: the package sets no timeout
+
+
+async def send(client, url: str, circuit, doc: dict, started: float) -> dict:
+    """One signed request; its status, latency, Retry-After, and whether the answer verifies."""
+    body = json.dumps({"inputs": doc}).encode()
+    headers = http_auth.sign(ALICE, method="POST", path="/prove", body=body,
+                             receiver_ss58=BOB.ss58_address)  # fmt: skip
+    t0 = time.perf_counter()
+    reply = await client.post(f"{url}/prove", content=body, headers=headers, timeout=300)
+    row = {"at": round(t0 - started, 2), "status": reply.status_code,
+           "seconds": round(time.perf_counter() - t0, 3),
+           "retry_after": reply.headers.get("retry-after")}  # fmt: skip
+    if reply.status_code == 200:
+        arrays = circuit.inputs(doc)
+        row["verified"] = bool(await asyncio.to_thread(check_answer, circuit, arrays, reply.json()))
+    return row
+
+
+async def watch(url: str, pid: int, stop: asyncio.Event, started: float) -> tuple[list, list]:
+    """/health latencies (every 0.2 s) and the server's RSS with its children (every 1 s)."""
+    health, rss, tick = [], [], 0
+    server = psutil.Process(pid)
+    async with httpx.AsyncClient() as client:
+        while not stop.is_set():
+            t0 = time.perf_counter()
+            await client.get(f"{url}/health", timeout=10)
+            health.append(time.perf_counter() - t0)
+            if tick % 5 == 0:
+                procs = [server, *server.children(recursive=True)]
+                total = sum(p.memory_info().rss for p in procs if p.is_running())
+                rss.append((round(time.perf_counter() - started, 1), round(total / 2**20)))
+            tick += 1
+            await asyncio.sleep(0.2)
+    return health, rss
+
+
+async def load_run(url: str, pid: int, circuit, rate: float, seconds: float,
+                   count: int | None = None) -> dict:  # fmt: skip
+    """Open-loop arrivals at `rate` per second for `seconds` (or `count` requests at once)."""
+    stop, started = asyncio.Event(), time.perf_counter()
+    watcher = asyncio.create_task(watch(url, pid, stop, started))
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1000)) as client:
+        tasks, i = [], 0
+        if count is not None:
+            tasks = [asyncio.create_task(send(client, url, circuit, request(circuit, 500 + k),
+                                              started)) for k in range(count)]  # fmt: skip
+        while count is None and time.perf_counter() - started < seconds:
+            tasks.append(
+                asyncio.create_task(send(client, url, circuit, request(circuit, i), started))
+            )
+            i += 1
+            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        rows = await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    health, rss = await watcher
+    return {"rows": rows, "elapsed": elapsed, "health": health, "rss": rss}
+
+
+def summary(run: dict, back_to_back: float, workers: int) -> dict:
+    rows = run["rows"]
+    ok = [r for r in rows if r["status"] == 200]
+    latencies = [r["seconds"] for r in ok]
+    health = sorted(run["health"])
+    in_time = all(r["seconds"] <= DEADLINE and (r["status"] == 200 and r.get("verified")
+                                                or r["status"] == 503 and r["retry_after"])
+                  for r in rows)  # fmt: skip
+    counts = {
+        str(s): sum(r["status"] == s for r in rows) for s in sorted({r["status"] for r in rows})
+    }
+    throughput = len(ok) / run["elapsed"]
+    return {
+        "requests": len(rows), "status_counts": counts, "answered_401": counts.get("401", 0),
+        "every_request_verified_or_503_in_time": in_time,
+        "latency_p50_s": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
+        "latency_p95_s": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
+        "latency_max_s": round(max(latencies), 2) if latencies else None,
+        "throughput_per_s": round(throughput, 3),
+        "throughput_vs_back_to_back": round(throughput / (workers / back_to_back), 3),
+        "health_p50_ms": round(1000 * health[len(health) // 2], 1),
+        "health_p99_ms": round(1000 * health[int(len(health) * 0.99)], 1),
+        "health_max_ms": round(1000 * health[-1], 1),
+        "rss_mb_first_last_max": [run["rss"][0][1], run["rss"][-1][1], max(m for _, m in run["rss"])],
+    }  # fmt: skip
+
+
+def back_to_back(circuit, n: int) -> float:
+    """Mean seconds of `n` proofs one after another in this process (after one warm-up)."""
+    circuit.artifact.prove(circuit.inputs(request(circuit, 999)), workers=1)
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        circuit.artifact.prove(circuit.inputs(request(circuit, i)), workers=1)
+        times.append(time.perf_counter() - start)
+    return statistics.mean(times)
+
+
+def plot(run: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+    for status, colour in ((200, "tab:blue"), (503, "tab:orange")):
+        rows = [r for r in run["rows"] if r["status"] == status]
+        top.scatter([r["at"] for r in rows], [r["seconds"] for r in rows], s=8, c=colour,
+                    label=f"{status} ({len(rows)})")  # fmt: skip
+    top.set_ylabel("latency (s)")
+    top.legend()
+    bottom.plot([t for t, _ in run["rss"]], [m for _, m in run["rss"]])
+    bottom.set_ylabel("server + provers RSS (MB)")
+    bottom.set_xlabel("seconds into the run (request sent)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def render(r: dict) -> str:
+    b, s = r["burst_12"], r["load"]
+    return "\n".join([
+        f"# zkc serve under load: {r['model']} (logrows {r['logrows']}), {r['workers']} prover(s), "
+        "this machine", "",
+        f"Back-to-back proving in one process: {r['back_to_back_seconds']} s per proof.", "",
+        "| run | requests | statuses | 401 | verified or 503 in time | latency p50 / p95 / max s | "
+        "throughput vs back-to-back | /health p50 / p99 / max ms | RSS MB first / last / max |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *[f"| {name} | {x['requests']} | {x['status_counts']} | {x['answered_401']} | "
+          f"{x['every_request_verified_or_503_in_time']} | {x['latency_p50_s']} / "
+          f"{x['latency_p95_s']} / {x['latency_max_s']} | {x['throughput_vs_back_to_back']} | "
+          f"{x['health_p50_ms']} / {x['health_p99_ms']} / {x['health_max_ms']} | "
+          f"{' / '.join(map(str, x['rss_mb_first_last_max']))} |"
+          for name, x in (("12 at once", b), (f"{r['load_factor']}x sustainable rate for "
+                                                f"{r['seconds']} s", s))],
+        "", "![latency and RSS over the load run](serve_load.png)", "",
+    ]) + "\n"  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--srs-dir", type=Path, default=Path("~/.ezkl/srs"))
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--load", type=float, default=2.0, help="Times the sustainable rate.")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    srs_dir = args.srs_dir.expanduser()
+    with tempfile.TemporaryDirectory(prefix="zkc-bench-serve-") as tmp:
+        package = build_package("mlp_digits", Path(tmp), srs_dir)
+        circuit = load_circuit(package.package_dir, srs_dir=srs_dir)
+        seconds = back_to_back(circuit, 5)
+        rate = args.load * args.workers / seconds
+        with served([package.package_dir], srs_dir, "--workers", str(args.workers)) as (
+            url,
+            proc,
+            _,
+        ):
+            burst = asyncio.run(load_run(url, proc.pid, circuit, 0.0, 0.0, count=12))
+            loaded = asyncio.run(load_run(url, proc.pid, circuit, rate, args.seconds))
+        result = {"model": "mlp_digits", "logrows": circuit.artifact.facts.logrows,
+                  "workers": args.workers, "host": host(), "back_to_back_seconds": round(seconds, 3),
+                  "load_factor": args.load, "seconds": args.seconds, "rate_per_s": round(rate, 3),
+                  "burst_12": summary(burst, seconds, args.workers),
+                  "load": summary(loaded, seconds, args.workers),
+                  "rows": loaded["rows"], "rss": loaded["rss"]}  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    plot(loaded, args.out / "serve_load.png")
+    write_results(args.out, "serve_load", result, render(result))
+
+
+if __name__ == "__main__":
+    main()
