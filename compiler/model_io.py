@@ -31,6 +31,7 @@ def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
         ) from exc
     if not proto.graph.node and not proto.graph.output:
         raise UserInputError(f"{path}: not an ONNX model (no graph found)")
+    _list_initializers(proto)
     try:
         onnx.checker.check_model(proto)
     except onnx.checker.ValidationError as exc:
@@ -44,6 +45,18 @@ def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
 # Passes, onnxruntime and EZKL see models at this opset at least (older ones are converted).
 MIN_OPSET = 13
 TARGET_OPSET = 17
+
+
+def _list_initializers(proto: onnx.ModelProto) -> None:
+    """Before IR 4 every initializer had to be a graph input too; old files often omit them
+    (which the checker and onnxsim refuse): list them, as their IR requires."""
+    if proto.ir_version >= 4:
+        return
+    listed = {i.name for i in proto.graph.input}
+    proto.graph.input.extend(
+        onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))
+        for t in proto.graph.initializer if t.name not in listed
+    )  # fmt: skip
 
 
 def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import onnx_ir as ir
 from pydantic import BaseModel
 
+from zkc.compiler.errors import UserInputError, ZkcError
 from zkc.compiler.instruments import Instrument, TimingInstrument
 from zkc.compiler.model_io import model_digest
 from zkc.compiler.pass_base import PassOptions, ZkcPass
@@ -34,7 +35,7 @@ def run_pipeline(
         # Timing wraps the pass alone: it starts last and stops first.
         for hook in reversed(hooks):
             hook.before(pass_, model)
-        result = pass_(model)
+        result = _run_pass(pass_, model)
         for hook in hooks:
             hook.after(pass_, model, result)
         model = result.model
@@ -48,6 +49,21 @@ def run_pipeline(
             )
         )
     return model, log
+
+
+def _run_pass(pass_: ZkcPass, model: ir.Model) -> ir.passes.PassResult:
+    """One pass; a pass that breaks on a model (an exception of its own, a failed pre- or
+    post-condition) is one line naming it, not a traceback. zkc's own errors pass through."""
+    try:
+        return pass_(model)
+    except ZkcError:
+        raise
+    except Exception as exc:  # any failure inside a pass, including onnx_ir's condition checks
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise UserInputError(
+            f"pass '{pass_.pass_name}' failed on this model ({type(exc).__name__}: "
+            f"{reason[:300]}); rerun with --disable-pass {pass_.pass_name}"
+        ) from exc
 
 
 def instantiate(pass_classes: Sequence[type[ZkcPass]], options: PassOptions) -> list[ZkcPass]:

@@ -27,3 +27,31 @@ def test_missing_and_empty(tmp_path):
     (tmp_path / "empty.onnx").write_bytes(b"")
     with pytest.raises(UserInputError, match="empty file"):
         load_model(tmp_path / "empty.onnx")
+
+
+def test_a_pre_ir4_model_whose_initializers_are_not_inputs_runs_the_pipeline(tmp_path):
+    """IR 3 required initializers among the graph inputs; such old files often omit them,
+    which onnxsim refuses. Loading lists them (and upgrades the opset)."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from zkc.compiler.pass_base import PassOptions
+    from zkc.compiler.pipeline import instantiate, run_pipeline
+    from zkc.compiler.reference import ReferenceRunner
+    from zkc.targets.ezkl.pipelines import pipeline_passes
+
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x", "c"], ["y"], name="add")], "old",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])],
+        [numpy_helper.from_array(np.array([[1, 2, 3]], np.float32), "c")],
+    )  # fmt: skip
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 8)])
+    proto.ir_version = 3
+    onnx.save(proto, str(tmp_path / "old.onnx"))
+    model = load_model(tmp_path / "old.onnx")
+    passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
+    lowered, _ = run_pipeline(model, passes)
+    x = np.array([[0.5, -1.0, 2.0]], np.float32)
+    assert ReferenceRunner(lowered).run({"x": x})["y"].tolist() == [[1.5, 1.0, 5.0]]

@@ -62,3 +62,42 @@ def test_ir_dump_writes_one_file_per_pass(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names[0] == "000_input.onnx.txt"
     assert names[1:] == [f"{i + 1:03d}_{p.pass_name}.onnx.txt" for i, p in enumerate(passes)]
+
+
+class _CrashingPass(ir.passes.InPlacePass, ZkcPass):
+    """Test-only: a pass that breaks on the model it is given."""
+
+    pass_name = "crashing"
+    version = 1
+
+    def call(self, model):
+        raise KeyError("a value this pass expected is missing")
+
+
+def test_a_pass_that_breaks_is_one_line_naming_it_and_the_way_around():
+    from zkc.compiler.errors import UserInputError
+
+    with pytest.raises(UserInputError, match="pass 'crashing' failed on this model .*KeyError.*"
+                       "--disable-pass crashing") as caught:  # fmt: skip
+        run_pipeline(_model(), [_CrashingPass()])
+    assert "\n" not in str(caught.value)
+
+
+class _RenamingPass(ir.passes.InPlacePass, ZkcPass):
+    """Test-only: modifies the model without changing what it computes."""
+
+    pass_name = "renaming"
+    version = 1
+
+    def call(self, model):
+        model.graph.name = "renamed"
+        return ir.passes.PassResult(model, modified=True)
+
+
+def test_nan_where_the_source_gives_nan_is_not_a_change():
+    """log of a negative calibration value is NaN before and after: not a miscompile."""
+    model = make_model([helper.make_node("Log", ["x"], ["y"], name="log")], [tensor("x", [1, 2])],
+                       [tensor("y", [1, 2])])  # fmt: skip
+    instrument = EquivalenceInstrument([{"x": np.array([[1.0, -2.0]], np.float32)}])
+    run_pipeline(model, [_RenamingPass()], [instrument])
+    assert instrument.checked == ["renaming"]
