@@ -18,5 +18,5 @@ def test_missing_wallet_names_it(zkc, tmp_path, monkeypatch):
 
 def test_not_a_circuit(zkc, tmp_path):
     code, _, err = zkc("serve", tmp_path / "x", "--hotkey-uri", "//Bob")
-    assert code == 2 and "no such artifact or package directory" in err
+    assert code == 2 and "x: no such artifact, package or directory" in err
     assert_one_error_line(err)
