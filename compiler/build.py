@@ -55,11 +55,11 @@ def lower(inputs, config: CompileConfig, passes: list, reporter: Reporter,
             evaluation = with_column(evaluation, name, shape, seed=1)
     n_eq = min(config.equivalence_samples, len(next(iter(calibration.values()))))
     eq_samples = [{k: v[i] for k, v in calibration.items()} for i in range(n_eq)]
-    instruments = [EquivalenceInstrument(eq_samples)]
+    instruments = [EquivalenceInstrument(eq_samples, source=str(inputs.model_path))]
     if dump_ir is not None:
         instruments.append(IRDumpInstrument(dump_ir))
     options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
-    reference = ReferenceRunner(inputs.model)
+    reference = ReferenceRunner(inputs.model, str(inputs.model_path))
     with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
         model, log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
     return Lowered(model, calibration, evaluation, log, reference, eq_samples,

@@ -20,6 +20,29 @@ def _per_sample_shape(arr_shape: tuple[int, ...], spec: TensorSpec) -> bool:
     return rest == want or (len(want) > 0 and want[0] == 1 and rest == want[1:])
 
 
+# Inputs beyond this magnitude have no fixed-point form in EZKL at any useful scale.
+MAX_MAGNITUDE = 2.0**40
+
+
+def _real_array(archive, name: str, path: Path) -> np.ndarray:
+    """The array as float32: numbers (float, int, bool) only; UserInputError otherwise."""
+    try:
+        raw = archive[name]
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise UserInputError(f"{path}: array '{name}' cannot be read ({exc})") from exc
+    if raw.dtype.kind not in "fiub":
+        raise UserInputError(f"{path}: array '{name}' has dtype {raw.dtype}; numbers only "
+                             "(float, int or bool)")  # fmt: skip
+    with np.errstate(over="ignore"):
+        arr = raw.astype(np.float32)
+    finite = np.isfinite(arr)
+    if finite.all() and arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
+        raise UserInputError(f"{path}: array '{name}' holds values of magnitude up to "
+                             f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
+                             "in EZKL)")  # fmt: skip
+    return arr
+
+
 def load_samples(path: Path, spec: IOSpec) -> Samples:
     """Load an `.npz` with one array per graph input, shaped (samples, *input_shape).
 
@@ -28,9 +51,11 @@ def load_samples(path: Path, spec: IOSpec) -> Samples:
     path = Path(path)
     if not path.is_file():
         raise UserInputError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise UserInputError(f"{path}: empty file, not an .npz file")
     try:
         archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise UserInputError(f"{path}: not an .npz file ({exc})") from exc
     with archive:
         samples: Samples = {}
@@ -40,7 +65,7 @@ def load_samples(path: Path, spec: IOSpec) -> Samples:
                 raise UserInputError(
                     f"{path}: no array for input '{tensor.name}' (has: {', '.join(archive.files)})"
                 )
-            arr = np.asarray(archive[tensor.name], dtype=np.float32)
+            arr = _real_array(archive, tensor.name, path)
             if arr.ndim == 0 or not _per_sample_shape(arr.shape, tensor):
                 raise UserInputError(
                     f"{path}: array '{tensor.name}' has shape {arr.shape}, expected "
@@ -99,6 +124,8 @@ def read_json(path: Path) -> object:
         return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserInputError(f"{path}: not valid JSON ({exc})") from exc
+    except RecursionError as exc:
+        raise UserInputError(f"{path}: JSON nested too deeply to read") from exc
 
 
 def parse_input_json(path: Path, spec: IOSpec) -> dict[str, np.ndarray]:
@@ -130,7 +157,7 @@ def inputs_from_doc(doc: object, spec: IOSpec, source: str) -> dict[str, np.ndar
 def _to_array(source: str, tensor: TensorSpec, value: object) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise UserInputError(
             f"{source}: input '{tensor.name}' is not a rectangular list of numbers"
         ) from exc
@@ -143,6 +170,10 @@ def _to_array(source: str, tensor: TensorSpec, value: object) -> np.ndarray:
         )
     if not np.all(np.isfinite(arr)):
         raise UserInputError(f"{source}: input '{tensor.name}' contains NaN or infinity")
+    if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
+        raise UserInputError(f"{source}: input '{tensor.name}' holds values of magnitude up to "
+                             f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
+                             "in EZKL)")  # fmt: skip
     return arr.reshape(want).astype(np.float32)
 
 

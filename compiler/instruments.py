@@ -65,26 +65,31 @@ class EquivalenceInstrument(Instrument):
     """
 
     def __init__(
-        self, samples: list[dict[str, np.ndarray]], rtol: float = 1e-4, atol: float = 1e-4
-    ):
-        self.samples = samples
+        self, samples: list[dict[str, np.ndarray]], rtol: float = 1e-4, atol: float = 1e-4,
+        source: str = "the source model",
+    ):  # fmt: skip
+        self.samples, self.source = samples, source
         self.rtol = rtol
         self.atol = atol
         self.reference: list[list[np.ndarray]] | None = None
         self.checked: list[str] = []
 
-    def _outputs(self, model: ir.Model) -> list[list[np.ndarray]]:
-        runner = ReferenceRunner(model)
+    def _outputs(self, model: ir.Model, source: str) -> list[list[np.ndarray]]:
+        runner = ReferenceRunner(model, source)
         return [list(runner.run(sample).values()) for sample in self.samples]
 
     def before(self, pass_, model):
         if self.reference is None:
-            self.reference = self._outputs(model)
+            self.reference = self._outputs(model, self.source)
 
     def after(self, pass_, model, result):
         if not result.modified:
             return
-        got = self._outputs(result.model)
+        got = self._outputs(
+            result.model,
+            f"the model after pass '{pass_.pass_name}' (rerun with --disable-pass "
+            f"{pass_.pass_name})",
+        )
         for ref_outs, new_outs in zip(self.reference, got, strict=True):
             for ref, new in zip(ref_outs, new_outs, strict=True):
                 if ref.shape != new.shape and ref.size == new.size:

@@ -1,5 +1,6 @@
 """Load ONNX files into onnx-ir and serialise them back, with one-line errors for bad files."""
 
+import re
 from pathlib import Path
 
 import onnx
@@ -9,6 +10,7 @@ from google.protobuf.message import DecodeError
 
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.hashing import sha256_bytes
+from zkc.compiler.model_checks import check_graph_io
 
 
 def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
@@ -34,8 +36,9 @@ def load_model(path: Path, infer_shapes: bool = False) -> ir.Model:
     _list_initializers(proto)
     try:
         onnx.checker.check_model(proto)
-    except onnx.checker.ValidationError as exc:
-        raise UserInputError(f"{path}: invalid ONNX model: {_first_line(exc)}") from exc
+    except (onnx.checker.ValidationError, UnicodeDecodeError) as exc:
+        raise UserInputError(f"{path}: invalid ONNX model: {_checker_message(exc)}") from exc
+    check_graph_io(proto, path)
     proto = upgraded(proto, path)
     if infer_shapes:
         proto = onnx.shape_inference.infer_shapes(proto)
@@ -89,6 +92,18 @@ def model_digest(model: ir.Model) -> str:
 def save_model(model: ir.Model, path: Path) -> None:
     """Write a model to an ONNX file (not atomic: callers write inside a temp directory)."""
     Path(path).write_bytes(model_bytes(model))
+
+
+def _checker_message(exc: BaseException) -> str:
+    """onnx's checker message, with the node it names (its context line) when there is one."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a name or string field is not UTF-8 ({exc.reason} at byte {exc.start})"
+    text = str(exc)
+    body = " ".join(text.split("==> Context")[0].split())[:400] or type(exc).__name__
+    node = re.search(r"Bad node spec for node\. Name: (\S*) OpType: (\S+)", text)
+    if node:
+        return f"node '{node.group(1)}' ({node.group(2)}): {body}"
+    return body
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,10 +1,18 @@
 """Reference execution of an IR model with onnxruntime (the ground truth for every check)."""
 
+import re
+
 import numpy as np
 import onnx_ir as ir
 import onnxruntime as ort
+from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
 
+from zkc.compiler.errors import UserInputError
 from zkc.compiler.model_io import model_bytes
+
+# onnxruntime's exceptions derive from Exception alone: these are the ones a model can cause.
+ORT_ERRORS = (ort_state.Fail, ort_state.InvalidArgument, ort_state.NotImplemented,
+              ort_state.RuntimeException, ort_state.InvalidGraph, ort_state.InvalidProtobuf)  # fmt: skip
 
 Feeds = dict[str, np.ndarray]
 
@@ -16,19 +24,30 @@ class ReferenceRunner:
     an array shaped (samples, *output_shape).
     """
 
-    def __init__(self, model: ir.Model):
+    def __init__(self, model: ir.Model, source: str = "the model"):
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.log_severity_level = 3
-        self.session = ort.InferenceSession(
-            model_bytes(model), options, providers=["CPUExecutionProvider"]
-        )
+        self.source = source
+        try:
+            self.session = ort.InferenceSession(
+                model_bytes(model), options, providers=["CPUExecutionProvider"]
+            )
+        except ORT_ERRORS as exc:
+            raise UserInputError(
+                f"{source}: onnxruntime cannot load it: {ort_message(exc)}"
+            ) from exc
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.output_names = [o.name for o in self.session.get_outputs()]
 
     def run(self, feeds: Feeds) -> dict[str, np.ndarray]:
         """Run one sample; returns outputs by name."""
-        results = self.session.run(None, {k: feeds[k] for k in self.input_names})
+        try:
+            results = self.session.run(None, {k: feeds[k] for k in self.input_names})
+        except ORT_ERRORS as exc:
+            raise UserInputError(
+                f"{self.source}: onnxruntime cannot run it: {ort_message(exc)}"
+            ) from exc
         return dict(zip(self.output_names, results, strict=True))
 
     def run_batch(
@@ -44,3 +63,15 @@ class ReferenceRunner:
             for name, value in self.run(feeds).items():
                 collected[name].append(value)
         return {name: np.stack(values) for name, values in collected.items()}
+
+
+def ort_message(exc: BaseException) -> str:
+    """onnxruntime's message on one line, without its status prefix and source paths, naming
+    the node as zkc does ("node 'x' (MaxPool): ...") when onnxruntime names one."""
+    text = " ".join(str(exc).split())
+    text = re.sub(r"^\[ONNXRuntimeError\] : \d+ : \w+ : ", "", text)
+    text = re.sub(r"/onnxruntime_src/\S+ ", "", text)
+    node = re.search(r"Node \(([^)]*)\) Op \(([^)]*)\) (?:\[\w+\] )?", text)
+    if node:
+        text = f"node '{node.group(1)}' ({node.group(2)}): " + text[node.end() :]
+    return text[:400]

@@ -85,14 +85,43 @@ def _structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list], list
                 f"the circuit has {expected}"
             )
         publics.append(instances[0])
-        proofs_bytes.append(bytes(proof.get("proof") or []))
+        proofs_bytes.append(_proof_bytes(proof, _name(facts, position)))
     return publics, proofs_bytes
+
+
+def _proof_bytes(proof: dict, name: str) -> bytes:
+    """The proof's bytes (a list of byte values), equal to its hex_proof when it has one."""
+    raw = proof.get("proof")
+    if (
+        not isinstance(raw, list)
+        or not raw
+        or not all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 256 for b in raw)
+    ):
+        raise VerificationError(f"{name}: the proof's bytes are missing or not bytes")
+    data = bytes(raw)
+    hex_proof = proof.get("hex_proof")
+    if hex_proof is not None and hex_proof != "0x" + data.hex():
+        raise VerificationError(f"{name}: the proof's hex_proof is not its bytes")
+    return data
+
+
+def _claimed(values: object, shape: list[int], what: str) -> np.ndarray:
+    """A request's or response's values as an array of the tensor's shape; VerificationError
+    when they are not numbers of that many elements."""
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise VerificationError(f"{what} is not a rectangular list of numbers") from exc
+    size = int(np.prod(shape))
+    if arr.size != size:
+        raise VerificationError(f"{what} has {arr.size} values, the circuit's has {size}")
+    return arr.reshape(shape)
 
 
 def _check_request(facts: ChainFacts, spec: IOSpec, publics: list[list], inputs: dict) -> None:
     """Every piece reading request parts has exactly those parts' values as public inputs."""
     requested = {t.name for t in spec.inputs}
-    arrays = {t.name: np.asarray(inputs[t.name], dtype=np.float64).reshape(t.shape)
+    arrays = {t.name: _claimed(inputs[t.name], t.shape, f"the request's input '{t.name}'")
               for t in spec.inputs if t.name in inputs}  # fmt: skip
     if set(arrays) != requested:
         raise VerificationError(f"the request has inputs {sorted(inputs)}, not {sorted(requested)}")
@@ -153,8 +182,10 @@ def _response(facts: ChainFacts, spec: IOSpec, publics: list[list],
             values = [proving.felt_to_float(f, circuit.output_scales[j]) for f in felts]
             paste_part(proved[part.tensor], part, np.asarray(values))
     for name, value in proved.items() if claimed is not None else ():
-        mine = np.asarray(claimed.get(name, []), dtype=np.float64)
-        if mine.shape != value.shape or not np.array_equal(mine, value):
+        if name not in claimed:
+            raise VerificationError(f"the response has no output '{name}'")
+        mine = _claimed(claimed[name], list(value.shape), f"the response's output '{name}'")
+        if not np.array_equal(mine, value):
             what = "the last slice's proof" if facts.sliced else "the proof"
             raise VerificationError(f"output '{name}' is not what {what} commits to")
     return proved
