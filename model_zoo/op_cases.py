@@ -130,6 +130,8 @@ CASES: list[OpCase] = [
     OpCase("convtranspose1d", "ConvTranspose", _one("ConvTranspose", (1, 2, 5), [("W", _w(10, 2, 2, 4))], strides=[2], output_padding=[1]), {"x": (1, 2, 5)}),
     OpCase("pad_reflect", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), mode="reflect"), {"x": (1, 1, 4, 4)}),
     OpCase("pad_edge", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 2, 1, 0, 0, 1, 2], np.int64), mode="edge"), {"x": (1, 1, 4, 4)}),
+    OpCase("pad_constant_value", "Pad", lambda: _model([helper.make_node("Constant", [], ["p"], value=numpy_helper.from_array(np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), "p")),
+                                                         helper.make_node("Pad", ["x", "p", "v"], ["y"], name="pad0", mode="constant")], {"x": (1, 1, 4, 4)}, ["y"], [("v", np.array(0.75))]), {"x": (1, 1, 4, 4)}),
     OpCase("pad_constant", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), mode="constant"), {"x": (1, 1, 4, 4)}),
     OpCase("prelu_channel", "PRelu", _const_input("PRelu", (1, 3, 4, 4), np.array([0.1, 0.25, 0.5]).reshape(3, 1, 1)), {"x": (1, 3, 4, 4)}),
     OpCase("expand", "Expand", _int_const_input("Expand", (1, 1, 4), np.array([1, 3, 4], np.int64)), {"x": (1, 1, 4)}),

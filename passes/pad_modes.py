@@ -1,4 +1,5 @@
-"""PadModesPass: reflect and edge padding become index gathers EZKL computes exactly."""
+"""PadModesPass: reflect and edge padding become index gathers EZKL computes exactly;
+constant padding with a value other than 0 becomes zero padding of x - value, plus value."""
 
 import numpy as np
 import onnx_ir as ir
@@ -39,11 +40,13 @@ class PadModesPass(ir.passes.InPlacePass, ZkcPass):
     """Rewrites Pad in `reflect` or `edge` mode into one Gather per padded axis.
 
     EZKL 23 refuses these modes ("pad mode or pad type"). Pads (and axes) must be
-    constants; constant-mode Pad is left to EZKL, which computes it correctly.
+    constants. Constant-mode Pad with value 0 is left to EZKL, which computes it correctly;
+    with another constant value (which EZKL refuses the same way) it becomes
+    Add(Pad(Sub(x, value)), value).
     """
 
     pass_name = "pad_modes"
-    version = 1
+    version = 2
 
     def call(self, model: ir.Model) -> ir.passes.PassResult:
         modified = False
@@ -53,6 +56,10 @@ class PadModesPass(ir.passes.InPlacePass, ZkcPass):
             mode = node.attributes["mode"].value if "mode" in node.attributes else "constant"
             shape = static_shape(node.inputs[0])
             pads = _full_pads(node, len(shape)) if shape is not None else None
+            if mode == "constant":
+                if pads is not None:
+                    modified |= _shift_constant_value(model.graph, node, shape, pads)
+                continue
             if mode not in ("reflect", "edge") or pads is None:
                 continue
             rw = Rewrite(model.graph, node)
@@ -65,6 +72,22 @@ class PadModesPass(ir.passes.InPlacePass, ZkcPass):
             else:  # all pads are 0
                 modified |= bypass_node(model.graph, node, node.inputs[0], node.outputs[0])
         return ir.passes.PassResult(model, modified=modified)
+
+
+def _shift_constant_value(graph: ir.Graph, node: ir.Node, shape, pads: list[int]) -> bool:
+    """Pad(x, pads, value) with a constant non-zero value -> Add(Pad(Sub(x, value), pads), value)."""
+    value_in = node.inputs[2] if len(node.inputs) > 2 else None
+    value = constant_array(value_in) if value_in is not None else None
+    if value is None or value.size != 1 or float(value.reshape(-1)[0]) == 0.0:
+        return False
+    if node.inputs[0].dtype not in (ir.DataType.FLOAT, None):
+        return False
+    rw = Rewrite(graph, node)
+    c = rw.const(np.asarray(value, np.float32).reshape(()), "value")
+    shifted = rw.op("Sub", [node.inputs[0], c], shape)
+    padded = rw.op("Pad", [shifted, rw.const(np.array(pads, np.int64), "pads")], mode="constant")
+    rw.commit(rw.op("Add", [padded, c]))
+    return True
 
 
 def _full_pads(node: ir.Node, rank: int) -> list[int] | None:

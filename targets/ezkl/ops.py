@@ -1,26 +1,31 @@
 """Which ONNX ops the EZKL target compiles, checked before EZKL ever sees the model.
 
 EZKL 23 stops the process or fails silently on an op it does not know, so every op is
-checked here first and refused with the node's name. The table lists ops after zkc's
-passes (Identity, Dropout, BatchNormalization and constant sub-graphs are gone by then).
+checked here first and refused with the node's name. The table is measured, not written:
+`make ops` runs every op case (model_zoo.op_cases, model_zoo.op_families) through zkc's passes
+and EZKL's witness against onnxruntime and writes op_table.json beside this file, with the
+EZKL version it measured. Ops are those left after zkc's passes.
 """
+
+import json
+from pathlib import Path
 
 import onnx_ir as ir
 
 from zkc.compiler.errors import UnsupportedOpError
 
-SUPPORTED_OPS: frozenset[str] = frozenset(
-    {
-        "Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "Cast", "Ceil", "Clip",
-        "Concat", "Constant", "Conv", "Cos", "Div", "Einsum", "Equal", "Erf", "Exp", "Expand",
-        "Flatten", "Floor", "GRU", "Gather", "Gemm", "GlobalAveragePool", "Greater", "HardSwish",
-        "LSTM", "LayerNormalization", "LeakyRelu", "Less", "Log", "MatMul", "Max", "MaxPool",
-        "Min", "Mul", "Neg", "Not", "Or", "PRelu", "Pad", "Pow", "Reciprocal", "ReduceMax",
-        "ReduceMean", "ReduceMin", "ReduceSum", "Relu", "Reshape", "Round", "Sigmoid", "Sign",
-        "Sin", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Transpose",
-        "Unsqueeze", "Where",
-    }
-)  # fmt: skip
+TABLE_FILE = Path(__file__).with_name("op_table.json")
+
+
+def _load_table() -> tuple[frozenset[str], dict[str, str], str]:
+    """The op table `make ops` measured (targets/ezkl/op_table.json): the op types EZKL
+    computed within tolerance after zkc's passes in some op case, and for each op it only ever
+    failed or got wrong, how."""
+    table = json.loads(TABLE_FILE.read_text())
+    return frozenset(table["computed"]), dict(table["not_computed"]), table["ezkl"]
+
+
+SUPPORTED_OPS, MEASURED_FAILURES, MEASURED_WITH = _load_table()
 
 # Ops refused whatever their attributes: EZKL 23.0.5 fails on them and no pass rewrote them.
 REFUSED: dict[str, str] = {
@@ -70,10 +75,14 @@ def check_ops(model: ir.Model, source: str) -> None:
             )  # fmt: skip
         if node.op_type in REFUSED:
             raise UnsupportedOpError(source, name, node.op_type, REFUSED[node.op_type])
+        if node.op_type in MEASURED_FAILURES and node.op_type not in SUPPORTED_OPS:
+            raise UnsupportedOpError(source, name, node.op_type,
+                                     f"EZKL {MEASURED_WITH} {MEASURED_FAILURES[node.op_type]}")  # fmt: skip
         if node.op_type not in SUPPORTED_OPS:
             raise UnsupportedOpError(
-                source, name, node.op_type, "op not supported by the EZKL target"
-            )
+                source, name, node.op_type,
+                f"op not supported by the EZKL target (no op case measured it on EZKL {MEASURED_WITH})",
+            )  # fmt: skip
         problem = _attribute_problem(node)
         if problem is not None:
             raise UnsupportedOpError(source, name, node.op_type, problem)

@@ -79,7 +79,7 @@ def _bad_model_cases(tmp_path, zoo_files):
     truncated.write_bytes(data[: len(data) - 40])
     unsupported = tmp_path / "unsup.onnx"
     save_model(
-        make_model([helper.make_node("Hardmax", ["x"], ["logits"], name="the_hardmax")],
+        make_model([helper.make_node("LpNormalization", ["x"], ["logits"], name="the_lpnorm")],
                    [tensor("x", [1, 64])], [tensor("logits", [1, 64])]),
         unsupported,
     )  # fmt: skip
@@ -92,7 +92,7 @@ def _bad_model_cases(tmp_path, zoo_files):
     return [
         (not_onnx, "not.onnx: not an ONNX model"),
         (truncated, "trunc.onnx:"),
-        (unsupported, "node 'the_hardmax' (Hardmax): op not supported"),
+        (unsupported, "node 'the_lpnorm' (LpNormalization): op not supported"),
         (dynamic, "dynamic dimension 'features' at axis 1"),
     ]
 

@@ -11,6 +11,12 @@ def test_rewrite_matches_onnxruntime(case_name):
     check_rewrite(case_name, PadModesPass, "Pad")
 
 
+def test_a_non_zero_constant_value_becomes_zero_padding_of_a_shifted_input():
+    model = check_rewrite("pad_constant_value", PadModesPass, None)
+    pads = [n for n in model.graph if n.op_type == "Pad"]
+    assert len(pads) == 1 and len([v for v in pads[0].inputs if v is not None]) == 2
+
+
 def test_constant_pads_are_left_alone():
     check_untouched("pad_constant", PadModesPass)
 

@@ -41,9 +41,13 @@ def _compare(model_path: Path, samples, reference) -> dict:
             "rows": settings.get("num_rows")}  # fmt: skip
 
 
-def run_case(case, work: Path) -> dict:
+def run_case(case, work: Path, measure_refused: bool = False) -> dict:
     """One op case (name, op, `build()` -> ONNX proto, `samples(n)`; e.g. zkc.model_zoo's):
-    statuses ok / wrong / fails / refused for both paths, errors, logrows, passes that fired."""
+    statuses ok / wrong / fails / refused for both paths, errors, logrows, passes that fired,
+    and the op types left after the passes (`ops_after`).
+
+    With `measure_refused`, the zkc path is measured on EZKL even where the op table refuses
+    it (the refusal is kept as `refused_by_table`): what `make ops` derives the table from."""
     proto = case.build()
     plain_path = work / f"{case.name}.plain.onnx"
     onnx.save(proto, plain_path)
@@ -53,16 +57,74 @@ def run_case(case, work: Path) -> dict:
     result = {"case": case.name, "op": case.op, "plain": _compare(plain_path, samples, reference)}
     passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
     eq = EquivalenceInstrument([{k: v[i] for k, v in samples.items()} for i in range(SAMPLES)])
-    model, log = run_pipeline(model, passes, [eq])
+    try:
+        model, log = run_pipeline(model, passes, [eq])
+    except ZkcError as exc:
+        result.update(
+            rewritten_by=[], ops_after=[], zkc={"status": "fails", "detail": str(exc)[:160]}
+        )
+        return result
     result["rewritten_by"] = [
         r.name for r in log if r.modified and r.name not in ("static_shapes", "simplify")
     ]
+    result["ops_after"] = sorted({node.op_type for node in model.graph})
     try:
         check_ops(model, case.name)
     except ZkcError as exc:
-        result["zkc"] = {"status": "refused", "detail": str(exc)}
-        return result
+        result["refused_by_table"] = str(exc)
+        if not measure_refused:
+            result["zkc"] = {"status": "refused", "detail": str(exc)}
+            return result
     zkc_path = work / f"{case.name}.zkc.onnx"
     save_model(model, zkc_path)
     result["zkc"] = _compare(zkc_path, samples, reference)
     return result
+
+
+def derive_table(results: list[dict], ezkl_version: str) -> dict:
+    """The op table from `run_case(..., measure_refused=True)` results: an op type is computed
+    when it is left after the passes in a case EZKL then computes within tolerance; an op that
+    only ever fails or comes out wrong gets the measured reason; `cases` keeps every case's
+    zkc status, so the table says what it rests on."""
+    computed = set()
+    for r in results:
+        if r["zkc"]["status"] == "ok":
+            computed.update(r["ops_after"])
+    failures: dict[str, str] = {}
+    for r in results:
+        if r["zkc"]["status"] != "ok" and r["op"] not in computed and r["op"] not in failures:
+            zkc = r["zkc"]
+            if zkc["status"] == "wrong":
+                failures[r["op"]] = (f"computes it wrong (max abs error {zkc['max_abs_error']:.3g} "
+                                     f"in op case {r['case']})")  # fmt: skip
+            else:
+                detail = zkc.get("detail", "").split(": ", 1)[-1][:120]
+                failures[r["op"]] = f"fails on it (op case {r['case']}: {detail})"
+    cases = {r["case"]: r["zkc"]["status"] for r in results}
+    return {"ezkl": ezkl_version, "computed": sorted(computed),
+            "not_computed": dict(sorted(failures.items())), "cases": cases}  # fmt: skip
+
+
+def figures(results: list[dict], table: dict) -> dict:
+    """What the issue asks: of the cases plain EZKL computes, the share zkc computes (measured
+    and accepted by the table); of those plain EZKL refuses or gets wrong, the share zkc does."""
+    from zkc.targets.ezkl.ops import REFUSED
+
+    refused = set(REFUSED)
+
+    def zkc_ok(r):
+        accepted = (
+            set(r["ops_after"]) <= set(table["computed"]) and not set(r["ops_after"]) & refused
+        )
+        return r["zkc"]["status"] == "ok" and accepted
+
+    plain_ok = [r for r in results if r["plain"]["status"] == "ok"]
+    plain_bad = [r for r in results if r["plain"]["status"] != "ok"]
+    return {
+        "cases": len(results),
+        "plain_ok": len(plain_ok),
+        "zkc_ok_of_plain_ok": sum(map(zkc_ok, plain_ok)),
+        "plain_not_ok": len(plain_bad),
+        "zkc_ok_of_plain_not_ok": sum(map(zkc_ok, plain_bad)),
+        "zkc_ok": sum(map(zkc_ok, results)),
+    }

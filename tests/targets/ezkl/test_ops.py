@@ -8,12 +8,13 @@ from zkc.targets.ezkl.ops import check_ops
 
 def test_unknown_op_names_op_and_node():
     model = make_model(
-        [helper.make_node("Hardmax", ["x"], ["y"], name="my_hardmax")],
+        [helper.make_node("LpNormalization", ["x"], ["y"], name="my_lpnorm")],
         [tensor("x", [1, 4])],
         [tensor("y", [1, 4])],
     )
     with pytest.raises(
-        UnsupportedOpError, match=r"m.onnx: node 'my_hardmax' \(Hardmax\): op not supported"
+        UnsupportedOpError,
+        match=r"m.onnx: node 'my_lpnorm' \(LpNormalization\): op not supported .*no op case",
     ):
         check_ops(model, "m.onnx")
 
@@ -59,3 +60,39 @@ def test_supported_graph_passes():
         [tensor("y", [1, 4])],
     )
     check_ops(model, "m.onnx")
+
+
+def test_the_op_table_is_the_measurement_of_the_installed_ezkl():
+    """op_table.json is what `make ops` measured, on the EZKL zkc runs: regenerate it (make ops)
+    when EZKL changes. Every op it accepts rests on an op case EZKL computed."""
+    import json
+
+    from zkc.compiler.versions import tool_versions
+    from zkc.model_zoo.op_cases import CASES
+    from zkc.model_zoo.op_families import FAMILY_CASES
+    from zkc.targets.ezkl import ops
+
+    table = json.loads(ops.TABLE_FILE.read_text())
+    assert table["ezkl"] == tool_versions()["ezkl"] == ops.MEASURED_WITH
+    assert set(table["cases"]) == {c.name for c in CASES + FAMILY_CASES}
+    assert "ok" in table["cases"].values()
+    assert ops.SUPPORTED_OPS == frozenset(table["computed"])
+    assert not set(table["not_computed"]) & ops.SUPPORTED_OPS
+
+
+def test_the_table_derives_from_results():
+    from zkc.targets.ezkl.bench_support.op_coverage import derive_table
+
+    def result(case, op, status, after, err=0.0):
+        return {"case": case, "op": op, "ops_after": after,
+                "zkc": {"status": status, "max_abs_error": err, "detail": "EZKL: boom"}}  # fmt: skip
+
+    table = derive_table([
+        result("pow2", "Pow", "ok", ["Pow"]), result("pow_tensor", "Pow", "fails", ["Pow"]),
+        result("lrn", "LRN", "fails", ["LRN"]), result("selu", "Selu", "wrong", ["Selu"], 0.5),
+        result("gt", "Greater", "ok", ["Greater", "Neg", "Where"]),
+    ], "23.0.5")  # fmt: skip
+    assert table["computed"] == ["Greater", "Neg", "Pow", "Where"]
+    assert set(table["not_computed"]) == {"LRN", "Selu"}
+    assert "computes it wrong (max abs error 0.5 in op case selu)" in table["not_computed"]["Selu"]
+    assert table["cases"]["pow_tensor"] == "fails"

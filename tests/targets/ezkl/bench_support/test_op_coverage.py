@@ -28,3 +28,27 @@ def test_tensor_exponent_is_refused_with_node_and_reason(tmp_path):
     result = run_case(next(c for c in CASES if c.name == "pow_tensor"), tmp_path)
     assert result["zkc"]["status"] == "refused"
     assert "node 'pow0' (Pow): Pow with a non-constant exponent" in result["zkc"]["detail"]
+
+
+# A sample of the op-family cases (the whole set runs in `make ops`, ~90 cases): each must do
+# in zkc what the checked-in op table says it measured, computed within tolerance or refused
+# with the node named, never passed to EZKL to fail.
+FAMILY_SAMPLE = ["softplus", "elu", "hardsigmoid", "identity", "gather_elements", "trilu",
+                 "instancenormalization", "resize_nearest", "reducel2", "greater_where",
+                 "and_logic", "lrn"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FAMILY_SAMPLE)
+def test_family_case_does_what_the_table_measured(name, tmp_path):
+    import json
+
+    from zkc.model_zoo.op_families import FAMILY_CASES
+    from zkc.targets.ezkl.ops import TABLE_FILE
+
+    measured = json.loads(TABLE_FILE.read_text())["cases"][name]
+    result = run_case(next(c for c in FAMILY_CASES if c.name == name), tmp_path)
+    if measured == "ok":
+        assert result["zkc"]["status"] == "ok", result
+    else:
+        assert result["zkc"]["status"] == "refused", result
+        assert "node '" in result["zkc"]["detail"]
