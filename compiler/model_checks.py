@@ -11,8 +11,11 @@ from zkc.compiler.errors import UserInputError
 # exhaust memory in the reference run: refused at load.
 MAX_ELEMENTS = 1 << 26
 
-FLOAT_TYPES = {onnx.TensorProto.FLOAT, onnx.TensorProto.DOUBLE, onnx.TensorProto.FLOAT16,
-               onnx.TensorProto.BFLOAT16}  # fmt: skip
+_T = onnx.TensorProto
+# Input element types zkc feeds (data files hold them as numbers; EZKL quantizes floats and
+# takes integers and booleans at scale 0).
+INPUT_TYPES = {_T.FLOAT, _T.DOUBLE, _T.FLOAT16, _T.INT64, _T.INT32, _T.INT16, _T.INT8,
+               _T.UINT8, _T.BOOL}  # fmt: skip
 
 
 def check_graph_io(proto: onnx.ModelProto, path: Path) -> None:
@@ -30,11 +33,11 @@ def check_graph_io(proto: onnx.ModelProto, path: Path) -> None:
     for value in inputs:
         _check_tensor(value, "input", path)
         elem = value.type.tensor_type.elem_type
-        if elem not in FLOAT_TYPES:
+        if elem not in INPUT_TYPES:
             name = onnx.TensorProto.DataType.Name(elem) if elem else "undefined"
             raise UserInputError(
-                f"{path}: input '{value.name}' has element type {name}; zkc takes "
-                "floating-point inputs only (integer and boolean inputs are not supported yet)"
+                f"{path}: input '{value.name}' has element type {name}; zkc takes float, "
+                "integer and boolean inputs"
             )
     for value in proto.graph.output:
         _check_tensor(value, "output", path)

@@ -38,12 +38,15 @@ class ReferenceRunner:
                 f"{source}: onnxruntime cannot load it: {ort_message(exc)}"
             ) from exc
         self.input_names = [i.name for i in self.session.get_inputs()]
+        # data files hold numbers as float32; each input is fed in the element type it declares
+        self.input_types = {i.name: _numpy_type(i.type) for i in self.session.get_inputs()}
         self.output_names = [o.name for o in self.session.get_outputs()]
 
     def run(self, feeds: Feeds) -> dict[str, np.ndarray]:
         """Run one sample; returns outputs by name."""
         try:
-            results = self.session.run(None, {k: feeds[k] for k in self.input_names})
+            results = self.session.run(None, {k: as_type(feeds[k], self.input_types[k])
+                                              for k in self.input_names})  # fmt: skip
         except ORT_ERRORS as exc:
             raise UserInputError(
                 f"{self.source}: onnxruntime cannot run it: {ort_message(exc)}"
@@ -57,12 +60,30 @@ class ReferenceRunner:
         count = len(next(iter(samples.values())))
         collected: dict[str, list[np.ndarray]] = {name: [] for name in self.output_names}
         for i in range(count):
-            feeds = {
-                k: samples[k][i].reshape(shapes[k]).astype(np.float32) for k in self.input_names
-            }
+            feeds = {k: samples[k][i].reshape(shapes[k]) for k in self.input_names}
             for name, value in self.run(feeds).items():
                 collected[name].append(value)
         return {name: np.stack(values) for name, values in collected.items()}
+
+
+_ORT_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64,
+              "tensor(float16)": np.float16, "tensor(int64)": np.int64, "tensor(int32)": np.int32,
+              "tensor(int16)": np.int16, "tensor(int8)": np.int8, "tensor(uint8)": np.uint8,
+              "tensor(uint16)": np.uint16, "tensor(uint32)": np.uint32, "tensor(uint64)": np.uint64,
+              "tensor(bool)": np.bool_}  # fmt: skip
+
+
+def _numpy_type(ort_type: str):
+    return _ORT_TYPES.get(ort_type, np.float32)
+
+
+def as_type(values, dtype) -> np.ndarray:
+    """Numbers held as floats, in an input's element type: integers rounded to the nearest,
+    booleans true where non-zero."""
+    arr = np.asarray(values)
+    if np.dtype(dtype).kind in "iu" and arr.dtype.kind == "f":
+        arr = np.rint(arr)
+    return arr.astype(dtype)
 
 
 def ort_message(exc: BaseException) -> str:
