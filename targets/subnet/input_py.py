@@ -39,6 +39,7 @@ def render_input_py(
             "size": t.size,
             "low": ranges[t.name].low,
             "high": ranges[t.name].high,
+            "integer": not t.dtype.startswith(("float", "double", "bfloat")),
         }
         for t, attr in zip(spec.inputs, attrs, strict=True)
     ]

@@ -56,3 +56,38 @@ def test_validate_rejects_bad_input(handler, data, message):
         cls.validate(data)
     with pytest.raises(ValueError):
         cls(request_type.RWR, data)
+
+
+def test_integer_and_boolean_inputs_are_generated_whole(tmp_path):
+    """A circuit with a boolean and an int64 input: the validator's generated requests hold
+    whole numbers in the calibrated range for them, reals for the float input."""
+    from zkc.compiler.io_spec import IOSpec, TensorSpec
+    from zkc.targets.subnet.input_py import render_input_py
+    from zkc.targets.subnet.lock import InputRange
+
+    spec = IOSpec(inputs=[TensorSpec(name="mask", shape=[1, 8], dtype="bool"),
+                          TensorSpec(name="index", shape=[3], dtype="int64"),
+                          TensorSpec(name="x", shape=[1, 8], dtype="float")], outputs=[])  # fmt: skip
+    ranges = {"mask": InputRange(low=0, high=1), "index": InputRange(low=0, high=7),
+              "x": InputRange(low=-1, high=1)}  # fmt: skip
+    layer = tmp_path / "layer"
+    (layer / "model_ints").mkdir(parents=True)
+    (layer / "__init__.py").write_text("")
+    (layer / "model_ints" / "__init__.py").write_text("")
+    (layer / "model_ints" / "input.py").write_text(
+        render_input_py("ints", spec, ranges, "ints", "1", "k" * 64, "0")
+    )
+    registry = standins.install(tmp_path / "root", layer)
+    try:
+        cls = registry.InputRegistry.get_handler("ints")
+        seen = set()
+        for _ in range(30):
+            data = cls.generate()
+            cls.validate(data)
+            assert all(v in (0.0, 1.0) for v in data["mask"])
+            assert all(v == int(v) and 0 <= v <= 7 for v in data["index"])
+            seen.update(data["index"])
+            assert any(v != int(v) for v in data["x"])
+        assert len(seen) > 4
+    finally:
+        standins.uninstall(tmp_path / "root")
