@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from zkc.cli.options import cache_dir_option, json_option, parse_input_shape, srs_dir_option
-from zkc.cli.render import RichReporter, print_json
+from zkc.cli.render import RichReporter, print_json, quantization_line
 
 
 @click.command("compile")
@@ -78,6 +78,15 @@ from zkc.cli.render import RichReporter, print_json
     type=click.Choice(["resources", "accuracy"]),
     default="resources",
     show_default=True,
+    help="EZKL's calibration target (the starting point of --quantize search).",
+)
+@click.option(
+    "--quantize",
+    type=click.Choice(["search", "ezkl"]),
+    default="search",
+    show_default=True,
+    help="Without a budget: 'search' keeps EZKL's calibration unless zkc's scale search finds "
+    "fewer logrows at least as faithful on held-out samples; 'ezkl' keeps EZKL's calibration.",
 )
 @click.option(
     "--max-error",
@@ -105,7 +114,7 @@ from zkc.cli.render import RichReporter, print_json
 @json_option
 def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
                     pipeline, disabled, input_scale, param_scale, max_logrows, slices, link, calibration_target,
-                    max_error, min_top1, batch_size, input_shapes, workers, scheduler, as_json):  # fmt: skip
+                    quantize, max_error, min_top1, batch_size, input_shapes, workers, scheduler, as_json):  # fmt: skip
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
     \b
@@ -123,7 +132,7 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
         pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
         input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
         max_logrows=max_logrows, slices=slices, link=link, calibration_target=calibration_target,
-        max_error=max_error, min_top1=min_top1,
+        quantize=quantize, max_error=max_error, min_top1=min_top1,
     )  # fmt: skip
     runner = ProveRunner(workers or default_workers(), scheduler)
     request = CompileRequest(
@@ -173,12 +182,7 @@ def circuit_lines(m) -> list[str]:
         lines.append(f"  sliced: {len(c.pieces)} linked circuits{shared} (logrows {ks}), "
                      f"links {c.link}")  # fmt: skip
     lines.append(f"  fidelity: {m.fidelity.summary()}")
-    q = c.quantization
-    if q.chosen is not None:
-        shared = " shared by every slice" if c.sliced else ""
-        lines.append(f"  quantization: scale {q.chosen.scale}{shared}, decomposition "
-                     f"{q.chosen.decomp_base}^{q.chosen.decomp_legs}, {len(q.candidates)} points "
-                     f"tried for {q.budget}")  # fmt: skip
+    lines.append("  " + quantization_line(c.quantization, c.sliced))
     if c.srs.insecure_dev:
         lines.append("  WARNING: set up with an INSECURE locally generated SRS (--dev-srs)")
     return lines

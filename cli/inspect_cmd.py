@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from zkc.cli.options import json_option
-from zkc.cli.render import print_json
+from zkc.cli.render import print_json, quantization_line
 
 
 @click.command("inspect")
@@ -64,14 +64,7 @@ def inspect_command(artifact, no_verify, as_json):
 
 
 def _echo_quantization(c) -> None:
-    q = c.quantization
-    if q.chosen is not None:
-        shared = " (shared by every slice)" if c.sliced else ""
-        click.echo(f"  quantization: zkc search for {q.budget}: scale {q.chosen.scale}{shared}, "
-                   f"decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, "
-                   f"{len(q.candidates)} points tried")  # fmt: skip
-    else:
-        click.echo(f"  quantization: {q.method}" + (f" {q.scale}" if q.scale is not None else ""))
+    click.echo("  " + quantization_line(c.quantization, c.sliced))
 
 
 def _echo_slices(c) -> None:

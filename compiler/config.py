@@ -36,6 +36,9 @@ class CompileConfig(BaseModel):
     max_error: float | None = Field(None, gt=0)
     min_top1: float | None = Field(None, gt=0, le=1)
     calibration_target: Literal["resources", "accuracy"] = "resources"
+    # Without a budget: "search" runs EZKL's calibration, then keeps the smallest logrows at least
+    # as faithful on held-out samples; "ezkl" keeps EZKL's calibration as is.
+    quantize: Literal["search", "ezkl"] = "search"
     max_calibration_samples: int = Field(100, ge=1)
     max_eval_samples: int = Field(300, ge=1)
     holdout_fraction: float = Field(0.25, gt=0.0, lt=1.0)

@@ -16,7 +16,9 @@ from zkc.targets import make_target
 # Insecure, test-only SRS files, generated once per logrows and reused across runs.
 TEST_SRS_DIR = Path.home() / ".cache" / "zkc-tests" / "srs"
 
-FAST = {"max_calibration_samples": 24, "max_eval_samples": 120}
+# Session artifacts keep EZKL's calibration (quantize "ezkl"): tests of the default search
+# (test_quantize) compile their own.
+FAST = {"max_calibration_samples": 24, "max_eval_samples": 120, "quantize": "ezkl"}
 
 
 def _plant_trap_srs() -> Path:

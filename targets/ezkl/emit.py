@@ -1,5 +1,6 @@
-"""The EZKL recipe for an artifact's pieces: scales (EZKL's calibration, a fixed shared scale,
-or zkc's search for a fidelity budget), then setup of every distinct circuit, then the links."""
+"""The EZKL recipe for an artifact's pieces: scales (zkc's search for a fidelity budget; for a
+whole model by default EZKL's calibration improved on by the search; EZKL's calibration as is;
+or a fixed shared scale), then setup of every distinct circuit, then the links."""
 
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from zkc.compiler.fidelity import Budget
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild, public_count
 from zkc.targets.ezkl.cost_model import decomposition_key
+from zkc.targets.ezkl.default_scales import calibrate_then_search
 from zkc.targets.ezkl.quantize import search_chain_scale
 
 
@@ -29,6 +31,14 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
             budget = Budget(**quantization.budget).describe()
             reporter.info(f"slices share scale {config.input_scale}: {budget} on "
                           f"{quantization.search_samples} held-out samples")  # fmt: skip
+    elif (
+        build.link == "none" and config.quantize == "search"
+        and config.input_scale is None and config.param_scale is None
+    ):  # fmt: skip
+        search = calibrate_then_search(build, reporter)
+        config, quantization = search.config, search.record
+        settings, own = search.settings, search.own_logrows
+        timings["search_seconds"] = time.perf_counter() - start
     else:
         samples = len(next(iter(build.circuits[0].calibration.values())))
         with reporter.step(f"calibrating on {samples} samples"):

@@ -32,6 +32,22 @@ def test_budget_search_lowers_logrows_and_is_recorded(zoo_files, srs_dir, tmp_pa
 
 
 @pytest.mark.slow
+def test_default_search_beats_ezkl_calibration(zoo_files, srs_dir, tmp_path, mlp_artifact):
+    """Without a budget, zkc keeps EZKL's calibration unless its search finds fewer logrows at
+    least as faithful on the same held-out samples (mlp_digits: 12 against 15)."""
+    result = compile_model(_request(zoo_files, srs_dir, tmp_path, quantize="search"),
+                           dev_target(srs_dir))  # fmt: skip
+    circuit, ezkl = result.manifest.circuit, mlp_artifact.manifest.circuit
+    q = circuit.quantization
+    assert q.method == "zkc-search-default"
+    assert circuit.logrows < ezkl.logrows == q.candidates[0].logrows
+    assert q.chosen.logrows == circuit.logrows
+    assert q.chosen.max_abs_error <= q.candidates[0].max_abs_error == q.budget["max_error"]
+    assert q.chosen.top1_agreement >= q.candidates[0].top1_agreement
+    assert result.manifest.fidelity.top1_agreement >= mlp_artifact.manifest.fidelity.top1_agreement
+
+
+@pytest.mark.slow
 def test_unreachable_budget_names_the_figure(zoo_files, srs_dir, tmp_path):
     with pytest.raises(
         UserInputError,

@@ -1,0 +1,83 @@
+"""The default scales of a whole model: EZKL's calibration, then zkc's search for fewer rows at
+least as faithful.
+
+EZKL's calibration ("resources") picks scales and logrows by its own heuristics. zkc measures
+that choice on held-out samples, then searches (zkc.targets.ezkl.quantize) for the smallest
+logrows whose fidelity on the same samples is at least as good: a max |error| no larger and a
+top-1 agreement no lower. The search's point is kept only when its logrows is smaller;
+otherwise EZKL's settings stand, as calibrated. Proving time and memory follow logrows, and
+users pay them on every request; the search costs compile time once.
+"""
+
+from pathlib import Path
+
+from zkc.compiler.errors import ZkcError
+from zkc.compiler.facts import QuantizationRecord, SearchPoint
+from zkc.compiler.fidelity import Budget, fidelity_report
+from zkc.compiler.progress import Reporter
+from zkc.targets.ezkl.chain_build import ChainBuild
+from zkc.targets.ezkl.circuit import SETTINGS_FILE
+from zkc.targets.ezkl.quantize import SMALLER_BASES, ChainSearch, SearchResult
+from zkc.targets.ezkl.scale_search import meets, search_scales
+
+
+def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult:
+    """EZKL's calibration of one circuit, or the search's point when it needs fewer logrows
+    at no worse held-out fidelity; the record names which, with EZKL's figures."""
+    config = build.config
+    samples = len(next(iter(build.circuits[0].calibration.values())))
+    with reporter.step(f"calibrating on {samples} samples"):
+        settings, own = build.calibrate(config)
+    ezkl_files = [(d / SETTINGS_FILE).read_bytes() for d in build.dirs]
+    ezkl_logrows = max(s["run_args"]["logrows"] for s in settings)
+    search = ChainSearch(build)
+    limit = config.max_logrows or 25
+    with reporter.step(f"searching for fewer than {ezkl_logrows} logrows at EZKL's fidelity"):
+        try:
+            outs = build.outputs(settings, search.held, Reporter())
+        except ZkcError as exc:  # EZKL's own choice does not run: nothing to compare with
+            reporter.info(f"EZKL's calibrated circuit does not run ({exc}); keeping it")
+            return SearchResult(config, _record(config, None, [], None), settings, own)
+        ezkl_fidelity = fidelity_report(search.expected, outs, "search samples")
+        budget = Budget(max_error=ezkl_fidelity.max_abs_error,
+                        min_top1=ezkl_fidelity.top1_agreement)  # fmt: skip
+        best = search_scales(search.point, budget, limit)
+        if best is not None and 2 ** (best.logrows - 1) == best.decomp_base:
+            for base, legs in SMALLER_BASES:  # the base's range-check table sets the floor
+                candidate = search.point(best.scale, base, legs)
+                if meets(candidate, budget, limit) and candidate.logrows < best.logrows:
+                    best = candidate
+        final = None
+        if best is not None:
+            final = search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
+    candidates = [c.record() for c in search.tried.values()]
+    ezkl_point = SearchPoint(scale=settings[0]["run_args"]["input_scale"],
+                             decomp_base=settings[0]["run_args"]["decomp_base"],
+                             decomp_legs=settings[0]["run_args"]["decomp_legs"],
+                             logrows=ezkl_logrows, max_abs_error=ezkl_fidelity.max_abs_error,
+                             top1_agreement=ezkl_fidelity.top1_agreement)  # fmt: skip
+    if final is not None and meets(final, budget, limit) and final.logrows < ezkl_logrows:
+        reporter.info(f"scale search: logrows {final.logrows} (EZKL's calibration: "
+                      f"{ezkl_logrows}) at {budget.describe()} on {_count(search.held)} held-out samples")  # fmt: skip
+        record = QuantizationRecord(
+            method="zkc-search-default", budget=budget.model_dump(exclude_none=True),
+            chosen=final.record(), candidates=[ezkl_point, *candidates],
+            search_samples=_count(search.held),
+        )  # fmt: skip
+        chosen = search.config(final.scale, final.decomp_base, final.decomp_legs)
+        return SearchResult(chosen, record, *search.last)
+    for directory, data in zip(build.dirs, ezkl_files, strict=True):  # EZKL's settings stand
+        Path(directory / SETTINGS_FILE).write_bytes(data)
+    record = _record(config, ezkl_point, candidates, _count(search.held))
+    return SearchResult(config, record, settings, own)
+
+
+def _record(config, ezkl_point, candidates, samples) -> QuantizationRecord:
+    return QuantizationRecord(
+        method=f"ezkl-calibrate-{config.calibration_target}",
+        chosen=ezkl_point, candidates=candidates, search_samples=samples,
+    )  # fmt: skip
+
+
+def _count(samples) -> int:
+    return len(next(iter(samples.values())))
