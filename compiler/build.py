@@ -2,6 +2,7 @@
 fidelity, manifest and provenance (zkc.compiler.compile decides when to build)."""
 
 import json
+import math
 import platform
 import time
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
                                                  low.reference, low.eq_samples)  # fmt: skip
     if plan.sliced:
         announce_plan(plan, pieces, planned, costs, target, reporter)
+    else:
+        announce_size(tmp, planned, costs[0], reporter)
     request = EmitRequest(tmp, circuits, pieces, find_links(pieces, spec), plan.cost_key, config,
                           spec, low.evaluation, ref_out, runner or ProveRunner())  # fmt: skip
     facts, timings = target.emit(request, reporter)
@@ -122,6 +125,22 @@ def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> N
                          whole_rows(planned, cost))  # fmt: skip
     for line in report.lines():
         reporter.info(line)
+
+
+# Above this many logrows one circuit takes minutes to calibrate and set up, and gigabytes.
+LARGE_LOGROWS = 20
+
+
+def announce_size(tmp: Path, model, cost, reporter: Reporter) -> None:
+    """One circuit's estimated rows before EZKL starts, so a large model says what is coming."""
+    if any(v.shape is None for node in model.graph for v in node.outputs):
+        model = load_model(tmp / MODEL_FILE, infer_shapes=True)
+    graph = model.graph
+    io = sum(math.prod(v.shape) for v in (*graph.inputs, *graph.outputs) if v.shape is not None)
+    rows, logrows = cost.circuit_size(sum(cost.node_rows(n) for n in graph), 0, 0, io, margin=False)
+    hint = (f"; that is slow and memory-hungry, --max-logrows {LARGE_LOGROWS} slices it"
+            if logrows > LARGE_LOGROWS else "")  # fmt: skip
+    reporter.info(f"one circuit: ~{rows:,.0f} rows estimated (logrows ~{logrows}){hint}")
 
 
 def check_budget(config: CompileConfig, fidelity: FidelityReport) -> None:

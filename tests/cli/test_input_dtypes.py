@@ -37,6 +37,7 @@ def test_int_and_bool_inputs_compile_prove_and_verify(zkc, srs_dir, tmp_path):
     code, _, err = zkc("compile", model, "--calibration", tmp_path / "calib.npz", "-o", artifact,
                        "--srs-dir", srs_dir, "--dev-srs", "--cache-dir", tmp_path / "cache")  # fmt: skip
     assert code == 0, err
+    assert "one circuit: ~" in err and "rows estimated (logrows ~" in err  # before EZKL starts
     io = json.loads((artifact / "manifest.json").read_text())["io"]["inputs"]
     assert [(t["name"], t["dtype"]) for t in io] == [("c", "bool"), ("x", "float"), ("i", "int64")]
 
