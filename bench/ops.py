@@ -25,6 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from zkc.compiler.errors import ZkcError
 from zkc.model_zoo.op_cases import CASES
 from zkc.model_zoo.op_families import FAMILY_CASES
 from zkc.targets.ezkl.bench_support.op_coverage import derive_table, figures
@@ -46,24 +47,31 @@ def _crashed(case, why: str) -> dict:
             "rewritten_by": [], "ops_after": []}  # fmt: skip
 
 
-def measure(cases) -> list[dict]:
-    """Every case in a child process; a case that kills its process is a failure, not a stop."""
+def measure_with(
+    fn, cases, argument=lambda case: case, timeout: float = CASE_TIMEOUT
+) -> list[dict]:
+    """fn(argument(case)) for every case, each in a child process; a case that kills its
+    process or runs past CASE_TIMEOUT is a failure, not a stop."""
     context = multiprocessing.get_context("spawn")
     results, pool = [], ProcessPoolExecutor(1, mp_context=context)
     for case in cases:
         start = time.perf_counter()
         try:
-            result = pool.submit(_one, case.name).result(timeout=CASE_TIMEOUT)
+            result = pool.submit(fn, argument(case)).result(timeout=timeout)
         except BrokenProcessPool:
             result = _crashed(case, "EZKL ended the process (abort)")
             pool = ProcessPoolExecutor(1, mp_context=context)
+        except (ZkcError, ValueError, RuntimeError, OSError) as exc:  # the case broke the harness
+            result = _crashed(case, f"{type(exc).__name__}: {str(exc)[:160]}")
         except TimeoutError:
-            result = _crashed(case, f"no result in {CASE_TIMEOUT} s")
+            result = _crashed(case, f"no result in {timeout:.0f} s")
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()  # a hung EZKL call does not return: end it
             pool.shutdown(wait=False, cancel_futures=True)
             pool = ProcessPoolExecutor(1, mp_context=context)
         result["seconds"] = round(time.perf_counter() - start, 1)
         results.append(result)
-        print(f"{case.name:26s} plain={result['plain']['status']:8s} "
+        print(f"{case.name:44s} plain={result['plain']['status']:8s} "
               f"zkc={result['zkc']['status']:8s} {result['seconds']:.1f}s", flush=True)  # fmt: skip
     pool.shutdown()
     return results
@@ -132,7 +140,7 @@ def main() -> None:
     from zkc.compiler.versions import tool_versions
 
     cases = [c for c in CASES + FAMILY_CASES if not args.only or c.name in args.only]
-    results = measure(cases)
+    results = measure_with(_one, cases, lambda case: case.name)
     table = derive_table(results, tool_versions()["ezkl"])
     numbers = figures(results, table)
     print(json.dumps(numbers))

@@ -70,6 +70,10 @@ def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:
         return proto
     try:
         converted = onnx.version_converter.convert_version(proto, TARGET_OPSET)
+        # the converter keeps the old IR version; the opset it wrote needs a newer one (and an
+        # IR-3 file would need the initializers it added listed as inputs)
+        converted.ir_version = max(converted.ir_version,
+                                   onnx.helper.find_min_ir_version_for(converted.opset_import))  # fmt: skip
         onnx.checker.check_model(converted)
     except (RuntimeError, ValueError, IndexError, onnx.checker.ValidationError,
             onnx.version_converter.ConvertError) as exc:  # fmt: skip

@@ -15,7 +15,7 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ZkcError
 from zkc.compiler.instruments import EquivalenceInstrument
 from zkc.compiler.io_spec import io_spec
-from zkc.compiler.model_io import save_model
+from zkc.compiler.model_io import load_model, save_model
 from zkc.compiler.pass_base import PassOptions
 from zkc.compiler.pipeline import instantiate, run_pipeline
 from zkc.compiler.reference import ReferenceRunner
@@ -49,16 +49,23 @@ def run_case(case, work: Path, measure_refused: bool = False) -> dict:
     With `measure_refused`, the zkc path is measured on EZKL even where the op table refuses
     it (the refusal is kept as `refused_by_table`): what `make ops` derives the table from."""
     proto = case.build()
-    plain_path = work / f"{case.name}.plain.onnx"
+    stem = case.name.replace("/", "__")
+    plain_path = work / f"{stem}.plain.onnx"
     onnx.save(proto, plain_path)
     model = ir.load(plain_path)
     samples = case.samples(SAMPLES)
-    reference = ReferenceRunner(model).run_batch(samples, io_spec(model).input_shapes())
+    try:  # as `zkc compile` reads it: checked, old opsets upgraded (onnxruntime runs those)
+        loaded, load_error = load_model(plain_path), None
+    except ZkcError as exc:
+        loaded, load_error = model, exc
+    reference = ReferenceRunner(loaded).run_batch(samples, io_spec(model).input_shapes())
     result = {"case": case.name, "op": case.op, "plain": _compare(plain_path, samples, reference)}
     passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
     eq = EquivalenceInstrument([{k: v[i] for k, v in samples.items()} for i in range(SAMPLES)])
     try:
-        model, log = run_pipeline(model, passes, [eq])
+        if load_error is not None:
+            raise load_error
+        model, log = run_pipeline(loaded, passes, [eq])
     except ZkcError as exc:
         result.update(
             rewritten_by=[], ops_after=[], zkc={"status": "fails", "detail": str(exc)[:160]}
@@ -75,7 +82,7 @@ def run_case(case, work: Path, measure_refused: bool = False) -> dict:
         if not measure_refused:
             result["zkc"] = {"status": "refused", "detail": str(exc)}
             return result
-    zkc_path = work / f"{case.name}.zkc.onnx"
+    zkc_path = work / f"{stem}.zkc.onnx"
     save_model(model, zkc_path)
     result["zkc"] = _compare(zkc_path, samples, reference)
     return result
