@@ -82,8 +82,9 @@ bench: venv registry-bin ## measure every figure into bench/results/ (core, subn
 	$(BIN)/python bench/scale.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/plan_time.py --out bench/results
 
-ops: venv ## every op case through plain EZKL and through zkc's passes -> the op table, docs/ops.md
+ops: venv ## op cases and onnx's backend models through plain EZKL and zkc -> the op table, docs/ops.md, docs/conformance.md
 	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md --table targets/ezkl/op_table.json
+	$(BIN)/python bench/conformance.py --out bench/results --docs docs/conformance.md
 
 clean: ## remove build outputs (not .venv, not the SRS or artifact cache)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

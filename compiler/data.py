@@ -35,12 +35,17 @@ def _real_array(archive, name: str, path: Path) -> np.ndarray:
                              "(float, int or bool)")  # fmt: skip
     with np.errstate(over="ignore"):
         arr = raw.astype(np.float32)
-    finite = np.isfinite(arr)
-    if finite.all() and arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
-        raise UserInputError(f"{path}: array '{name}' holds values of magnitude up to "
+    if np.isfinite(arr).all():
+        check_magnitude(arr, f"{path}: array '{name}'")
+    return arr
+
+
+def check_magnitude(arr: np.ndarray, what: str) -> None:
+    """UserInputError naming `what` when finite values exceed what EZKL's fixed point holds."""
+    if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
+        raise UserInputError(f"{what} holds values of magnitude up to "
                              f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
                              "in EZKL)")  # fmt: skip
-    return arr
 
 
 def load_samples(path: Path, spec: IOSpec) -> Samples:
@@ -170,10 +175,7 @@ def _to_array(source: str, tensor: TensorSpec, value: object) -> np.ndarray:
         )
     if not np.all(np.isfinite(arr)):
         raise UserInputError(f"{source}: input '{tensor.name}' contains NaN or infinity")
-    if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
-        raise UserInputError(f"{source}: input '{tensor.name}' holds values of magnitude up to "
-                             f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
-                             "in EZKL)")  # fmt: skip
+    check_magnitude(arr, f"{source}: input '{tensor.name}'")
     return arr.reshape(want).astype(np.float32)
 
 
