@@ -181,7 +181,7 @@ FAMILY_CASES: list[OpCase] = [
     _with_consts("not_logic", "Not", lambda: ([_const("zero", np.zeros(1, np.float32)),
                                                helper.make_node("Greater", ["x", "zero"], ["a"]),
                                                helper.make_node("Not", ["a"], ["b"], name="not0"),
-                                               helper.make_node("Where", ["b", "x", "zero"], ["y"])], [])),  # fmt: skip
+                                               helper.make_node("Cast", ["b"], ["y"], to=TensorProto.FLOAT)], [])),  # fmt: skip
     # reductions
     _reduce("ReduceSum", axes_input=True), _reduce("ReduceMean"), _reduce("ReduceMax"),
     _reduce("ReduceMin"), _reduce("ReduceProd", 0.5, 1.5), _reduce("ReduceL1"), _reduce("ReduceL2"),

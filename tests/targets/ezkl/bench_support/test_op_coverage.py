@@ -12,7 +12,7 @@ FAST_CASES = [c for c in CASES if c.op not in ("LSTM", "GRU") and c.name != "pow
 # Measured on EZKL 23.0.5: what plain EZKL gets wrong, and so why the rewrites exist.
 PLAIN_BROKEN = {
     "conv2d", "conv1d_dilated", "conv2d_dilated", "conv3d_dilated", "convtranspose1d",
-    "convtranspose2d_outpad", "pad_reflect", "pad_edge", "tile", "maxpool_pads",
+    "convtranspose2d_outpad", "pad_reflect", "pad_edge", "pad_constant_value", "tile", "maxpool_pads",
     "maxpool_dilated", "maxpool_dilated_strided",
 }  # fmt: skip
 
