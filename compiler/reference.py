@@ -27,7 +27,7 @@ class ReferenceRunner:
     def __init__(self, model: ir.Model, source: str = "the model"):
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
-        options.log_severity_level = 3
+        options.log_severity_level = 4  # errors are raised and reported by zkc, in one line
         self.source = source
         try:
             self.session = ort.InferenceSession(
@@ -95,4 +95,7 @@ def ort_message(exc: BaseException) -> str:
     node = re.search(r"Node \(([^)]*)\) Op \(([^)]*)\) (?:\[\w+\] )?", text)
     if node:
         text = f"node '{node.group(1)}' ({node.group(2)}): " + text[node.end() :]
+    running = re.search(r"running (\w+) node\. Name:'([^']*)' Status Message: (\S+:\d+ )?", text)
+    if running:
+        text = f"node '{running.group(2)}' ({running.group(1)}): " + text[running.end() :]
     return text[:400]

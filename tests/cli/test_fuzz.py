@@ -102,6 +102,15 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
             ),
             "node 'mm' (MatMul)",
         ),  # fmt: skip
+        "bad_expand": (
+            _model(
+                [helper.make_node("Expand", ["x", "s"], ["y"], name="ex")],
+                [_vi("x", [1, 4])],
+                [_vi("y", [1, 4])],
+                [numpy_helper.from_array(np.array([3], np.int64), "s")],
+            ),
+            "node 'ex' (Expand)",
+        ),  # fmt: skip
         "no_inputs": (
             _model(
                 [helper.make_node("Constant", [], ["y"], name="c", value=const)],
