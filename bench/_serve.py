@@ -19,21 +19,30 @@ from zkc.targets.subnet.circuit import ServedCircuit
 from zkc.targets.subnet.package import PackageRequest, PackageResult, package_for_subnet
 
 
-def build_package(name: str, work: Path, srs_dir: Path) -> PackageResult:
-    """The zoo model compiled (default config) and packaged for the subnet (nonce input)."""
+def compile_zoo(name: str, work: Path, srs_dir: Path):
+    """The zoo model exported and compiled (default config) with a dev SRS."""
     exported = export_zoo_model(
         name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
     )
-    compiled = compile_dev(srs_dir, CompileRequest(
+    return compile_dev(srs_dir, CompileRequest(
         model_path=exported.onnx_path, calibration_path=exported.calibration_path,
         eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(),
         cache_dir=work / "cache",
     ))  # fmt: skip
+
+
+def package_compiled(compiled, name: str, work: Path, srs_dir: Path) -> PackageResult:
+    """A compiled artifact packaged for the subnet (nonce input)."""
     return package_for_subnet(PackageRequest(
         artifact=compiled.path, out_dir=work / "deployment_layer",
         metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
         pk_url_base="https://host/circuits", allow_dev_srs=True, cache_dir=work / "cache",
     ), make_target("ezkl", srs_dir, allow_dev_srs=True))  # fmt: skip
+
+
+def build_package(name: str, work: Path, srs_dir: Path) -> PackageResult:
+    """The zoo model compiled (default config) and packaged for the subnet (nonce input)."""
+    return package_compiled(compile_zoo(name, work, srs_dir), name, work, srs_dir)
 
 
 def request(circuit: ServedCircuit, i: int) -> dict:

@@ -20,17 +20,12 @@ import time
 from pathlib import Path
 
 import httpx
-from _zkc import compile_dev
+from _serve import compile_zoo, package_compiled
 from bittensor import http_auth
 from bittensor.keyfiles import Keypair
 
-from zkc.compiler.compile import CompileRequest
-from zkc.compiler.config import CompileConfig
-from zkc.model_zoo.export import export_zoo_model
-from zkc.targets import make_target
 from zkc.targets.ezkl.srs import srs_file
 from zkc.targets.subnet.circuit import ServedCircuit, load_circuit
-from zkc.targets.subnet.package import PackageRequest, package_for_subnet
 
 WITNESS = "import ezkl,sys,asyncio,inspect as i;r=ezkl.gen_witness(*sys.argv[1:4],vk_path=sys.argv[4]);asyncio.run(r) if i.iscoroutine(r) else r"
 PROVE = "import ezkl,sys;assert ezkl.prove(*sys.argv[1:6])"
@@ -99,20 +94,9 @@ def serve_latencies(pkg: Path, srs_dir: Path, requests: list[dict]) -> tuple[lis
 
 
 def bench_model(name: str, work: Path, srs_dir: Path, n: int) -> dict:
-    exported = export_zoo_model(
-        name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
-    )
-    compiled = compile_dev(srs_dir, CompileRequest(
-        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-        eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(),
-        cache_dir=work / "cache",
-    ))  # fmt: skip
+    compiled = compile_zoo(name, work, srs_dir)
     start = time.perf_counter()
-    package = package_for_subnet(PackageRequest(
-        artifact=compiled.path, out_dir=work / "deployment_layer",
-        metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
-        pk_url_base="https://host/circuits", allow_dev_srs=True, cache_dir=work / "cache",
-    ), make_target("ezkl", srs_dir, allow_dev_srs=True))  # fmt: skip
+    package = package_compiled(compiled, name, work, srs_dir)
     package_seconds = time.perf_counter() - start
     start = time.perf_counter()
     circuit = load_circuit(package.package_dir, srs_dir=srs_dir)

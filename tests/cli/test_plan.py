@@ -4,22 +4,14 @@ naming it, its rows and the smallest budget that works."""
 import json
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
 
 from tests.cli.helpers import assert_one_error_line
+from tests.graphs import save_xy_model
 
 
 def _model(path, nodes, x_shape, y_shape, consts=()):
-    graph = helper.make_graph(
-        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
-        [numpy_helper.from_array(v, k) for k, v in consts],
-    )  # fmt: skip
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    proto.ir_version = 8
-    onnx.save(proto, str(path))
-    return path
+    return save_xy_model(path, nodes, x_shape, y_shape, consts)
 
 
 def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):

@@ -2,10 +2,10 @@
 reduces and a Sum; the planner then fits every piece, and the pieces compute the model."""
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
 
+from tests.graphs import save_xy_model
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.io_spec import io_spec
@@ -21,15 +21,7 @@ RNG = np.random.default_rng(11)
 
 
 def _model(path, node, x_shape, y_shape, consts=()):
-    graph = helper.make_graph(
-        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y_shape)],
-        [numpy_helper.from_array(v, k) for k, v in consts],
-    )  # fmt: skip
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    proto.ir_version = 8
-    onnx.save(proto, str(path))
-    return path
+    return save_xy_model(path, [node], x_shape, y_shape, consts)
 
 
 CASES = {
