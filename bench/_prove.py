@@ -27,20 +27,38 @@ print(json.dumps({"wall": wall, "run": r.run, "self_mb": peak_rss_mb(), "childre
 """
 
 
-def prove_in_subprocess(artifact: Path, inputs: Path, proof: Path, srs_dir: Path, workers=1,
-                        scheduler="") -> dict:  # fmt: skip
+def prove_in_subprocess(
+    artifact: Path, inputs: Path, proof: Path, srs_dir: Path, workers=1, scheduler=""
+) -> dict:
     """Prove in a fresh process; its wall time, its own peak RSS (VmHWM) and that of its largest
     pool worker (each proves one slice in a fresh process)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PROVE, str(artifact), str(inputs), str(proof),
-                           str(srs_dir), str(workers), scheduler],
-                          check=True, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROVE,
+            str(artifact),
+            str(inputs),
+            str(proof),
+            str(srs_dir),
+            str(workers),
+            scheduler,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     doc = json.loads(done.stdout.strip().splitlines()[-1])
-    return {"process_seconds": round(elapsed, 2), "prove_wall_seconds": round(doc["wall"], 2),
-            "peak_rss_mb": round(max(doc["self_mb"], doc["children_mb"]), 1),
-            "driver_rss_mb": round(doc["self_mb"], 1), "largest_worker_rss_mb": round(doc["children_mb"], 1),
-            "run": doc["run"]}  # fmt: skip
+    return {
+        "process_seconds": round(elapsed, 2),
+        "prove_wall_seconds": round(doc["wall"], 2),
+        "peak_rss_mb": round(max(doc["self_mb"], doc["children_mb"]), 1),
+        "driver_rss_mb": round(doc["self_mb"], 1),
+        "largest_worker_rss_mb": round(doc["children_mb"], 1),
+        "run": doc["run"],
+    }
 
 
 def verify_seconds(artifact: Path, proof: Path, srs_dir: Path) -> tuple[float, int, int]:

@@ -24,20 +24,32 @@ def compile_zoo(name: str, work: Path, srs_dir: Path):
     exported = export_zoo_model(
         name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
     )
-    return compile_dev(srs_dir, CompileRequest(
-        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-        eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(),
-        cache_dir=work / "cache",
-    ))  # fmt: skip
+    return compile_dev(
+        srs_dir,
+        CompileRequest(
+            model_path=exported.onnx_path,
+            calibration_path=exported.calibration_path,
+            eval_path=exported.holdout_path,
+            output=work / f"{name}.zkc",
+            config=CompileConfig(),
+            cache_dir=work / "cache",
+        ),
+    )
 
 
 def package_compiled(compiled, name: str, work: Path, srs_dir: Path) -> PackageResult:
     """A compiled artifact packaged for the subnet (nonce input)."""
-    return package_for_subnet(PackageRequest(
-        artifact=compiled.path, out_dir=work / "deployment_layer",
-        metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
-        pk_url_base="https://host/circuits", allow_dev_srs=True, cache_dir=work / "cache",
-    ), make_target("ezkl", srs_dir, allow_dev_srs=True))  # fmt: skip
+    return package_for_subnet(
+        PackageRequest(
+            artifact=compiled.path,
+            out_dir=work / "deployment_layer",
+            metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
+            pk_url_base="https://host/circuits",
+            allow_dev_srs=True,
+            cache_dir=work / "cache",
+        ),
+        make_target("ezkl", srs_dir, allow_dev_srs=True),
+    )
 
 
 def build_package(name: str, work: Path, srs_dir: Path) -> PackageResult:
@@ -64,8 +76,20 @@ def served(paths: list[Path], srs_dir: Path, *options: str):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "zkc.cli", "serve", *map(str, paths), "--port", str(port),
-           "--hotkey-uri", "//Bob", "--srs-dir", str(srs_dir), *options]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "zkc.cli",
+        "serve",
+        *map(str, paths),
+        "--port",
+        str(port),
+        "--hotkey-uri",
+        "//Bob",
+        "--srs-dir",
+        str(srs_dir),
+        *options,
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"

@@ -48,11 +48,17 @@ def prove(compiled, sample: dict, scheduler: str, shipped=None) -> dict:
 
 def build(work: Path, srs_dir: Path):
     files = export_zoo_model(MODEL, work / "m.onnx", work / "c.npz", work / "h.npz")
-    art = compile_dev(srs_dir, CompileRequest(
-        model_path=files.onnx_path, calibration_path=files.calibration_path,
-        eval_path=files.holdout_path, output=work / "m.zkc",
-        config=CompileConfig(max_logrows=MAX_LOGROWS, max_eval_samples=40), cache_dir=None,
-    )).path  # fmt: skip
+    art = compile_dev(
+        srs_dir,
+        CompileRequest(
+            model_path=files.onnx_path,
+            calibration_path=files.calibration_path,
+            eval_path=files.holdout_path,
+            output=work / "m.zkc",
+            config=CompileConfig(max_logrows=MAX_LOGROWS, max_eval_samples=40),
+            cache_dir=None,
+        ),
+    ).path
     with np.load(files.holdout_path) as data:
         samples = [{"x": data["x"][i]} for i in range(3)]
     return open_dev(art, srs_dir), samples
@@ -65,8 +71,9 @@ def runs(compiled, samples, repo: str, work: Path, srs_dir: Path) -> dict:
     manifest = compiled.manifest
     sources = blob_sources(repo, manifest, sorted(manifest.files))
     shipped = ShippedFiles(sources, str(srs_dir), str(work / "worker-cache"))
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=40) as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
         address = cluster.scheduler_address
         return {
             "shared": prove(compiled, samples[0], address),
@@ -84,8 +91,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="zkc-bench-shipping-") as tmp:
         work = Path(tmp)
         compiled, samples = build(work, srs_dir)
-        shipped_bytes = sum(e.size for p, e in compiled.manifest.files.items()
-                            if p.endswith(("model.compiled", "pk.key")))  # fmt: skip
+        shipped_bytes = sum(
+            e.size
+            for p, e in compiled.manifest.files.items()
+            if p.endswith(("model.compiled", "pk.key"))
+        )
         (work / "registry").mkdir()
         registry, registry_host = start_registry(work / "registry")
         try:
@@ -98,23 +108,29 @@ def main() -> None:
             registry.terminate()
             registry.wait(timeout=10)
     result = {
-        "model": MODEL, "max_logrows": MAX_LOGROWS, "slices": len(compiled.facts.circuits),
+        "model": MODEL,
+        "max_logrows": MAX_LOGROWS,
+        "slices": len(compiled.facts.circuits),
         "shipped_bytes_per_request_cold": shipped_bytes,
-        "publish_seconds": round(publish_seconds, 2), "workers": 2, "runs": rows,
+        "publish_seconds": round(publish_seconds, 2),
+        "workers": 2,
+        "runs": rows,
         "host": host(),
-    }  # fmt: skip
+    }
     write_results(args.out, "cluster_shipping", result, render(result))
 
 
 def render(r: dict) -> str:
     lines = [
         f"# Cluster proving without a shared filesystem ({r['model']}, {r['slices']} slices "
-        f"within logrows {r['max_logrows']}, LocalCluster of {r['workers']} workers)", "",
+        f"within logrows {r['max_logrows']}, LocalCluster of {r['workers']} workers)",
+        "",
         f"Slice circuits + proving keys: {r['shipped_bytes_per_request_cold'] / 1e6:.0f} MB; "
-        f"`zkc publish` to the loopback registry took {r['publish_seconds']} s.", "",
+        f"`zkc publish` to the loopback registry took {r['publish_seconds']} s.",
+        "",
         "| run | prove wall s | bytes fetched by workers | per-slice prove s |",
         "|---|---|---|---|",
-    ]  # fmt: skip
+    ]
     for name, row in r["runs"].items():
         per = ", ".join(str(s) for s in row["slice_prove_seconds"])
         lines.append(

@@ -31,8 +31,19 @@ def measure_prove(
     artifact: Path, input_json: Path, proof: Path, srs_dir: Path
 ) -> tuple[float, float, int]:
     """Run `zkc prove` as its own process: (wall seconds, EZKL prove seconds, peak RSS bytes)."""
-    cmd = [sys.executable, "-m", "zkc.cli", "prove", str(artifact), str(input_json), "-o", str(proof),
-           "--srs-dir", str(srs_dir), "--json"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "zkc.cli",
+        "prove",
+        str(artifact),
+        str(input_json),
+        "-o",
+        str(proof),
+        "--srs-dir",
+        str(srs_dir),
+        "--json",
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = proc.stdout.read()
@@ -50,10 +61,13 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
         name, work / f"{name}.onnx", work / f"{name}.calib.npz", work / f"{name}.holdout.npz"
     )
     request = CompileRequest(
-        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-        eval_path=exported.holdout_path, output=work / f"{name}.zkc", config=CompileConfig(max_eval_samples=400),
+        model_path=exported.onnx_path,
+        calibration_path=exported.calibration_path,
+        eval_path=exported.holdout_path,
+        output=work / f"{name}.zkc",
+        config=CompileConfig(max_eval_samples=400),
         cache_dir=None,
-    )  # fmt: skip
+    )
     start = time.perf_counter()
     result = compile_dev(srs_dir, request)
     compile_seconds = time.perf_counter() - start
@@ -96,10 +110,15 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
 
 def to_markdown(rows: list[dict], meta: dict) -> str:
     """A table for humans."""
-    head = ("| model | logrows | rows | calibrate s | setup s | prove s | prove peak RSS MB | verify s "
-            "| pk MB | vk KB | proof B | top-1 agreement | max abs err |")  # fmt: skip
-    lines = [f"# zkc core benchmark\n\n{meta['when']} on {meta['platform']}, {meta['cpus']} CPUs, ezkl {meta['ezkl']}\n",
-             head, "|" + "---|" * 13]  # fmt: skip
+    head = (
+        "| model | logrows | rows | calibrate s | setup s | prove s | prove peak RSS MB | verify s "
+        "| pk MB | vk KB | proof B | top-1 agreement | max abs err |"
+    )
+    lines = [
+        f"# zkc core benchmark\n\n{meta['when']} on {meta['platform']}, {meta['cpus']} CPUs, ezkl {meta['ezkl']}\n",
+        head,
+        "|" + "---|" * 13,
+    ]
     for r in rows:
         f = r["fidelity"]
         lines.append(
@@ -121,8 +140,12 @@ def main() -> None:
     args = parser.parse_args()
     from importlib.metadata import version
 
-    meta = {"when": time.strftime("%Y-%m-%d"), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "ezkl": version("ezkl")}  # fmt: skip
+    meta = {
+        "when": time.strftime("%Y-%m-%d"),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "ezkl": version("ezkl"),
+    }
     with tempfile.TemporaryDirectory(prefix="zkc-bench-") as tmp:
         rows = []
         for name in args.models:

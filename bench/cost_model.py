@@ -75,8 +75,13 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
         sub_path = work / f"seg_{path.stem}_{a}_{b}.onnx"
         onnx.save(extract_submodel(proto, inputs, outputs), str(sub_path))
         try:
-            rows, poseidon = circuit_rows(sub_path, base, legs, "public" if a == 0 else "hashed",
-                                          "public" if b == len(nodes) else "hashed")  # fmt: skip
+            rows, poseidon = circuit_rows(
+                sub_path,
+                base,
+                legs,
+                "public" if a == 0 else "hashed",
+                "public" if b == len(nodes) else "hashed",
+            )
         except ToolError as exc:
             print(f"{sub_path.name}: skipped ({exc})")
             continue
@@ -90,10 +95,18 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
             *(model.graph.outputs if b == len(nodes) else []),
         ]
         amounts["io"] = sum(math.prod(v.shape) for v in (*linked, *ends))
-        samples.append({"model": path.stem.removesuffix(".opt"), "start": a, "stop": b,
-                        "amounts": amounts, "rows": rows, "poseidon_rows": poseidon,
-                        "link_elements": sum(math.prod(v.shape) for v in linked),
-                        "link_tensors": len(linked)})  # fmt: skip
+        samples.append(
+            {
+                "model": path.stem.removesuffix(".opt"),
+                "start": a,
+                "stop": b,
+                "amounts": amounts,
+                "rows": rows,
+                "poseidon_rows": poseidon,
+                "link_elements": sum(math.prod(v.shape) for v in linked),
+                "link_tensors": len(linked),
+            }
+        )
     return samples
 
 
@@ -146,11 +159,17 @@ def evaluate(samples: list[dict], base: int) -> list[dict]:
         for s in (s for s in samples if s["model"] == held):
             link = cost.link_rows(s["link_elements"], s["link_tensors"])
             est = max(estimate(cost, s), link)  # EZKL's num_rows: the larger of body and chip
-            rows.append({"model": held, "part": f"nodes {s['start']}..{s['stop'] - 1}",
-                         "estimated": int(est), "actual": s["rows"],
-                         "error": round((est - s["rows"]) / s["rows"], 4),
-                         "estimated_logrows": CostModel.logrows(est, base, link),
-                         "actual_logrows": CostModel.logrows(s["rows"], base, s["poseidon_rows"])})  # fmt: skip
+            rows.append(
+                {
+                    "model": held,
+                    "part": f"nodes {s['start']}..{s['stop'] - 1}",
+                    "estimated": int(est),
+                    "actual": s["rows"],
+                    "error": round((est - s["rows"]) / s["rows"], 4),
+                    "estimated_logrows": CostModel.logrows(est, base, link),
+                    "actual_logrows": CostModel.logrows(s["rows"], base, s["poseidon_rows"]),
+                }
+            )
     return rows
 
 
@@ -158,8 +177,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--segments", type=int, default=30, help="Circuits sampled per model.")
-    parser.add_argument("--write-coefficients", action="store_true",
-                        help=f"Also update {COEFFICIENTS_FILE.name} (the fitted model zkc uses).")  # fmt: skip
+    parser.add_argument(
+        "--write-coefficients",
+        action="store_true",
+        help=f"Also update {COEFFICIENTS_FILE.name} (the fitted model zkc uses).",
+    )
     args = parser.parse_args()
     result = {"models": {}, "samples": {}, "evaluation": {}}
     with tempfile.TemporaryDirectory(prefix="zkc-bench-cost-") as tmp:
@@ -178,19 +200,28 @@ def main() -> None:
     if args.write_coefficients:
         doc = {"fitted_by": "bench/cost_model.py", "ezkl": "23.0.5", "models": result["models"]}
         COEFFICIENTS_FILE.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    lines = ["# Cost model: estimated vs EZKL rows (leave-one-model-out)", "",
-             "Each model's circuits are estimated by coefficients fitted on the other models' circuits.", ""]  # fmt: skip
+    lines = [
+        "# Cost model: estimated vs EZKL rows (leave-one-model-out)",
+        "",
+        "Each model's circuits are estimated by coefficients fitted on the other models' circuits.",
+        "",
+    ]
     for key, rows in result["evaluation"].items():
-        lines += [f"## decomposition {key}", "",
-                  "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
-                  "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            f"## decomposition {key}",
+            "",
+            "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
+            "|---|---|---|---|---|---|",
+        ]
         for model in sorted({r["model"] for r in rows}) + ["all"]:
             sel = [r for r in rows if model in ("all", r["model"])]
             errors = [abs(r["error"]) for r in sel]
             exact = sum(r["estimated_logrows"] == r["actual_logrows"] for r in sel)
             near = sum(abs(r["estimated_logrows"] - r["actual_logrows"]) <= 1 for r in sel)
-            lines.append(f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
-                         f"{exact / len(sel):.0%} | {near / len(sel):.0%} |")  # fmt: skip
+            lines.append(
+                f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
+                f"{exact / len(sel):.0%} | {near / len(sel):.0%} |"
+            )
         lines.append("")
     (args.out / "cost_model.md").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -57,15 +57,20 @@ def main() -> None:
         result = measure_link_modes(slices, data[0], calib, work, args.srs_dir.expanduser())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "link_modes.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
-    lines = ["# Link modes on lenet_digits cut after the first pool (96 elements cross)", "",
-             "| link | slice | logrows | rows | module sizes | setup s | prove s | verifies | link holds | EZKL swap_proof_commitments |",
-             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "# Link modes on lenet_digits cut after the first pool (96 elements cross)",
+        "",
+        "| link | slice | logrows | rows | module sizes | setup s | prove s | verifies | link holds | EZKL swap_proof_commitments |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for mode, rows in result.items():
         for i, r in enumerate(rows):
             swap = r.get("link_check_with_own_witness", "-")
             holds = r.get("link_points_equal", r.get("link_hashes_equal", "-"))
-            lines.append(f"| {mode} | {i} | {r['logrows']} | {r['num_rows']} | {json.dumps(r['module_sizes'])} | "
-                         f"{r['setup_seconds']} | {r['prove_seconds']} | {r['verifies']} | {holds} | {swap} |")  # fmt: skip
+            lines.append(
+                f"| {mode} | {i} | {r['logrows']} | {r['num_rows']} | {json.dumps(r['module_sizes'])} | "
+                f"{r['setup_seconds']} | {r['prove_seconds']} | {r['verifies']} | {holds} | {swap} |"
+            )
     (args.out / "link_modes.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

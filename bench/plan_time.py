@@ -27,39 +27,61 @@ def plan_one(path: Path, max_logrows: int) -> dict:
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "zkc.cli", "plan", str(path), "--max-logrows",
-             str(max_logrows), "--json"], stdout=out, stderr=err,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "zkc.cli",
+                "plan",
+                str(path),
+                "--max-logrows",
+                str(max_logrows),
+                "--json",
+            ],
+            stdout=out,
+            stderr=err,
+        )
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         wall = round(time.perf_counter() - start, 1)
         out.seek(0), err.seek(0)
         stdout, stderr = out.read(), err.read()
-    row = {"model": path.stem, "wall_seconds": wall, "peak_rss_mb": round(usage.ru_maxrss / 1024),
-           "exit_code": child.returncode}  # fmt: skip
+    row = {
+        "model": path.stem,
+        "wall_seconds": wall,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "exit_code": child.returncode,
+    }
     if child.returncode != 0:
         lines = stderr.strip().splitlines()
         return {**row, "refused": lines[-1] if lines else "(no message)"}
     report = json.loads(stdout)
-    return {**row, "slices": len(report["slices"]), "pieces": report["pieces"],
-            "distinct_circuits": len(report["circuits"]),
-            "rows_over_unsplit": round(report["piece_rows"] / report["unsplit_rows"], 3),
-            "capacity_over_rows": round(report["capacity"] / report["piece_rows"], 3),
-            "plan_seconds": report["plan_seconds"]}  # fmt: skip
+    return {
+        **row,
+        "slices": len(report["slices"]),
+        "pieces": report["pieces"],
+        "distinct_circuits": len(report["circuits"]),
+        "rows_over_unsplit": round(report["piece_rows"] / report["unsplit_rows"], 3),
+        "capacity_over_rows": round(report["capacity"] / report["piece_rows"], 3),
+        "plan_seconds": report["plan_seconds"],
+    }
 
 
 def render(rows: list[dict], max_logrows: int) -> str:
-    lines = [f"# zkc plan on onnx's light_* architectures (--max-logrows {max_logrows}, this "
-             "machine)", "",
-             "| model | wall s | peak RSS MB | slices | pieces | distinct circuits | "
-             "rows / unsplit | sum 2^k / rows | refused |",
-             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        f"# zkc plan on onnx's light_* architectures (--max-logrows {max_logrows}, this machine)",
+        "",
+        "| model | wall s | peak RSS MB | slices | pieces | distinct circuits | "
+        "rows / unsplit | sum 2^k / rows | refused |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['model']} | {r['wall_seconds']} | {r['peak_rss_mb']} | "
-                     f"{r.get('slices', '')} | "
-                     f"{r.get('pieces', '')} | {r.get('distinct_circuits', '')} | "
-                     f"{r.get('rows_over_unsplit', '')} | {r.get('capacity_over_rows', '')} | "
-                     f"{r.get('refused', '')} |")  # fmt: skip
+        lines.append(
+            f"| {r['model']} | {r['wall_seconds']} | {r['peak_rss_mb']} | "
+            f"{r.get('slices', '')} | "
+            f"{r.get('pieces', '')} | {r.get('distinct_circuits', '')} | "
+            f"{r.get('rows_over_unsplit', '')} | {r.get('capacity_over_rows', '')} | "
+            f"{r.get('refused', '')} |"
+        )
     return "\n".join(lines) + "\n"
 
 

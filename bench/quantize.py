@@ -43,22 +43,37 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> list[dict]:
         sample = {entry.input_name: data[entry.input_name][0]}
     rows = []
     for method in METHODS:
-        result = compile_dev(srs_dir, CompileRequest(
-            model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-            eval_path=exported.holdout_path, output=work / f"{name}.{method}.zkc",
-            config=_config(method, entry), cache_dir=None,
-        ))  # fmt: skip
+        result = compile_dev(
+            srs_dir,
+            CompileRequest(
+                model_path=exported.onnx_path,
+                calibration_path=exported.calibration_path,
+                eval_path=exported.holdout_path,
+                output=work / f"{name}.{method}.zkc",
+                config=_config(method, entry),
+                cache_dir=None,
+            ),
+        )
         timings = json.loads((result.path / "provenance.json").read_text())["timings"]
         proved = open_dev(result.path, srs_dir).prove(sample)
         m = result.manifest
-        rows.append({
-            "model": name, "method": method, "target": entry.fidelity_target(),
-            "logrows": m.circuit.logrows, "num_rows": m.circuit.num_rows,
-            "scale": m.circuit.first.param_scale, "decomp": m.circuit.decomposition,
-            "calibrate_s": round(timings["calibrate_seconds"], 1), "setup_s": round(timings["setup_seconds"], 1),
-            "prove_s": round(proved.prove_seconds, 2), "max_abs_error": m.fidelity.max_abs_error,
-            "top1": m.fidelity.top1_agreement, "eval_samples": m.fidelity.samples,
-        })  # fmt: skip
+        rows.append(
+            {
+                "model": name,
+                "method": method,
+                "target": entry.fidelity_target(),
+                "logrows": m.circuit.logrows,
+                "num_rows": m.circuit.num_rows,
+                "scale": m.circuit.first.param_scale,
+                "decomp": m.circuit.decomposition,
+                "calibrate_s": round(timings["calibrate_seconds"], 1),
+                "setup_s": round(timings["setup_seconds"], 1),
+                "prove_s": round(proved.prove_seconds, 2),
+                "max_abs_error": m.fidelity.max_abs_error,
+                "top1": m.fidelity.top1_agreement,
+                "eval_samples": m.fidelity.samples,
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -75,12 +90,16 @@ def main() -> None:
             rows += bench_model(name, Path(tmp), args.srs_dir.expanduser())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "quantize.json").write_text(json.dumps(rows, indent=2) + "\n")
-    lines = ["| model | method | logrows | rows | scale | decomposition | calibrate s | setup s | prove s | max abs err | top-1 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| model | method | logrows | rows | scale | decomposition | calibrate s | setup s | prove s | max abs err | top-1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         top1 = f"{r['top1']:.2%}" if r["top1"] is not None else "-"
-        lines.append(f"| {r['model']} | {r['method']} | {r['logrows']} | {r['num_rows']} | {r['scale']} | {r['decomp']} "
-                     f"| {r['calibrate_s']} | {r['setup_s']} | {r['prove_s']} | {r['max_abs_error']:.3g} | {top1} |")  # fmt: skip
+        lines.append(
+            f"| {r['model']} | {r['method']} | {r['logrows']} | {r['num_rows']} | {r['scale']} | {r['decomp']} "
+            f"| {r['calibrate_s']} | {r['setup_s']} | {r['prove_s']} | {r['max_abs_error']:.3g} | {top1} |"
+        )
     (args.out / "quantize.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -48,8 +48,11 @@ def start_registry(root: Path) -> tuple[subprocess.Popen, str]:
         f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {root / 'storage'}\n"
         f"http:\n  addr: 127.0.0.1:{port}\n"
     )
-    process = subprocess.Popen([binary, "serve", str(root / "config.yml")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    process = subprocess.Popen(
+        [binary, "serve", str(root / "config.yml")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(200):
         try:
             httpx.get(f"http://127.0.0.1:{port}/v2/", timeout=1)
@@ -64,11 +67,17 @@ def build_artifact(work: Path, srs_dir: Path) -> Path:
     exported = export_zoo_model(
         MODEL, work / f"{MODEL}.onnx", work / "calib.npz", work / "hold.npz"
     )
-    return compile_dev(srs_dir, CompileRequest(
-        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-        eval_path=exported.holdout_path, output=work / f"{MODEL}.zkc",
-        config=CompileConfig(), cache_dir=work / "cache",
-    )).path  # fmt: skip
+    return compile_dev(
+        srs_dir,
+        CompileRequest(
+            model_path=exported.onnx_path,
+            calibration_path=exported.calibration_path,
+            eval_path=exported.holdout_path,
+            output=work / f"{MODEL}.zkc",
+            config=CompileConfig(),
+            cache_dir=work / "cache",
+        ),
+    ).path
 
 
 def _timed(fn, *args) -> float:
@@ -127,14 +136,25 @@ def main() -> None:
     result["host"] = {"machine": platform.machine(), "python": platform.python_version()}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "registry.json").write_text(json.dumps(result, indent=2) + "\n")
-    names = {"copy": "plain file copy (shutil.copytree)", "oci_push": "zkc publish oci:// (loopback)",
-             "oci_pull": "zkc pull oci:// (empty cache)", "layout_push": "zkc publish file:// layout",
-             "layout_pull": "zkc pull file:// (empty cache)"}  # fmt: skip
-    lines = [f"# Registry throughput: {MODEL} artifact, {result['artifact_bytes'] / 1e6:.0f} MB, "
-             f"median of {args.repeat}", "", "| operation | seconds | MB/s | × copy time |", "|---|---|---|---|"]  # fmt: skip
+    names = {
+        "copy": "plain file copy (shutil.copytree)",
+        "oci_push": "zkc publish oci:// (loopback)",
+        "oci_pull": "zkc pull oci:// (empty cache)",
+        "layout_push": "zkc publish file:// layout",
+        "layout_pull": "zkc pull file:// (empty cache)",
+    }
+    lines = [
+        f"# Registry throughput: {MODEL} artifact, {result['artifact_bytes'] / 1e6:.0f} MB, "
+        f"median of {args.repeat}",
+        "",
+        "| operation | seconds | MB/s | × copy time |",
+        "|---|---|---|---|",
+    ]
     for key, name in names.items():
-        lines.append(f"| {name} | {result['median_seconds'][key]} | "
-                     f"{result['throughput_mb_per_s'][key]} | {result['vs_copy'][key]} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {result['median_seconds'][key]} | "
+            f"{result['throughput_mb_per_s'][key]} | {result['vs_copy'][key]} |"
+        )
     (args.out / "registry.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

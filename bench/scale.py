@@ -46,36 +46,61 @@ def compile_model(files, work: Path, srs_dir: Path, holdout: int) -> tuple[Path,
     cpu0, _ = children_cpu()
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "zkc.cli", "compile", str(files.onnx_path), "--calibration",
-         str(files.calibration_path), "--eval", str(work / "held.npz"), "-o", str(out),
-         "--max-logrows", str(MAX_LOGROWS), "--dev-srs", "--srs-dir", str(srs_dir), "--no-cache"],
+        [
+            sys.executable,
+            "-m",
+            "zkc.cli",
+            "compile",
+            str(files.onnx_path),
+            "--calibration",
+            str(files.calibration_path),
+            "--eval",
+            str(work / "held.npz"),
+            "-o",
+            str(out),
+            "--max-logrows",
+            str(MAX_LOGROWS),
+            "--dev-srs",
+            "--srs-dir",
+            str(srs_dir),
+            "--no-cache",
+        ],
         check=True,
-    )  # fmt: skip
+    )
     wall = time.perf_counter() - start
     cpu1, peak = children_cpu()
     timings = json.loads((out / "provenance.json").read_text())["timings"]
-    return out, {"wall_seconds": round(wall, 1), "core_seconds": round(cpu1 - cpu0, 1),
-                 "peak_rss_mb_any_process": round(peak, 1), "held_out": holdout,
-                 **{k: round(v, 1) for k, v in timings.items()}}  # fmt: skip
+    return out, {
+        "wall_seconds": round(wall, 1),
+        "core_seconds": round(cpu1 - cpu0, 1),
+        "peak_rss_mb_any_process": round(peak, 1),
+        "held_out": holdout,
+        **{k: round(v, 1) for k, v in timings.items()},
+    }
 
 
 def circuits(artifact: Path, plan) -> dict:
     """Pieces, distinct circuits, rows, capacity, and the estimate against EZKL's rows."""
     facts = load_manifest(artifact).circuit
     estimate = {c.index: c.estimated_rows for c in plan.circuits}
-    errors = [abs(estimate[c.index] - c.num_rows) / c.num_rows for c in facts.circuits
-              if c.index in estimate and c.num_rows]  # fmt: skip
+    errors = [
+        abs(estimate[c.index] - c.num_rows) / c.num_rows
+        for c in facts.circuits
+        if c.index in estimate and c.num_rows
+    ]
     rows = sum(facts.circuit_of(p.index).num_rows or 0 for p in facts.pieces)
     capacity = sum(2 ** facts.circuit_of(p.index).logrows for p in facts.pieces)
     return {
-        "pieces": len(facts.pieces), "distinct_circuits": len(facts.circuits),
+        "pieces": len(facts.pieces),
+        "distinct_circuits": len(facts.circuits),
         "logrows": sorted({c.logrows for c in facts.circuits}),
-        "rows_over_pieces": rows, "unsplit_estimate": round(plan.unsplit_rows),
+        "rows_over_pieces": rows,
+        "unsplit_estimate": round(plan.unsplit_rows),
         "rows_over_unsplit": round(rows / plan.unsplit_rows, 3),
         "capacity_over_rows": round(capacity / rows, 3),
         "estimate_mean_abs_error": round(float(np.mean(errors)), 3) if errors else None,
         "plan_seconds": plan.plan_seconds,
-    }  # fmt: skip
+    }
 
 
 def prove_and_verify(artifact: Path, files, work: Path, srs_dir: Path) -> dict:
@@ -88,13 +113,18 @@ def prove_and_verify(artifact: Path, files, work: Path, srs_dir: Path) -> dict:
     seconds, raw, size = verify_seconds(artifact, work / "proof.json", srs_dir)
     pieces = run["run"]["slice_seconds"]
     return {
-        "prove_wall_seconds": run["prove_wall_seconds"], "prove_core_seconds": round(cpu1 - cpu0, 1),
-        "prove_peak_rss_mb": run["peak_rss_mb"], "witness_seconds": round(run["run"]["witness_seconds"], 1),
+        "prove_wall_seconds": run["prove_wall_seconds"],
+        "prove_core_seconds": round(cpu1 - cpu0, 1),
+        "prove_peak_rss_mb": run["peak_rss_mb"],
+        "witness_seconds": round(run["run"]["witness_seconds"], 1),
         "piece_seconds_median": round(float(np.median(pieces)), 2),
-        "verify_seconds": seconds, "raw_proof_bytes": raw, "proof_file_bytes": size,
-        "projected_wall_seconds": {n: round(projected(pieces, run["run"]["witness_seconds"], n), 1)
-                                   for n in WORKERS},
-    }  # fmt: skip
+        "verify_seconds": seconds,
+        "raw_proof_bytes": raw,
+        "proof_file_bytes": size,
+        "projected_wall_seconds": {
+            n: round(projected(pieces, run["run"]["witness_seconds"], n), 1) for n in WORKERS
+        },
+    }
 
 
 def plot(result: dict, path: Path) -> None:
@@ -125,25 +155,34 @@ def plot(result: dict, path: Path) -> None:
 def render(r: dict) -> str:
     c, k, p = r["circuits"], r["compile"], r["prove"]
     walls = ", ".join(f"{n}: {s} s" for n, s in p["projected_wall_seconds"].items())
-    return "\n".join([
-        f"# Scale: {MODEL} within --max-logrows {MAX_LOGROWS} (one run, this machine)", "",
-        "| figure | value |", "|---|---|",
-        f"| pieces / distinct circuits | {c['pieces']} / {c['distinct_circuits']} (logrows {c['logrows']}) |",
-        f"| rows over the pieces / unsplit estimate | {c['rows_over_pieces']:,} / {c['unsplit_estimate']:,} = {c['rows_over_unsplit']} |",
-        f"| sum 2^logrows / rows | {c['capacity_over_rows']} |",
-        f"| plan estimate vs EZKL num_rows (mean abs error over distinct circuits) | {c['estimate_mean_abs_error']} |",
-        f"| zkc plan time | {c['plan_seconds']} s |",
-        f"| compile wall / core-seconds | {k['wall_seconds']} s / {k['core_seconds']} s |",
-        f"| calibration / setup / held-out witnesses | {k.get('calibrate_seconds')} s / {k.get('setup_seconds')} s / {k.get('fidelity_seconds')} s |",
-        f"| peak RSS of any compile process | {k['peak_rss_mb_any_process']} MB |",
-        f"| prove wall / core-seconds | {p['prove_wall_seconds']} s / {p['prove_core_seconds']} s |",
-        f"| prove peak RSS (largest process) | {p['prove_peak_rss_mb']} MB |",
-        f"| witnesses / median piece proof | {p['witness_seconds']} s / {p['piece_seconds_median']} s |",
-        f"| verify | {p['verify_seconds']} s; proof {p['proof_file_bytes']:,} bytes ({p['raw_proof_bytes']:,} raw) |",
-        f"| top-1 agreement with the float model | {r['fidelity']['top1_agreement']:.2%} on {r['fidelity']['samples']} held-out samples |",
-        f"| projected prove wall time by workers | {walls} |",
-        "", "![prove wall time vs workers](scale.png)", "",
-    ]) + "\n"  # fmt: skip
+    return (
+        "\n".join(
+            [
+                f"# Scale: {MODEL} within --max-logrows {MAX_LOGROWS} (one run, this machine)",
+                "",
+                "| figure | value |",
+                "|---|---|",
+                f"| pieces / distinct circuits | {c['pieces']} / {c['distinct_circuits']} (logrows {c['logrows']}) |",
+                f"| rows over the pieces / unsplit estimate | {c['rows_over_pieces']:,} / {c['unsplit_estimate']:,} = {c['rows_over_unsplit']} |",
+                f"| sum 2^logrows / rows | {c['capacity_over_rows']} |",
+                f"| plan estimate vs EZKL num_rows (mean abs error over distinct circuits) | {c['estimate_mean_abs_error']} |",
+                f"| zkc plan time | {c['plan_seconds']} s |",
+                f"| compile wall / core-seconds | {k['wall_seconds']} s / {k['core_seconds']} s |",
+                f"| calibration / setup / held-out witnesses | {k.get('calibrate_seconds')} s / {k.get('setup_seconds')} s / {k.get('fidelity_seconds')} s |",
+                f"| peak RSS of any compile process | {k['peak_rss_mb_any_process']} MB |",
+                f"| prove wall / core-seconds | {p['prove_wall_seconds']} s / {p['prove_core_seconds']} s |",
+                f"| prove peak RSS (largest process) | {p['prove_peak_rss_mb']} MB |",
+                f"| witnesses / median piece proof | {p['witness_seconds']} s / {p['piece_seconds_median']} s |",
+                f"| verify | {p['verify_seconds']} s; proof {p['proof_file_bytes']:,} bytes ({p['raw_proof_bytes']:,} raw) |",
+                f"| top-1 agreement with the float model | {r['fidelity']['top1_agreement']:.2%} on {r['fidelity']['samples']} held-out samples |",
+                f"| projected prove wall time by workers | {walls} |",
+                "",
+                "![prove wall time vs workers](scale.png)",
+                "",
+            ]
+        )
+        + "\n"
+    )
 
 
 def main() -> None:
@@ -162,10 +201,15 @@ def main() -> None:
             files.onnx_path, CompileConfig(max_logrows=MAX_LOGROWS), make_target("ezkl")
         )
         artifact, compiled = compile_model(files, work, srs_dir, args.holdout)
-        result = {"model": MODEL, "max_logrows": MAX_LOGROWS, "host": host(),
-                  "circuits": circuits(artifact, plan), "compile": compiled,
-                  "prove": prove_and_verify(artifact, files, work, srs_dir),
-                  "fidelity": load_manifest(artifact).fidelity.model_dump()}  # fmt: skip
+        result = {
+            "model": MODEL,
+            "max_logrows": MAX_LOGROWS,
+            "host": host(),
+            "circuits": circuits(artifact, plan),
+            "compile": compiled,
+            "prove": prove_and_verify(artifact, files, work, srs_dir),
+            "fidelity": load_manifest(artifact).fidelity.model_dump(),
+        }
     args.out.mkdir(parents=True, exist_ok=True)
     plot(result, args.out / "scale.png")
     write_results(args.out, "scale", result, render(result))

@@ -36,13 +36,17 @@ DEADLINE = 60.0  # the server's default: the package sets no timeout
 async def send(client, url: str, circuit, doc: dict, started: float) -> dict:
     """One signed request; its status, latency, Retry-After, and whether the answer verifies."""
     body = json.dumps({"inputs": doc}).encode()
-    headers = http_auth.sign(ALICE, method="POST", path="/prove", body=body,
-                             receiver_ss58=BOB.ss58_address)  # fmt: skip
+    headers = http_auth.sign(
+        ALICE, method="POST", path="/prove", body=body, receiver_ss58=BOB.ss58_address
+    )
     t0 = time.perf_counter()
     reply = await client.post(f"{url}/prove", content=body, headers=headers, timeout=300)
-    row = {"at": round(t0 - started, 2), "status": reply.status_code,
-           "seconds": round(time.perf_counter() - t0, 3),
-           "retry_after": reply.headers.get("retry-after")}  # fmt: skip
+    row = {
+        "at": round(t0 - started, 2),
+        "status": reply.status_code,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "retry_after": reply.headers.get("retry-after"),
+    }
     if reply.status_code == 200:
         arrays = circuit.inputs(doc)
         row["verified"] = bool(await asyncio.to_thread(check_answer, circuit, arrays, reply.json()))
@@ -67,16 +71,19 @@ async def watch(url: str, pid: int, stop: asyncio.Event, started: float) -> tupl
     return health, rss
 
 
-async def load_run(url: str, pid: int, circuit, rate: float, seconds: float,
-                   count: int | None = None) -> dict:  # fmt: skip
+async def load_run(
+    url: str, pid: int, circuit, rate: float, seconds: float, count: int | None = None
+) -> dict:
     """Open-loop arrivals at `rate` per second for `seconds` (or `count` requests at once)."""
     stop, started = asyncio.Event(), time.perf_counter()
     watcher = asyncio.create_task(watch(url, pid, stop, started))
     async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1000)) as client:
         tasks, i = [], 0
         if count is not None:
-            tasks = [asyncio.create_task(send(client, url, circuit, request(circuit, 500 + k),
-                                              started)) for k in range(count)]  # fmt: skip
+            tasks = [
+                asyncio.create_task(send(client, url, circuit, request(circuit, 500 + k), started))
+                for k in range(count)
+            ]
         while count is None and time.perf_counter() - started < seconds:
             tasks.append(
                 asyncio.create_task(send(client, url, circuit, request(circuit, i), started))
@@ -95,15 +102,19 @@ def summary(run: dict, back_to_back: float, workers: int) -> dict:
     ok = [r for r in rows if r["status"] == 200]
     latencies = [r["seconds"] for r in ok]
     health = sorted(run["health"])
-    in_time = all(r["seconds"] <= DEADLINE and (r["status"] == 200 and r.get("verified")
-                                                or r["status"] == 503 and r["retry_after"])
-                  for r in rows)  # fmt: skip
+    in_time = all(
+        r["seconds"] <= DEADLINE
+        and (r["status"] == 200 and r.get("verified") or r["status"] == 503 and r["retry_after"])
+        for r in rows
+    )
     counts = {
         str(s): sum(r["status"] == s for r in rows) for s in sorted({r["status"] for r in rows})
     }
     throughput = len(ok) / run["elapsed"]
     return {
-        "requests": len(rows), "status_counts": counts, "answered_401": counts.get("401", 0),
+        "requests": len(rows),
+        "status_counts": counts,
+        "answered_401": counts.get("401", 0),
         "every_request_verified_or_503_in_time": in_time,
         "latency_p50_s": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
         "latency_p95_s": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
@@ -113,8 +124,12 @@ def summary(run: dict, back_to_back: float, workers: int) -> dict:
         "health_p50_ms": round(1000 * health[len(health) // 2], 1),
         "health_p99_ms": round(1000 * health[int(len(health) * 0.99)], 1),
         "health_max_ms": round(1000 * health[-1], 1),
-        "rss_mb_first_last_max": [run["rss"][0][1], run["rss"][-1][1], max(m for _, m in run["rss"])],
-    }  # fmt: skip
+        "rss_mb_first_last_max": [
+            run["rss"][0][1],
+            run["rss"][-1][1],
+            max(m for _, m in run["rss"]),
+        ],
+    }
 
 
 def back_to_back(circuit, n: int) -> float:
@@ -137,8 +152,13 @@ def plot(run: dict, path: Path) -> None:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
     for status, colour in ((200, "tab:blue"), (503, "tab:orange")):
         rows = [r for r in run["rows"] if r["status"] == status]
-        top.scatter([r["at"] for r in rows], [r["seconds"] for r in rows], s=8, c=colour,
-                    label=f"{status} ({len(rows)})")  # fmt: skip
+        top.scatter(
+            [r["at"] for r in rows],
+            [r["seconds"] for r in rows],
+            s=8,
+            c=colour,
+            label=f"{status} ({len(rows)})",
+        )
     top.set_ylabel("latency (s)")
     top.legend()
     bottom.plot([t for t, _ in run["rss"]], [m for _, m in run["rss"]])
@@ -150,22 +170,35 @@ def plot(run: dict, path: Path) -> None:
 
 def render(r: dict) -> str:
     b, s = r["burst_12"], r["load"]
-    return "\n".join([
-        f"# zkc serve under load: {r['model']} (logrows {r['logrows']}), {r['workers']} prover(s), "
-        "this machine", "",
-        f"Back-to-back proving in one process: {r['back_to_back_seconds']} s per proof.", "",
-        "| run | requests | statuses | 401 | verified or 503 in time | latency p50 / p95 / max s | "
-        "throughput vs back-to-back | /health p50 / p99 / max ms | RSS MB first / last / max |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *[f"| {name} | {x['requests']} | {x['status_counts']} | {x['answered_401']} | "
-          f"{x['every_request_verified_or_503_in_time']} | {x['latency_p50_s']} / "
-          f"{x['latency_p95_s']} / {x['latency_max_s']} | {x['throughput_vs_back_to_back']} | "
-          f"{x['health_p50_ms']} / {x['health_p99_ms']} / {x['health_max_ms']} | "
-          f"{' / '.join(map(str, x['rss_mb_first_last_max']))} |"
-          for name, x in (("12 at once", b), (f"{r['load_factor']}x sustainable rate for "
-                                                f"{r['seconds']} s", s))],
-        "", "![latency and RSS over the load run](serve_load.png)", "",
-    ]) + "\n"  # fmt: skip
+    return (
+        "\n".join(
+            [
+                f"# zkc serve under load: {r['model']} (logrows {r['logrows']}), {r['workers']} prover(s), "
+                "this machine",
+                "",
+                f"Back-to-back proving in one process: {r['back_to_back_seconds']} s per proof.",
+                "",
+                "| run | requests | statuses | 401 | verified or 503 in time | latency p50 / p95 / max s | "
+                "throughput vs back-to-back | /health p50 / p99 / max ms | RSS MB first / last / max |",
+                "|---|---|---|---|---|---|---|---|---|",
+                *[
+                    f"| {name} | {x['requests']} | {x['status_counts']} | {x['answered_401']} | "
+                    f"{x['every_request_verified_or_503_in_time']} | {x['latency_p50_s']} / "
+                    f"{x['latency_p95_s']} / {x['latency_max_s']} | {x['throughput_vs_back_to_back']} | "
+                    f"{x['health_p50_ms']} / {x['health_p99_ms']} / {x['health_max_ms']} | "
+                    f"{' / '.join(map(str, x['rss_mb_first_last_max']))} |"
+                    for name, x in (
+                        ("12 at once", b),
+                        (f"{r['load_factor']}x sustainable rate for {r['seconds']} s", s),
+                    )
+                ],
+                "",
+                "![latency and RSS over the load run](serve_load.png)",
+                "",
+            ]
+        )
+        + "\n"
+    )
 
 
 def main() -> None:
@@ -189,12 +222,20 @@ def main() -> None:
         ):
             burst = asyncio.run(load_run(url, proc.pid, circuit, 0.0, 0.0, count=12))
             loaded = asyncio.run(load_run(url, proc.pid, circuit, rate, args.seconds))
-        result = {"model": "mlp_digits", "logrows": circuit.artifact.facts.logrows,
-                  "workers": args.workers, "host": host(), "back_to_back_seconds": round(seconds, 3),
-                  "load_factor": args.load, "seconds": args.seconds, "rate_per_s": round(rate, 3),
-                  "burst_12": summary(burst, seconds, args.workers),
-                  "load": summary(loaded, seconds, args.workers),
-                  "rows": loaded["rows"], "rss": loaded["rss"]}  # fmt: skip
+        result = {
+            "model": "mlp_digits",
+            "logrows": circuit.artifact.facts.logrows,
+            "workers": args.workers,
+            "host": host(),
+            "back_to_back_seconds": round(seconds, 3),
+            "load_factor": args.load,
+            "seconds": args.seconds,
+            "rate_per_s": round(rate, 3),
+            "burst_12": summary(burst, seconds, args.workers),
+            "load": summary(loaded, seconds, args.workers),
+            "rows": loaded["rows"],
+            "rss": loaded["rss"],
+        }
     args.out.mkdir(parents=True, exist_ok=True)
     plot(loaded, args.out / "serve_load.png")
     write_results(args.out, "serve_load", result, render(result))

@@ -28,12 +28,17 @@ BUDGET = {"min_top1": 0.99, "max_error": 0.01}
 
 def compile_once(files, out: Path, srs_dir: Path, **config) -> dict:
     start = time.perf_counter()
-    result = compile_dev(srs_dir, CompileRequest(
-        model_path=files.onnx_path, calibration_path=files.calibration_path,
-        eval_path=files.holdout_path, output=out,
-        config=CompileConfig(max_calibration_samples=24, max_eval_samples=120, **config),
-        cache_dir=None,
-    ))  # fmt: skip
+    result = compile_dev(
+        srs_dir,
+        CompileRequest(
+            model_path=files.onnx_path,
+            calibration_path=files.calibration_path,
+            eval_path=files.holdout_path,
+            output=out,
+            config=CompileConfig(max_calibration_samples=24, max_eval_samples=120, **config),
+            cache_dir=None,
+        ),
+    )
     seconds = time.perf_counter() - start
     circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
     search = circuit.quantization.model_dump()
@@ -74,11 +79,12 @@ def main() -> None:
 def render(r: dict) -> str:
     lines = [
         "# Slicing with a fidelity budget (`--min-top1 0.99 --max-error 0.01`) vs the fixed "
-        "default scale", "",
+        "default scale",
+        "",
         "| model | slicing | scale | compile s | search s (points) | slices (logrows) | "
         "top-1 (120 held-out) | max abs err |",
         "|---|---|---|---|---|---|---|---|",
-    ]  # fmt: skip
+    ]
     for row in r["rows"]:
         slicing = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in row["slicing"].items())
         for label in ("fixed", "budget"):

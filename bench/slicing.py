@@ -42,11 +42,17 @@ BUDGETS = {
 
 def compile_variant(name: str, files, work: Path, srs_dir: Path, **config) -> Path:
     onnx_path, calib, holdout = files
-    result = compile_dev(srs_dir, CompileRequest(
-        model_path=onnx_path, calibration_path=calib, eval_path=holdout,
-        output=work / f"{name}.zkc", config=CompileConfig(input_scale=SCALE, param_scale=SCALE, **config),
-        cache_dir=work / "cache",
-    ))  # fmt: skip
+    result = compile_dev(
+        srs_dir,
+        CompileRequest(
+            model_path=onnx_path,
+            calibration_path=calib,
+            eval_path=holdout,
+            output=work / f"{name}.zkc",
+            config=CompileConfig(input_scale=SCALE, param_scale=SCALE, **config),
+            cache_dir=work / "cache",
+        ),
+    )
     return result.path
 
 
@@ -114,10 +120,16 @@ def cluster_rows(sliced: Path, inputs: Path, work: Path, srs_dir: Path) -> dict:
 
     rows = {}
     for n in (1, 2):
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=40) as cluster:  # fmt: skip
-            rows[n] = prove_in_subprocess(sliced, inputs, work / f"c{n}.proof.json", srs_dir,
-                                          1, cluster.scheduler_address)  # fmt: skip
+        with LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        ) as cluster:
+            rows[n] = prove_in_subprocess(
+                sliced, inputs, work / f"c{n}.proof.json", srs_dir, 1, cluster.scheduler_address
+            )
     return rows
 
 
@@ -126,14 +138,18 @@ def ratios(m: dict, s: dict) -> dict:
     mono, inline = m["prove"], s["prove_inline"]
     return {
         "peak_rss_sliced_inline_over_mono": _ratio(inline["peak_rss_mb"], mono["peak_rss_mb"]),
-        "largest_slice_rss_over_mono_process": _ratio(max(s["prove_pool2"]["run"]["slice_peak_rss_mb"]),
-                                                      mono["peak_rss_mb"]),
-        "prove_wall_inline_over_mono": _ratio(inline["prove_wall_seconds"], mono["prove_wall_seconds"]),
-        "prove_wall_pool2_over_mono": _ratio(s["prove_pool2"]["prove_wall_seconds"],
-                                             mono["prove_wall_seconds"]),
+        "largest_slice_rss_over_mono_process": _ratio(
+            max(s["prove_pool2"]["run"]["slice_peak_rss_mb"]), mono["peak_rss_mb"]
+        ),
+        "prove_wall_inline_over_mono": _ratio(
+            inline["prove_wall_seconds"], mono["prove_wall_seconds"]
+        ),
+        "prove_wall_pool2_over_mono": _ratio(
+            s["prove_pool2"]["prove_wall_seconds"], mono["prove_wall_seconds"]
+        ),
         "setup_sliced_over_mono": _ratio(s["setup_seconds"], m["setup_seconds"]),
         "pk_sliced_over_mono": _ratio(s["pk_bytes"], m["pk_bytes"]),
-    }  # fmt: skip
+    }
 
 
 def _ratio(a, b):
@@ -167,37 +183,54 @@ def _common(d: dict) -> str:
 
 
 def _tail(d: dict) -> str:
-    return (f"{d['pk_bytes'] / 1e6:.1f} | {d['proof_file_bytes']} ({d['raw_proof_bytes']}) | "
-            f"{d['verify_seconds']} | {d['top1_agreement']:.2%} | {d['max_abs_error']:.4g} |")  # fmt: skip
+    return (
+        f"{d['pk_bytes'] / 1e6:.1f} | {d['proof_file_bytes']} ({d['raw_proof_bytes']}) | "
+        f"{d['verify_seconds']} | {d['top1_agreement']:.2%} | {d['max_abs_error']:.4g} |"
+    )
 
 
 def render(rows: list[dict]) -> str:
-    lines = ["# Slicing: monolithic EZKL circuit vs zkc linked slices (same scales, same run)", "",
-             "| model | variant | circuits (logrows) | setup s | prove wall s | peak RSS MB | pk MB | proof bytes (raw) | verify s | top-1 | max abs err |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "# Slicing: monolithic EZKL circuit vs zkc linked slices (same scales, same run)",
+        "",
+        "| model | variant | circuits (logrows) | setup s | prove wall s | peak RSS MB | pk MB | proof bytes (raw) | verify s | top-1 | max abs err |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         m, s = r["monolithic"], r["sliced"]
-        lines.append(f"| {r['model']} | monolithic | {_common(m)}{m['prove']['prove_wall_seconds']} | "
-                     f"{m['prove']['peak_rss_mb']} | {_tail(m)}")  # fmt: skip
+        lines.append(
+            f"| {r['model']} | monolithic | {_common(m)}{m['prove']['prove_wall_seconds']} | "
+            f"{m['prove']['peak_rss_mb']} | {_tail(m)}"
+        )
         for label, key in (
             (f"sliced {r['variant']}, inline", "prove_inline"),
             (f"sliced {r['variant']}, 2-process pool", "prove_pool2"),
         ):
-            lines.append(f"| {r['model']} | {label} | {_common(s)}{s[key]['prove_wall_seconds']} | "
-                         f"{s[key]['peak_rss_mb']} | {_tail(s)}")  # fmt: skip
+            lines.append(
+                f"| {r['model']} | {label} | {_common(s)}{s[key]['prove_wall_seconds']} | "
+                f"{s[key]['peak_rss_mb']} | {_tail(s)}"
+            )
         for n, c in s["cluster"].items():
-            lines.append(f"| {r['model']} | sliced {r['variant']}, LocalCluster {n} worker(s) | {_common(s)}"
-                         f"{c['prove_wall_seconds']} | - | {_tail(s)}")  # fmt: skip
-    lines += ["", "## Ratios (sliced / monolithic) and projected cluster wall time", "",
-              "| model | slicing | peak RSS (inline) | largest slice-process RSS (pool) | prove wall (inline) | capacity Σ2^k / 2^k | prove wall (pool 2) | setup | pk | per-slice prove s | projected wall s on 1/2/4/8 workers |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+            lines.append(
+                f"| {r['model']} | sliced {r['variant']}, LocalCluster {n} worker(s) | {_common(s)}"
+                f"{c['prove_wall_seconds']} | - | {_tail(s)}"
+            )
+    lines += [
+        "",
+        "## Ratios (sliced / monolithic) and projected cluster wall time",
+        "",
+        "| model | slicing | peak RSS (inline) | largest slice-process RSS (pool) | prove wall (inline) | capacity Σ2^k / 2^k | prove wall (pool 2) | setup | pk | per-slice prove s | projected wall s on 1/2/4/8 workers |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         q, s = r["ratios"], r["sliced"]
         proj = " / ".join(str(v) for v in s["projected_cluster_wall_seconds"].values())
         per = ", ".join(f"{x:.1f}" for x in s["prove_inline"]["run"]["slice_seconds"])
-        lines.append(f"| {r['model']} | {r['variant']} | {q['peak_rss_sliced_inline_over_mono']} | {q['largest_slice_rss_over_mono_process']} | "
-                     f"{q['prove_wall_inline_over_mono']} | {capacity(r)} | {q['prove_wall_pool2_over_mono']} | "
-                     f"{q['setup_sliced_over_mono']} | {q['pk_sliced_over_mono']} | {per} | {proj} |")  # fmt: skip
+        lines.append(
+            f"| {r['model']} | {r['variant']} | {q['peak_rss_sliced_inline_over_mono']} | {q['largest_slice_rss_over_mono_process']} | "
+            f"{q['prove_wall_inline_over_mono']} | {capacity(r)} | {q['prove_wall_pool2_over_mono']} | "
+            f"{q['setup_sliced_over_mono']} | {q['pk_sliced_over_mono']} | {per} | {proj} |"
+        )
     lines += ["", WALL_TIME_NOTE]
     return "\n".join(lines) + "\n"
 

@@ -51,10 +51,33 @@ def miner_subprocess_latency(pkg: Path, pk: Path, srs: Path, request: dict, work
     """Seconds for the miner's two subprocess steps on one request."""
     (work / "in.json").write_text(json.dumps({"input_data": list(request.values())}))
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", WITNESS, str(work / "in.json"), str(pkg / "model.compiled"),
-                    str(work / "w.json"), str(pkg / "vk.key")], check=True, capture_output=True)  # fmt: skip
-    subprocess.run([sys.executable, "-c", PROVE, str(work / "w.json"), str(pkg / "model.compiled"),
-                    str(pk), str(work / "p.json"), str(srs)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            WITNESS,
+            str(work / "in.json"),
+            str(pkg / "model.compiled"),
+            str(work / "w.json"),
+            str(pkg / "vk.key"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROVE,
+            str(work / "w.json"),
+            str(pkg / "model.compiled"),
+            str(pk),
+            str(work / "p.json"),
+            str(srs),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -64,8 +87,20 @@ def serve_latencies(pkg: Path, srs_dir: Path, requests: list[dict]) -> tuple[lis
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "zkc.cli", "serve", str(pkg), "--port", str(port),
-           "--hotkey-uri", "//Bob", "--srs-dir", str(srs_dir), "--no-warmup"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "zkc.cli",
+        "serve",
+        str(pkg),
+        "--port",
+        str(port),
+        "--hotkey-uri",
+        "//Bob",
+        "--srs-dir",
+        str(srs_dir),
+        "--no-warmup",
+    ]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -80,8 +115,9 @@ def serve_latencies(pkg: Path, srs_dir: Path, requests: list[dict]) -> tuple[lis
         latencies = []
         for request in requests:
             body = json.dumps({"inputs": request}).encode()
-            headers = http_auth.sign(alice, method="POST", path="/prove", body=body,
-                                     receiver_ss58=bob.ss58_address)  # fmt: skip
+            headers = http_auth.sign(
+                alice, method="POST", path="/prove", body=body, receiver_ss58=bob.ss58_address
+            )
             t0 = time.perf_counter()
             reply = httpx.post(f"{url}/prove", content=body, headers=headers, timeout=300)
             latencies.append(time.perf_counter() - t0)
@@ -103,8 +139,10 @@ def bench_model(name: str, work: Path, srs_dir: Path, n: int) -> dict:
     load_seconds = time.perf_counter() - start
     requests = [_request(circuit, i) for i in range(n)]
     srs = srs_file(srs_dir, circuit.artifact.facts.logrows)
-    miner = [miner_subprocess_latency(package.package_dir, package.pk_path, srs, r, work)
-             for r in requests]  # fmt: skip
+    miner = [
+        miner_subprocess_latency(package.package_dir, package.pk_path, srs, r, work)
+        for r in requests
+    ]
     served, startup = serve_latencies(package.package_dir, srs_dir, requests)
     return {
         "model": name,

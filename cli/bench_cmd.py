@@ -27,7 +27,7 @@ from zkc.cli.render import RichReporter, print_json
 @click.option("--scheduler", help="Prove on this Dask cluster (tcp://HOST:PORT).")
 @srs_dir_option
 @json_option
-def bench_command(artifact, input_json, repeat, workers, scheduler, srs_dir, as_json):  # fmt: skip
+def bench_command(artifact, input_json, repeat, workers, scheduler, srs_dir, as_json):
     """Measure how an artifact proves on this machine: prove time, verify time, peak memory,
     key and proof sizes. Every proof is verified (exit 1 if one does not verify).
 

@@ -107,14 +107,46 @@ from zkc.cli.render import RichReporter, print_json, quantization_line
     callback=parse_input_shape,
     help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
 )
-@click.option("--workers", type=click.IntRange(1), default=None, show_default="one per 2 cores",
-              help="Calibrate and set up this many distinct circuits at once in local processes.")  # fmt: skip
-@click.option("--scheduler", help="Calibrate and set up the circuits on this Dask cluster "
-              "(tcp://HOST:PORT); its workers must see the output's directory at the same path.")  # fmt: skip
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    show_default="one per 2 cores",
+    help="Calibrate and set up this many distinct circuits at once in local processes.",
+)
+@click.option(
+    "--scheduler",
+    help="Calibrate and set up the circuits on this Dask cluster "
+    "(tcp://HOST:PORT); its workers must see the output's directory at the same path.",
+)
 @json_option
-def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cache_dir, no_cache, dump_ir,
-                    pipeline, disabled, input_scale, param_scale, max_logrows, slices, link, calibration_target,
-                    quantize, max_error, min_top1, batch_size, input_shapes, workers, scheduler, as_json):  # fmt: skip
+def compile_command(
+    model,
+    calibration,
+    output,
+    eval_path,
+    dev_srs,
+    srs_dir,
+    cache_dir,
+    no_cache,
+    dump_ir,
+    pipeline,
+    disabled,
+    input_scale,
+    param_scale,
+    max_logrows,
+    slices,
+    link,
+    calibration_target,
+    quantize,
+    max_error,
+    min_top1,
+    batch_size,
+    input_shapes,
+    workers,
+    scheduler,
+    as_json,
+):
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
     \b
@@ -129,17 +161,31 @@ def compile_command(model, calibration, output, eval_path, dev_srs, srs_dir, cac
     from zkc.targets import make_target
 
     config = CompileConfig(
-        pipeline=pipeline, disabled_passes=tuple(disabled), batch_size=batch_size,
-        input_shapes=input_shapes, input_scale=input_scale, param_scale=param_scale,
-        max_logrows=max_logrows, slices=slices, link=link, calibration_target=calibration_target,
-        quantize=quantize, max_error=max_error, min_top1=min_top1,
-    )  # fmt: skip
+        pipeline=pipeline,
+        disabled_passes=tuple(disabled),
+        batch_size=batch_size,
+        input_shapes=input_shapes,
+        input_scale=input_scale,
+        param_scale=param_scale,
+        max_logrows=max_logrows,
+        slices=slices,
+        link=link,
+        calibration_target=calibration_target,
+        quantize=quantize,
+        max_error=max_error,
+        min_top1=min_top1,
+    )
     runner = ProveRunner(workers or default_workers(), scheduler)
     request = CompileRequest(
-        model_path=model, calibration_path=calibration, output=output, config=config,
-        eval_path=eval_path, cache_dir=None if no_cache else cache_dir, dump_ir=dump_ir,
+        model_path=model,
+        calibration_path=calibration,
+        output=output,
+        config=config,
+        eval_path=eval_path,
+        cache_dir=None if no_cache else cache_dir,
+        dump_ir=dump_ir,
         runner=runner,
-    )  # fmt: skip
+    )
     target = make_target(config.target, srs_dir, dev_srs)
     result = compile_model(request, target, RichReporter(quiet=as_json))
     if as_json:
@@ -155,32 +201,46 @@ def compile_summary(result) -> dict:
     """`zkc compile --json`: the artifact, its key and the chain's headline facts."""
     m, c = result.manifest, result.manifest.circuit
     summary = {
-        "artifact": str(result.path), "key": m.key, "cached": result.cached,
-        "logrows": c.logrows, "num_rows": c.num_rows, "input_scales": c.first.input_scales,
-        "param_scale": c.first.param_scale, "srs": c.srs.model_dump(),
+        "artifact": str(result.path),
+        "key": m.key,
+        "cached": result.cached,
+        "logrows": c.logrows,
+        "num_rows": c.num_rows,
+        "input_scales": c.first.input_scales,
+        "param_scale": c.first.param_scale,
+        "srs": c.srs.model_dump(),
         "fidelity": m.fidelity.model_dump(),
-    }  # fmt: skip
+    }
     if c.sliced:
-        summary["slices"] = [{"index": p.index, "circuit": p.circuit,
-                              "logrows": c.circuit_of(p.index).logrows,
-                              "num_rows": c.circuit_of(p.index).num_rows,
-                              "estimated_logrows": p.estimated_logrows} for p in c.pieces]  # fmt: skip
+        summary["slices"] = [
+            {
+                "index": p.index,
+                "circuit": p.circuit,
+                "logrows": c.circuit_of(p.index).logrows,
+                "num_rows": c.circuit_of(p.index).num_rows,
+                "estimated_logrows": p.estimated_logrows,
+            }
+            for p in c.pieces
+        ]
     return summary
 
 
 def circuit_lines(m) -> list[str]:
     """The chain, fidelity, quantization and SRS warning, for humans."""
     c = m.circuit
-    lines = [f"  circuit: logrows {c.logrows}, {c.num_rows} rows, input scale "
-             f"{c.first.input_scales}, param scale {c.first.param_scale}"]  # fmt: skip
+    lines = [
+        f"  circuit: logrows {c.logrows}, {c.num_rows} rows, input scale "
+        f"{c.first.input_scales}, param scale {c.first.param_scale}"
+    ]
     if c.sliced:
         counts = Counter(c.circuit_of(p.index).logrows for p in c.pieces)
         ks = ", ".join(f"{k}" if n == 1 else f"{k} x{n}" for k, n in sorted(counts.items()))
         if len(c.pieces) <= 8:
             ks = ", ".join(str(c.circuit_of(p.index).logrows) for p in c.pieces)
         shared = f", {len(c.circuits)} distinct" if len(c.circuits) < len(c.pieces) else ""
-        lines.append(f"  sliced: {len(c.pieces)} linked circuits{shared} (logrows {ks}), "
-                     f"links {c.link}")  # fmt: skip
+        lines.append(
+            f"  sliced: {len(c.pieces)} linked circuits{shared} (logrows {ks}), links {c.link}"
+        )
     lines.append(f"  fidelity: {m.fidelity.summary()}")
     lines.append("  " + quantization_line(c.quantization, c.sliced))
     if c.srs.insecure_dev:

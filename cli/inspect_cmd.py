@@ -35,9 +35,11 @@ def inspect_command(artifact, no_verify, as_json):
     click.echo(
         f"  zkc {manifest.zkc_version}; " + ", ".join(f"{k} {v}" for k, v in manifest.tools.items())
     )
-    click.echo(f"  target {manifest.target}: logrows {c.logrows}, {c.num_rows} rows, "
-               f"input scales {c.first.input_scales}, param scale {c.first.param_scale}, "
-               f"output scales {c.last.output_scales}")  # fmt: skip
+    click.echo(
+        f"  target {manifest.target}: logrows {c.logrows}, {c.num_rows} rows, "
+        f"input scales {c.first.input_scales}, param scale {c.first.param_scale}, "
+        f"output scales {c.last.output_scales}"
+    )
     click.echo(
         f"  SRS k={c.srs.logrows} sha256 {c.srs.sha256[:16]}"
         + ("  (INSECURE dev SRS)" if c.srs.insecure_dev else "")
@@ -70,14 +72,18 @@ def _echo_quantization(c) -> None:
 def _echo_slices(c) -> None:
     """The slice graph: each slice's nodes, logrows (estimated and real) and its linked tensors."""
     how = "KZG commitments in the proofs" if c.link == "polycommit" else "Poseidon hashes"
-    click.echo(f"  slices: {len(c.pieces)} circuits ({len(c.circuits)} distinct), links {c.link} "
-               f"({how}), decomposition {c.decomposition}")  # fmt: skip
+    click.echo(
+        f"  slices: {len(c.pieces)} circuits ({len(c.circuits)} distinct), links {c.link} "
+        f"({how}), decomposition {c.decomposition}"
+    )
     for s in c.pieces:
         circuit = c.circuits[s.circuit]
         span = f"{s.nodes[0]} .. {s.nodes[-1]}" if len(s.nodes) > 1 else s.nodes[0]
-        click.echo(f"    slice {s.index} (circuit {s.circuit}): {len(s.nodes)} nodes ({span}); "
-                   f"logrows {circuit.logrows} (estimated {s.estimated_logrows}), "
-                   f"{circuit.num_rows} rows (estimated {s.estimated_rows})")  # fmt: skip
+        click.echo(
+            f"    slice {s.index} (circuit {s.circuit}): {len(s.nodes)} nodes ({span}); "
+            f"logrows {circuit.logrows} (estimated {s.estimated_logrows}), "
+            f"{circuit.num_rows} rows (estimated {s.estimated_rows})"
+        )
         click.echo(f"      in  {', '.join(_part(p) for p in s.inputs)}")
         click.echo(f"      out {', '.join(_part(p) for p in s.outputs)}")
 

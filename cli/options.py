@@ -8,13 +8,19 @@ from zkc.compiler.compile import DEFAULT_CACHE_DIR
 from zkc.targets.ezkl import DEFAULT_SRS_DIR
 
 srs_dir_option = click.option(
-    "--srs-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_SRS_DIR,
-    show_default=str(DEFAULT_SRS_DIR), help="Directory of KZG SRS files kzg<logrows>.srs (never downloaded).",
-)  # fmt: skip
+    "--srs-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_SRS_DIR,
+    show_default=str(DEFAULT_SRS_DIR),
+    help="Directory of KZG SRS files kzg<logrows>.srs (never downloaded).",
+)
 cache_dir_option = click.option(
-    "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CACHE_DIR,
-    show_default=True, help="Artifact cache; the same key is never rebuilt.",
-)  # fmt: skip
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_CACHE_DIR,
+    show_default=True,
+    help="Artifact cache; the same key is never rebuilt.",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 

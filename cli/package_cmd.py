@@ -58,9 +58,25 @@ from zkc.compiler.errors import UserInputError
 @srs_dir_option
 @cache_dir_option
 @json_option
-def package_command(artifact, target, output, external_dir, name, description, author, version,
-                    circuit_type, timeout, benchmark_weight, pk_url_base, allow_dev_srs,
-                    competition, srs_dir, cache_dir, as_json):  # fmt: skip
+def package_command(
+    artifact,
+    target,
+    output,
+    external_dir,
+    name,
+    description,
+    author,
+    version,
+    circuit_type,
+    timeout,
+    benchmark_weight,
+    pk_url_base,
+    allow_dev_srs,
+    competition,
+    srs_dir,
+    cache_dir,
+    as_json,
+):
     """Package a compiled artifact as a subnet 2 circuit directory.
 
     Writes OUTPUT/model_<sha256(vk.key)>/ (metadata.json, settings.json, model.compiled,
@@ -91,26 +107,64 @@ def package_command(artifact, target, output, external_dir, name, description, a
     for flag, value in (("--name", name), ("--author", author), ("--pk-url-base", pk_url_base)):
         if not value:
             raise UserInputError(f"{flag} is required for a subnet package")
-    metadata = {"name": name, "description": description, "author": author, "version": version,
-                "type": circuit_type, "timeout": timeout, "benchmark_choice_weight": benchmark_weight}  # fmt: skip
-    _subnet_package(artifact, output, external_dir, metadata, pk_url_base, allow_dev_srs,
-                    cache_dir, target, reporter, as_json)  # fmt: skip
+    metadata = {
+        "name": name,
+        "description": description,
+        "author": author,
+        "version": version,
+        "type": circuit_type,
+        "timeout": timeout,
+        "benchmark_choice_weight": benchmark_weight,
+    }
+    _subnet_package(
+        artifact,
+        output,
+        external_dir,
+        metadata,
+        pk_url_base,
+        allow_dev_srs,
+        cache_dir,
+        target,
+        reporter,
+        as_json,
+    )
 
 
-def _subnet_package(artifact, output, external_dir, metadata, pk_url_base, allow_dev_srs,
-                    cache_dir, target, reporter, as_json) -> None:  # fmt: skip
+def _subnet_package(
+    artifact,
+    output,
+    external_dir,
+    metadata,
+    pk_url_base,
+    allow_dev_srs,
+    cache_dir,
+    target,
+    reporter,
+    as_json,
+) -> None:
     from zkc.targets.subnet.package import PackageRequest, package_for_subnet
 
     request = PackageRequest(
-        artifact=artifact, out_dir=output, metadata=metadata, pk_url_base=pk_url_base,
-        external_dir=external_dir, allow_dev_srs=allow_dev_srs, cache_dir=cache_dir,
+        artifact=artifact,
+        out_dir=output,
+        metadata=metadata,
+        pk_url_base=pk_url_base,
+        external_dir=external_dir,
+        allow_dev_srs=allow_dev_srs,
+        cache_dir=cache_dir,
         blob_url=_registry_blob_url(pk_url_base),
-    )  # fmt: skip
+    )
     result = package_for_subnet(request, target, reporter)
     if as_json:
-        print_json({"circuit_id": result.circuit_id, "package_dir": str(result.package_dir),
-                    "pk_path": str(result.pk_path), "artifact_key": result.artifact_key,
-                    "rebuilt_with_nonce": result.derived})  # fmt: skip
+        print_json(
+            {
+                "circuit_id": result.circuit_id,
+                "package_dir": str(result.package_dir),
+                "pk_path": str(result.pk_path),
+                "artifact_key": result.artifact_key,
+                "rebuilt_with_nonce": result.derived,
+            }
+        )
     else:
         click.echo(
             f"circuit {result.circuit_id}\n  package: {result.package_dir}\n  upload:  {result.pk_path}"

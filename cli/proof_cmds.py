@@ -19,14 +19,22 @@ def _open(artifact: Path, srs_dir: Path):
     return open_artifact(artifact, srs_dir)
 
 
-def _shipped(compiled, blobs_from: str, worker_cache: str, worker_srs_dir: str | None,
-             srs_dir: Path, username: str | None, password: str | None):  # fmt: skip
+def _shipped(
+    compiled,
+    blobs_from: str,
+    worker_cache: str,
+    worker_srs_dir: str | None,
+    srs_dir: Path,
+    username: str | None,
+    password: str | None,
+):
     """Where cluster workers fetch the artifact's files: the registry it was published to."""
     from zkc.compiler.download import ShippedFiles
     from zkc.targets.registry.shipping import blob_sources
 
-    sources = blob_sources(blobs_from, compiled.manifest, sorted(compiled.manifest.files),
-                           username, password)  # fmt: skip
+    sources = blob_sources(
+        blobs_from, compiled.manifest, sorted(compiled.manifest.files), username, password
+    )
     return ShippedFiles(sources, worker_srs_dir or str(srs_dir), worker_cache)
 
 
@@ -101,8 +109,20 @@ def run_command(artifact, input_json, srs_dir, as_json):
 )
 @srs_dir_option
 @json_option
-def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, worker_cache,
-                  worker_srs_dir, username, password_env, srs_dir, as_json):  # fmt: skip
+def prove_command(
+    artifact,
+    input_json,
+    output,
+    workers,
+    scheduler,
+    blobs_from,
+    worker_cache,
+    worker_srs_dir,
+    username,
+    password_env,
+    srs_dir,
+    as_json,
+):
     """Prove one inference and write the proof (with its inputs and outputs).
 
     \b
@@ -123,14 +143,21 @@ def prove_command(artifact, input_json, output, workers, scheduler, blobs_from, 
         if not scheduler:
             raise UserInputError("--blobs-from is for proving on a cluster (--scheduler)")
         password = os.environ.get(password_env) if username else None
-        shipped = _shipped(compiled, blobs_from, worker_cache, worker_srs_dir, srs_dir, username,
-                           password)  # fmt: skip
+        shipped = _shipped(
+            compiled, blobs_from, worker_cache, worker_srs_dir, srs_dir, username, password
+        )
     with RichReporter(quiet=as_json).step(f"proving (logrows {compiled.facts.logrows})"):
         result = compiled.prove(inputs, workers=workers, scheduler=scheduler, shipped=shipped)
     write_bytes_atomic(output, json.dumps(result.envelope.model_dump(mode="json")).encode())
     if as_json:
-        print_json({"outputs": result.outputs, "proof": str(output),
-                    "prove_seconds": result.prove_seconds, "slices": result.run})  # fmt: skip
+        print_json(
+            {
+                "outputs": result.outputs,
+                "proof": str(output),
+                "prove_seconds": result.prove_seconds,
+                "slices": result.run,
+            }
+        )
     else:
         click.echo(format_outputs(result.outputs))
         click.echo(f"proof written to {output} ({result.prove_seconds:.1f}s)")

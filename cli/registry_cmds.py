@@ -10,10 +10,16 @@ from zkc.cli.render import print_json
 from zkc.targets.registry import DEFAULT_PULL_CACHE
 
 auth_options = [
-    click.option("--username", envvar="ZKC_REGISTRY_USER", help="Registry user (or $ZKC_REGISTRY_USER)."),
-    click.option("--password-env", default="ZKC_REGISTRY_PASSWORD", show_default=True,
-                 help="Environment variable holding the registry password."),
-]  # fmt: skip
+    click.option(
+        "--username", envvar="ZKC_REGISTRY_USER", help="Registry user (or $ZKC_REGISTRY_USER)."
+    ),
+    click.option(
+        "--password-env",
+        default="ZKC_REGISTRY_PASSWORD",
+        show_default=True,
+        help="Environment variable holding the registry password.",
+    ),
+]
 
 
 def _auth(f):
@@ -44,11 +50,19 @@ def publish_command(artifact, reference, wallet, hotkey_uri, username, password_
     signer = artifact_signer(load_hotkey(wallet, hotkey_uri)) if (wallet or hotkey_uri) else None
     result = publish(artifact, parse_ref(reference), signer, username, os.environ.get(password_env))
     if as_json:
-        print_json({"reference": str(result.ref), "manifest_digest": result.manifest_digest,
-                    "config_digest": result.config_digest, "signer": result.signer})  # fmt: skip
+        print_json(
+            {
+                "reference": str(result.ref),
+                "manifest_digest": result.manifest_digest,
+                "config_digest": result.config_digest,
+                "signer": result.signer,
+            }
+        )
     else:
-        click.echo(f"published {result.ref}\n  digest {result.manifest_digest}"
-                   + (f"\n  signed by {result.signer}" if result.signer else ""))  # fmt: skip
+        click.echo(
+            f"published {result.ref}\n  digest {result.manifest_digest}"
+            + (f"\n  signed by {result.signer}" if result.signer else "")
+        )
 
 
 @click.command("pull")
@@ -85,8 +99,15 @@ def pull_command(reference, output, cache_dir, expect_hotkey, username, password
         parse_ref(reference), output, cache_dir, check, username, os.environ.get(password_env)
     )
     if as_json:
-        print_json({"path": str(result.path), "manifest_digest": result.manifest_digest,
-                    "artifact_key": result.artifact_key, "signer": result.signer, "cached": result.cached})  # fmt: skip
+        print_json(
+            {
+                "path": str(result.path),
+                "manifest_digest": result.manifest_digest,
+                "artifact_key": result.artifact_key,
+                "signer": result.signer,
+                "cached": result.cached,
+            }
+        )
     else:
         state = "already in the cache" if result.cached else "pulled and verified"
         click.echo(f"{reference}: {state}\n  {result.path}  (artifact {result.artifact_key[:16]})")
@@ -113,8 +134,9 @@ def pull_command(reference, output, cache_dir, expect_hotkey, username, password
 )
 @_auth
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def commit_command(artifact, netuid, wallet, hotkey_uri, note, dry_run, network, username,
-                   password_env, as_json):  # fmt: skip
+def commit_command(
+    artifact, netuid, wallet, hotkey_uri, note, dry_run, network, username, password_env, as_json
+):
     """Commit an artifact's digest on chain (Commitments.set_commitment), signed by a hotkey.
 
     ARTIFACT is a local .zkc directory or a published oci://… / file://… reference; the

@@ -73,18 +73,24 @@ def quantization_line(q, sliced: bool) -> str:
     budget = " and ".join(
         ([f"max |error| <= {q.budget['max_error']:.3g}"] if "max_error" in (q.budget or {}) else [])
         + ([f"top-1 >= {q.budget['min_top1']:.2%}"] if "min_top1" in (q.budget or {}) else [])
-    )  # fmt: skip
+    )
     tried = f"{len(q.candidates)} points tried"
     if q.method == "zkc-search-default":
         ezkl = q.candidates[0]
-        return (f"quantization: zkc search at EZKL calibration's fidelity ({budget}): scale "
-                f"{q.chosen.scale}, decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, "
-                f"logrows {q.chosen.logrows} instead of EZKL's {ezkl.logrows}, {tried}")  # fmt: skip
+        return (
+            f"quantization: zkc search at EZKL calibration's fidelity ({budget}): scale "
+            f"{q.chosen.scale}, decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, "
+            f"logrows {q.chosen.logrows} instead of EZKL's {ezkl.logrows}, {tried}"
+        )
     if q.method.startswith("zkc-search"):
         shared = " shared by every slice" if sliced else ""
-        return (f"quantization: zkc search for {budget}: scale {q.chosen.scale}{shared}, "
-                f"decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, {tried}")  # fmt: skip
+        return (
+            f"quantization: zkc search for {budget}: scale {q.chosen.scale}{shared}, "
+            f"decomposition {q.chosen.decomp_base}^{q.chosen.decomp_legs}, {tried}"
+        )
     if q.method.startswith("ezkl-calibrate") and q.candidates:
-        return (f"quantization: {q.method} (zkc's search found no fewer logrows at its "
-                f"fidelity; {tried})")  # fmt: skip
+        return (
+            f"quantization: {q.method} (zkc's search found no fewer logrows at its "
+            f"fidelity; {tried})"
+        )
     return f"quantization: {q.method}" + (f" {q.scale}" if q.scale is not None else "")

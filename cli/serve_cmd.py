@@ -15,25 +15,70 @@ from zkc.cli.options import srs_dir_option
     "--wallet", help="This miner's wallet as NAME/HOTKEY; requests must be signed for its hotkey."
 )
 @click.option("--hotkey-uri", help="Dev keypair instead of a wallet, e.g. //Bob (tests only).")
-@click.option("--allow-hotkey", "allowed", multiple=True,
-              help="SS58 allowed to call (repeat); default: any signer.")  # fmt: skip
+@click.option(
+    "--allow-hotkey",
+    "allowed",
+    multiple=True,
+    help="SS58 allowed to call (repeat); default: any signer.",
+)
 @click.option("--max-body-bytes", type=click.IntRange(1), default=1 << 20, show_default=True)
-@click.option("--max-age", type=click.FloatRange(0.1), default=10.0, show_default=True,
-              help="Seconds a signed request stays fresh (checked on arrival).")  # fmt: skip
-@click.option("--workers", type=click.IntRange(1), default=None,
-              help="Prover processes.  [default: one per 2 cores, as many as memory holds]")  # fmt: skip
+@click.option(
+    "--max-age",
+    type=click.FloatRange(0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a signed request stays fresh (checked on arrival).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Prover processes.  [default: one per 2 cores, as many as memory holds]",
+)
 @click.option("--scheduler", help="Prove on this Dask cluster (tcp://HOST:PORT) instead.")
-@click.option("--deadline", type=click.FloatRange(1), default=None,
-              help="Seconds a request may take in all.  [default: the circuit's timeout, 60]")  # fmt: skip
-@click.option("--max-queue", type=click.IntRange(0), default=16, show_default=True,
-              help="Requests that may wait for a prover; more get 503 with Retry-After.")  # fmt: skip
-@click.option("--warmup/--no-warmup", default=True, show_default=True,
-              help="Prove a calibration sample per prover at start (loads keys, times a proof).")  # fmt: skip
-@click.option("--pk", "pk_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="pk.key when it is not beside the package (one circuit only).")  # fmt: skip
+@click.option(
+    "--deadline",
+    type=click.FloatRange(1),
+    default=None,
+    help="Seconds a request may take in all.  [default: the circuit's timeout, 60]",
+)
+@click.option(
+    "--max-queue",
+    type=click.IntRange(0),
+    default=16,
+    show_default=True,
+    help="Requests that may wait for a prover; more get 503 with Retry-After.",
+)
+@click.option(
+    "--warmup/--no-warmup",
+    default=True,
+    show_default=True,
+    help="Prove a calibration sample per prover at start (loads keys, times a proof).",
+)
+@click.option(
+    "--pk",
+    "pk_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="pk.key when it is not beside the package (one circuit only).",
+)
 @srs_dir_option
-def serve_command(paths, host, port, wallet, hotkey_uri, allowed, max_body_bytes, max_age,
-                  workers, scheduler, deadline, max_queue, warmup, pk_path, srs_dir):  # fmt: skip
+def serve_command(
+    paths,
+    host,
+    port,
+    wallet,
+    hotkey_uri,
+    allowed,
+    max_body_bytes,
+    max_age,
+    workers,
+    scheduler,
+    deadline,
+    max_queue,
+    warmup,
+    pk_path,
+    srs_dir,
+):
     """Serve proofs for circuits (.zkc artifacts, whole or sliced, or subnet packages) over HTTP.
 
     Each PATH is a circuit, or a directory of them (e.g. a miner's deployment_layer/).
@@ -60,17 +105,29 @@ def serve_command(paths, host, port, wallet, hotkey_uri, allowed, max_body_bytes
     served = []
     for path in found:
         circuit = load_circuit(path, pk_path=pk_path, srs_dir=srs_dir, allow_sliced=True)
-        source = CircuitSource(circuit.circuit_id, str(path), str(pk_path) if pk_path else None,
-                               str(srs_dir) if srs_dir else None)  # fmt: skip
+        source = CircuitSource(
+            circuit.circuit_id,
+            str(path),
+            str(pk_path) if pk_path else None,
+            str(srs_dir) if srs_dir else None,
+        )
         served.append(Served(circuit, source))
     ids = [s.circuit.circuit_id for s in served]
     if len(set(ids)) != len(ids):
         raise UserInputError("two of the paths are the same circuit")
     policy = ServePolicy(
-        hotkey_ss58=hotkey, allowed_hotkeys=frozenset(allowed), max_body_bytes=max_body_bytes,
-        max_age_seconds=max_age, deadline_seconds=deadline, max_queue=max_queue, warmup=warmup,
-    )  # fmt: skip
+        hotkey_ss58=hotkey,
+        allowed_hotkeys=frozenset(allowed),
+        max_body_bytes=max_body_bytes,
+        max_age_seconds=max_age,
+        deadline_seconds=deadline,
+        max_queue=max_queue,
+        warmup=warmup,
+    )
     pool = ProverPool(workers or default_workers(), scheduler)
-    click.echo(f"serving {len(served)} circuit(s) ({', '.join(i[:12] for i in ids)}) for "
-               f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)", err=True)  # fmt: skip
+    click.echo(
+        f"serving {len(served)} circuit(s) ({', '.join(i[:12] for i in ids)}) for "
+        f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)",
+        err=True,
+    )
     uvicorn.run(create_app(served, policy, pool), host=host, port=port, log_level="warning")

@@ -25,12 +25,18 @@ def zoo_list(as_json):
     from zkc.model_zoo.models import ZOO
 
     rows = [
-        {"name": e.name, "description": e.description, "input": e.input_name,
-         "sample_shape": list(e.sample_shape), "task": e.task,
-         "min_top1_agreement": e.min_top1_agreement, "max_abs_error": e.max_abs_error,
-         "fidelity_target": e.fidelity_target()}
+        {
+            "name": e.name,
+            "description": e.description,
+            "input": e.input_name,
+            "sample_shape": list(e.sample_shape),
+            "task": e.task,
+            "min_top1_agreement": e.min_top1_agreement,
+            "max_abs_error": e.max_abs_error,
+            "fidelity_target": e.fidelity_target(),
+        }
         for e in ZOO.values()
-    ]  # fmt: skip
+    ]
     if as_json:
         print_json(rows)
         return
@@ -68,14 +74,20 @@ def zoo_export(name, output, calibration, holdout, as_json):
 
     get_entry(name)
     result = export_zoo_model(name, output, calibration, holdout)
-    info = {"onnx": str(result.onnx_path), "calibration": str(result.calibration_path),
-            "holdout": str(result.holdout_path), "holdout_score": result.holdout_score,
-            "holdout_metric": result.holdout_metric}  # fmt: skip
+    info = {
+        "onnx": str(result.onnx_path),
+        "calibration": str(result.calibration_path),
+        "holdout": str(result.holdout_path),
+        "holdout_score": result.holdout_score,
+        "holdout_metric": result.holdout_metric,
+    }
     if as_json:
         print_json(info)
     else:
-        click.echo(f"{name}: wrote {output}, {calibration}, {result.holdout_path} "
-                   f"(held-out {result.holdout_metric} {result.holdout_score:.3f})")  # fmt: skip
+        click.echo(
+            f"{name}: wrote {output}, {calibration}, {result.holdout_path} "
+            f"(held-out {result.holdout_metric} {result.holdout_score:.3f})"
+        )
 
 
 @zoo_group.command("sample")

@@ -54,27 +54,43 @@ class AuditReport(BaseModel):
     def lines(self) -> list[str]:
         """The report for humans."""
         same = sum(f.identical for f in self.files)
-        model = "the model it records" if self.model_sha256 == self.recorded_model_sha256 else (
-            f"NOT the model it records ({self.recorded_model_sha256[:16]})"
-        )  # fmt: skip
+        model = (
+            "the model it records"
+            if self.model_sha256 == self.recorded_model_sha256
+            else (f"NOT the model it records ({self.recorded_model_sha256[:16]})")
+        )
         out = [f"source model {self.model_sha256[:16]}: {model}"]
         out += [f"  {'identical' if f.identical else 'DIFFERS  '}  {f.name}" for f in self.files]
-        verdict = "the verifying keys are the model's" if self.vk_identical else (
-            "the verifying keys are NOT reproduced from this model"
-        )  # fmt: skip
+        verdict = (
+            "the verifying keys are the model's"
+            if self.vk_identical
+            else ("the verifying keys are NOT reproduced from this model")
+        )
         out.append(f"{same}/{len(self.files)} files identical; {verdict}")
         return out
 
 
-def rebuild_inputs(model_path: Path, calibration: Path, evaluation: Path, config: CompileConfig,
-                   eval_source: str) -> BuildInputs:  # fmt: skip
+def rebuild_inputs(
+    model_path: Path, calibration: Path, evaluation: Path, config: CompileConfig, eval_source: str
+) -> BuildInputs:
     """The build inputs of a recorded build: the model, and the samples its data files hold."""
     model = load_model(model_path)
     options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
-    spec = IOSpec(inputs=[TensorSpec(name=n, shape=list(s), dtype="float")
-                          for n, s in pinned_input_shapes(model, options).items()], outputs=[])  # fmt: skip
-    return BuildInputs(Path(model_path), model, sha256_file(model_path),
-                       load_samples(calibration, spec), load_samples(evaluation, spec), eval_source)  # fmt: skip
+    spec = IOSpec(
+        inputs=[
+            TensorSpec(name=n, shape=list(s), dtype="float")
+            for n, s in pinned_input_shapes(model, options).items()
+        ],
+        outputs=[],
+    )
+    return BuildInputs(
+        Path(model_path),
+        model,
+        sha256_file(model_path),
+        load_samples(calibration, spec),
+        load_samples(evaluation, spec),
+        eval_source,
+    )
 
 
 def compare_files(recorded: dict[str, str], rebuilt_dir: Path) -> list[FileCheck]:
@@ -82,8 +98,11 @@ def compare_files(recorded: dict[str, str], rebuilt_dir: Path) -> list[FileCheck
     checks = []
     for name, digest in sorted(recorded.items()):
         path = rebuilt_dir / name
-        checks.append(FileCheck(name=name, recorded=digest,
-                                rebuilt=sha256_file(path) if path.is_file() else None))  # fmt: skip
+        checks.append(
+            FileCheck(
+                name=name, recorded=digest, rebuilt=sha256_file(path) if path.is_file() else None
+            )
+        )
     return checks
 
 
@@ -98,16 +117,25 @@ def audit_artifact(
     path = Path(path)
     manifest = art.load_verified(path)
     config = CompileConfig.model_validate(manifest.config)
-    inputs = rebuild_inputs(model_path, path / art.CALIBRATION_FILE, path / art.EVAL_FILE,
-                            config, manifest.source["eval_source"])  # fmt: skip
+    inputs = rebuild_inputs(
+        model_path,
+        path / art.CALIBRATION_FILE,
+        path / art.EVAL_FILE,
+        config,
+        manifest.source["eval_source"],
+    )
     recorded = {name: e.sha256 for name, e in manifest.files.items()}
     recorded[art.MANIFEST] = sha256_file(path / art.MANIFEST)
     with tempfile.TemporaryDirectory(prefix="zkc-audit-") as tmp:
-        rebuilt = compile_inputs(inputs, config, target, Path(tmp) / "rebuilt.zkc", None,
-                                 reporter or Reporter())  # fmt: skip
+        rebuilt = compile_inputs(
+            inputs, config, target, Path(tmp) / "rebuilt.zkc", None, reporter or Reporter()
+        )
         files = compare_files(recorded, rebuilt.path)
     return AuditReport(
-        recorded_key=manifest.key, rebuilt_key=rebuilt.manifest.key,
-        model_sha256=inputs.model_sha256, recorded_model_sha256=manifest.source["model_sha256"],
-        files=files, vk_identical=vk_digests(rebuilt.manifest.circuit) == vk_digests(manifest.circuit),
-    )  # fmt: skip
+        recorded_key=manifest.key,
+        rebuilt_key=rebuilt.manifest.key,
+        model_sha256=inputs.model_sha256,
+        recorded_model_sha256=manifest.source["model_sha256"],
+        files=files,
+        vk_identical=vk_digests(rebuilt.manifest.circuit) == vk_digests(manifest.circuit),
+    )

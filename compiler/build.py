@@ -46,8 +46,9 @@ class Lowered:
     checked_after: list[str]
 
 
-def lower(inputs, config: CompileConfig, passes: list, reporter: Reporter,
-          dump_ir: Path | None = None) -> Lowered:  # fmt: skip
+def lower(
+    inputs, config: CompileConfig, passes: list, reporter: Reporter, dump_ir: Path | None = None
+) -> Lowered:
     """Run the pipeline on the source model, every pass checked against onnxruntime."""
     calibration, evaluation = inputs.calibration, inputs.evaluation
     for cls in passes:  # inputs a pass adds (a nonce) are data, not weights
@@ -63,13 +64,22 @@ def lower(inputs, config: CompileConfig, passes: list, reporter: Reporter,
     reference = ReferenceRunner(inputs.model, str(inputs.model_path))
     with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
         model, log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
-    return Lowered(model, calibration, evaluation, log, reference, eq_samples,
-                   instruments[0].checked)  # fmt: skip
+    return Lowered(
+        model, calibration, evaluation, log, reference, eq_samples, instruments[0].checked
+    )
 
 
-def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: list, target,
-                   reporter: Reporter, dump_ir: Path | None = None,
-                   runner: ProveRunner | None = None) -> art.Manifest:  # fmt: skip
+def build_artifact(
+    tmp: Path,
+    inputs,
+    key: str,
+    config: CompileConfig,
+    passes: list,
+    target,
+    reporter: Reporter,
+    dump_ir: Path | None = None,
+    runner: ProveRunner | None = None,
+) -> art.Manifest:
     """Build the artifact for `inputs` (a compile.BuildInputs) into `tmp`; returns its manifest."""
     started = time.perf_counter()
     low = lower(inputs, config, passes, reporter, dump_ir)
@@ -88,14 +98,25 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
         save_model(planned, tmp / MODEL_FILE)
         planned = load_model(tmp / MODEL_FILE, infer_shapes=True)
     plan = choose_plan(planned, costs, config.max_logrows, config.slices)
-    circuits, pieces, model_files = build_pieces(tmp, plan, low.calibration, spec,
-                                                 low.reference, low.eq_samples)  # fmt: skip
+    circuits, pieces, model_files = build_pieces(
+        tmp, plan, low.calibration, spec, low.reference, low.eq_samples
+    )
     if plan.sliced:
         announce_plan(plan, pieces, planned, costs, target, reporter)
     else:
         announce_size(tmp, planned, costs[0], reporter)
-    request = EmitRequest(tmp, circuits, pieces, find_links(pieces, spec), plan.cost_key, config,
-                          spec, low.evaluation, ref_out, runner or ProveRunner())  # fmt: skip
+    request = EmitRequest(
+        tmp,
+        circuits,
+        pieces,
+        find_links(pieces, spec),
+        plan.cost_key,
+        config,
+        spec,
+        low.evaluation,
+        ref_out,
+        runner or ProveRunner(),
+    )
     facts, timings = target.emit(request, reporter)
     start = time.perf_counter()
     outputs = target.run(tmp, facts, spec, low.evaluation, reporter, request.runner)
@@ -107,12 +128,19 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
     save_samples(tmp / art.EVAL_FILE, low.evaluation)
     files = [*model_files, *target.files(facts), art.CALIBRATION_FILE, art.EVAL_FILE]
     manifest = art.Manifest(
-        key=key, zkc_version=zkc_version(), tools=tool_versions(), source=source_record(inputs),
-        config=config.model_dump(mode="json"), pipeline=config.pipeline,
+        key=key,
+        zkc_version=zkc_version(),
+        tools=tool_versions(),
+        source=source_record(inputs),
+        config=config.model_dump(mode="json"),
+        pipeline=config.pipeline,
         passes=[art.PassLogEntry(**r.model_dump(exclude={"seconds"})) for r in low.pass_log],
-        io=spec, target=target.name, circuit=facts, fidelity=fidelity,
+        io=spec,
+        target=target.name,
+        circuit=facts,
+        fidelity=fidelity,
         files=art.hash_files(tmp, files),
-    )  # fmt: skip
+    )
     art.write_manifest(tmp, manifest)
     write_provenance(tmp, inputs, low, timings, time.perf_counter() - started)
     return manifest
@@ -121,8 +149,13 @@ def build_artifact(tmp: Path, inputs, key: str, config: CompileConfig, passes: l
 def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> None:
     """What `zkc plan` shows, before the long part of the build."""
     cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
-    report = plan_report(plan, [p.slice for p in pieces], [p.circuit for p in pieces], target,
-                         whole_rows(planned, cost))  # fmt: skip
+    report = plan_report(
+        plan,
+        [p.slice for p in pieces],
+        [p.circuit for p in pieces],
+        target,
+        whole_rows(planned, cost),
+    )
     for line in report.lines():
         reporter.info(line)
 
@@ -138,8 +171,11 @@ def announce_size(tmp: Path, model, cost, reporter: Reporter) -> None:
     graph = model.graph
     io = sum(math.prod(v.shape) for v in (*graph.inputs, *graph.outputs) if v.shape is not None)
     rows, logrows = cost.circuit_size(sum(cost.node_rows(n) for n in graph), 0, 0, io, margin=False)
-    hint = (f"; that is slow and memory-hungry, --max-logrows {LARGE_LOGROWS} slices it"
-            if logrows > LARGE_LOGROWS else "")  # fmt: skip
+    hint = (
+        f"; that is slow and memory-hungry, --max-logrows {LARGE_LOGROWS} slices it"
+        if logrows > LARGE_LOGROWS
+        else ""
+    )
     reporter.info(f"one circuit: ~{rows:,.0f} rows estimated (logrows ~{logrows}){hint}")
 
 
@@ -167,11 +203,13 @@ def source_record(inputs) -> dict[str, str]:
 def write_provenance(tmp: Path, inputs, low: Lowered, timings: dict, seconds: float) -> None:
     """provenance.json: host, paths and timings (no hash covers it)."""
     provenance = {
-        "host": platform.node(), "platform": platform.platform(),
-        "python": platform.python_version(), "model_path": str(inputs.model_path),
+        "host": platform.node(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "model_path": str(inputs.model_path),
         "pass_seconds": {r.name: r.seconds for r in low.pass_log},
         "equivalence_checked_after": low.checked_after,
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "total_seconds": round(seconds, 4),
-    }  # fmt: skip
+    }
     (tmp / art.PROVENANCE).write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")

@@ -101,11 +101,14 @@ def find_links(pieces: list[PieceFacts], spec: IOSpec) -> list[LinkFacts]:
             key = (part.tensor, tuple(part.box))
             if key in written:
                 producer, output = written[key]
-                links.append(LinkFacts(producer=producer, output=output, consumer=piece.index,
-                                       input=i))  # fmt: skip
+                links.append(
+                    LinkFacts(producer=producer, output=output, consumer=piece.index, input=i)
+                )
             elif part.tensor not in requested:
-                raise ToolError(f"piece {piece.index} reads {part.tensor} {part.box}, "
-                                "which no earlier piece writes")  # fmt: skip
+                raise ToolError(
+                    f"piece {piece.index} reads {part.tensor} {part.box}, "
+                    "which no earlier piece writes"
+                )
         for j, part in enumerate(piece.outputs):
             written[(part.tensor, tuple(part.box))] = (piece.index, j)
     return links

@@ -66,14 +66,20 @@ class BuildInputs:
 
 def artifact_key(inputs: BuildInputs, config: CompileConfig, passes: list) -> str:
     """sha256 over everything that determines an artifact (Merkle-style over input digests)."""
-    return sha256_json({
-        "schema": art.SCHEMA_VERSION, "zkc": zkc_version(), "tools": tool_versions(),
-        "planner": PLANNER_VERSION, "model": inputs.model_sha256,
-        "calibration": samples_digest(inputs.calibration),
-        "eval": samples_digest(inputs.evaluation), "eval_source": inputs.eval_source,
-        "passes": [[p.pass_name, p.version] for p in passes],
-        "config": config.model_dump(mode="json"),
-    })  # fmt: skip
+    return sha256_json(
+        {
+            "schema": art.SCHEMA_VERSION,
+            "zkc": zkc_version(),
+            "tools": tool_versions(),
+            "planner": PLANNER_VERSION,
+            "model": inputs.model_sha256,
+            "calibration": samples_digest(inputs.calibration),
+            "eval": samples_digest(inputs.evaluation),
+            "eval_source": inputs.eval_source,
+            "passes": [[p.pass_name, p.version] for p in passes],
+            "config": config.model_dump(mode="json"),
+        }
+    )
 
 
 def read_inputs(request: CompileRequest) -> BuildInputs:
@@ -101,24 +107,41 @@ def read_inputs(request: CompileRequest) -> BuildInputs:
         calibration = split_samples(calibration, 0, count - held)
         eval_source = f"last {held} of calibration file"
     return BuildInputs(
-        request.model_path, model, sha256_file(request.model_path),
+        request.model_path,
+        model,
+        sha256_file(request.model_path),
         split_samples(calibration, 0, config.max_calibration_samples),
-        split_samples(evaluation, 0, config.max_eval_samples), eval_source,
-    )  # fmt: skip
+        split_samples(evaluation, 0, config.max_eval_samples),
+        eval_source,
+    )
 
 
 def compile_model(
     request: CompileRequest, target, reporter: Reporter | None = None
 ) -> CompileResult:
     """Compile a model into an artifact at `request.output`, reusing the cache when the key matches."""
-    return compile_inputs(read_inputs(request), request.config, target, request.output,
-                          request.cache_dir, reporter or Reporter(), request.dump_ir,
-                          request.runner)  # fmt: skip
+    return compile_inputs(
+        read_inputs(request),
+        request.config,
+        target,
+        request.output,
+        request.cache_dir,
+        reporter or Reporter(),
+        request.dump_ir,
+        request.runner,
+    )
 
 
-def compile_inputs(inputs: BuildInputs, config: CompileConfig, target, output: Path,
-                   cache_dir: Path | None, reporter: Reporter, dump_ir: Path | None = None,
-                   runner: ProveRunner | None = None) -> CompileResult:  # fmt: skip
+def compile_inputs(
+    inputs: BuildInputs,
+    config: CompileConfig,
+    target,
+    output: Path,
+    cache_dir: Path | None,
+    reporter: Reporter,
+    dump_ir: Path | None = None,
+    runner: ProveRunner | None = None,
+) -> CompileResult:
     """Build (or take from the cache) the artifact for these inputs; write it to `output`."""
     passes = target.pipeline(config.pipeline, config.disabled_passes)
     key = artifact_key(inputs, config, passes)
@@ -130,8 +153,9 @@ def compile_inputs(inputs: BuildInputs, config: CompileConfig, target, output: P
             return CompileResult(Path(output), cached, cached=True)
     build = store.building(key) if store is not None else art.atomic_directory(Path(output))
     with build as tmp:
-        manifest = build_artifact(tmp, inputs, key, config, passes, target, reporter, dump_ir,
-                                  runner or ProveRunner())  # fmt: skip
+        manifest = build_artifact(
+            tmp, inputs, key, config, passes, target, reporter, dump_ir, runner or ProveRunner()
+        )
     if store is not None:
         art.copy_artifact(store.path(key), output)
     return CompileResult(Path(output), manifest, cached=False)

@@ -31,8 +31,9 @@ def _real_array(archive, name: str, path: Path) -> np.ndarray:
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise UserInputError(f"{path}: array '{name}' cannot be read ({exc})") from exc
     if raw.dtype.kind not in "fiub":
-        raise UserInputError(f"{path}: array '{name}' has dtype {raw.dtype}; numbers only "
-                             "(float, int or bool)")  # fmt: skip
+        raise UserInputError(
+            f"{path}: array '{name}' has dtype {raw.dtype}; numbers only (float, int or bool)"
+        )
     with np.errstate(over="ignore"):
         arr = raw.astype(np.float32)
     if np.isfinite(arr).all():
@@ -43,9 +44,11 @@ def _real_array(archive, name: str, path: Path) -> np.ndarray:
 def check_magnitude(arr: np.ndarray, what: str) -> None:
     """UserInputError naming `what` when finite values exceed what EZKL's fixed point holds."""
     if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
-        raise UserInputError(f"{what} holds values of magnitude up to "
-                             f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
-                             "in EZKL)")  # fmt: skip
+        raise UserInputError(
+            f"{what} holds values of magnitude up to "
+            f"{float(np.abs(arr).max()):.3g}, beyond 2^40 (no fixed-point form "
+            "in EZKL)"
+        )
 
 
 def load_samples(path: Path, spec: IOSpec) -> Samples:

@@ -82,9 +82,12 @@ def digest_of(url: str) -> str | None:
 
 
 def download_checked(
-    url: str, dest: Path, digest: str, size: int | None = None,
+    url: str,
+    dest: Path,
+    digest: str,
+    size: int | None = None,
     auth: tuple[str, str] | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """Download `url` to `dest` atomically, refusing bytes whose sha256 is not `digest`.
 
     A registry blob URL must also name `digest`: a URL naming another blob is refused before

@@ -65,9 +65,12 @@ class EquivalenceInstrument(Instrument):
     """
 
     def __init__(
-        self, samples: list[dict[str, np.ndarray]], rtol: float = 1e-4, atol: float = 1e-4,
+        self,
+        samples: list[dict[str, np.ndarray]],
+        rtol: float = 1e-4,
+        atol: float = 1e-4,
         source: str = "the source model",
-    ):  # fmt: skip
+    ):
         self.samples, self.source = samples, source
         self.rtol = rtol
         self.atol = atol

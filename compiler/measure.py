@@ -43,15 +43,17 @@ class BenchReport(BaseModel):
     def summary(self) -> str:
         """Lines for humans."""
         ks = ", ".join(map(str, self.logrows))
-        return "\n".join([
-            f"artifact {self.artifact_key[:16]}: {self.circuits} circuit(s), logrows {ks}",
-            f"  prove  median {statistics.median(self.prove_seconds):.2f} s  "
-            f"(min {min(self.prove_seconds):.2f}, max {max(self.prove_seconds):.2f}; "
-            f"{len(self.prove_seconds)} runs, each in a fresh process)",
-            f"  verify median {statistics.median(self.verify_seconds):.3f} s",
-            f"  peak RSS {self.peak_rss_mb:.0f} MB, proving keys {self.pk_bytes / 1e6:.1f} MB, "
-            f"proof file {self.proof_file_bytes:,d} bytes",
-        ])  # fmt: skip
+        return "\n".join(
+            [
+                f"artifact {self.artifact_key[:16]}: {self.circuits} circuit(s), logrows {ks}",
+                f"  prove  median {statistics.median(self.prove_seconds):.2f} s  "
+                f"(min {min(self.prove_seconds):.2f}, max {max(self.prove_seconds):.2f}; "
+                f"{len(self.prove_seconds)} runs, each in a fresh process)",
+                f"  verify median {statistics.median(self.verify_seconds):.3f} s",
+                f"  peak RSS {self.peak_rss_mb:.0f} MB, proving keys {self.pk_bytes / 1e6:.1f} MB, "
+                f"proof file {self.proof_file_bytes:,d} bytes",
+            ]
+        )
 
 
 def sample_input(compiled) -> dict[str, np.ndarray]:
@@ -68,8 +70,15 @@ def sample_input(compiled) -> dict[str, np.ndarray]:
         return {t.name: data[t.name][0].reshape(t.shape) for t in compiled.spec.inputs}
 
 
-def _prove_once(opener: Callable, path: str, srs_dir: str, inputs: dict, workers: int | None,
-                scheduler: str | None, proof_path: str) -> dict:  # fmt: skip
+def _prove_once(
+    opener: Callable,
+    path: str,
+    srs_dir: str,
+    inputs: dict,
+    workers: int | None,
+    scheduler: str | None,
+    proof_path: str,
+) -> dict:
     """Prove in this (fresh) process; returns wall seconds and peak memory."""
     compiled = opener(Path(path), Path(srs_dir))
     start = time.perf_counter()
@@ -80,9 +89,16 @@ def _prove_once(opener: Callable, path: str, srs_dir: str, inputs: dict, workers
     return {"seconds": seconds, "peak_rss_mb": max(peak_rss_mb(), *slice_peaks)}
 
 
-def measure(path: Path, srs_dir: Path, opener: Callable, inputs: dict[str, np.ndarray] | None = None,
-            repeat: int = 3, workers: int | None = None, scheduler: str | None = None,
-            prove_once: Callable[..., dict] = _prove_once) -> BenchReport:  # fmt: skip
+def measure(
+    path: Path,
+    srs_dir: Path,
+    opener: Callable,
+    inputs: dict[str, np.ndarray] | None = None,
+    repeat: int = 3,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    prove_once: Callable[..., dict] = _prove_once,
+) -> BenchReport:
     """Prove `repeat` times (each in a fresh process, by `prove_once`) and verify each proof;
     VerificationError if one does not verify, ToolError if a proving process dies.
 
@@ -96,8 +112,16 @@ def measure(path: Path, srs_dir: Path, opener: Callable, inputs: dict[str, np.nd
         for i in range(repeat):
             proof_path = Path(tmp) / f"proof_{i}.json"
             with ProcessPoolExecutor(1, mp_context=context) as pool:
-                future = pool.submit(prove_once, opener, str(path), str(srs_dir), inputs,
-                                     workers, scheduler, str(proof_path))  # fmt: skip
+                future = pool.submit(
+                    prove_once,
+                    opener,
+                    str(path),
+                    str(srs_dir),
+                    inputs,
+                    workers,
+                    scheduler,
+                    str(proof_path),
+                )
                 try:
                     run = future.result()
                 except BrokenProcessPool as exc:
@@ -114,10 +138,14 @@ def measure(path: Path, srs_dir: Path, opener: Callable, inputs: dict[str, np.nd
             size = proof_path.stat().st_size
     facts = compiled.facts
     return BenchReport(
-        artifact_key=compiled.key, circuits=len(facts.pieces),
+        artifact_key=compiled.key,
+        circuits=len(facts.pieces),
         logrows=[facts.circuit_of(p.index).logrows for p in facts.pieces],
-        workers=workers, scheduler=scheduler,
-        prove_seconds=prove, verify_seconds=verify, peak_rss_mb=round(max(peaks), 1),
+        workers=workers,
+        scheduler=scheduler,
+        prove_seconds=prove,
+        verify_seconds=verify,
+        peak_rss_mb=round(max(peaks), 1),
         pk_bytes=sum(e.size for p, e in compiled.manifest.files.items() if p.endswith("pk.key")),
         proof_file_bytes=size,
-    )  # fmt: skip
+    )

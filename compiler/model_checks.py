@@ -14,8 +14,17 @@ MAX_ELEMENTS = 1 << 26
 _T = onnx.TensorProto
 # Input element types zkc feeds (data files hold them as numbers; EZKL quantizes floats and
 # takes integers and booleans at scale 0).
-INPUT_TYPES = {_T.FLOAT, _T.DOUBLE, _T.FLOAT16, _T.INT64, _T.INT32, _T.INT16, _T.INT8,
-               _T.UINT8, _T.BOOL}  # fmt: skip
+INPUT_TYPES = {
+    _T.FLOAT,
+    _T.DOUBLE,
+    _T.FLOAT16,
+    _T.INT64,
+    _T.INT32,
+    _T.INT16,
+    _T.INT8,
+    _T.UINT8,
+    _T.BOOL,
+}
 
 
 def check_graph_io(proto: onnx.ModelProto, path: Path) -> None:
@@ -26,8 +35,10 @@ def check_graph_io(proto: onnx.ModelProto, path: Path) -> None:
     initializers = {t.name for t in proto.graph.initializer}
     inputs = [v for v in proto.graph.input if v.name not in initializers]
     if not inputs:
-        raise UserInputError(f"{path}: the model has no graph inputs (its outputs are constants: "
-                             "there is nothing to prove)")  # fmt: skip
+        raise UserInputError(
+            f"{path}: the model has no graph inputs (its outputs are constants: "
+            "there is nothing to prove)"
+        )
     if not proto.graph.output:
         raise UserInputError(f"{path}: the model has no graph outputs")
     for value in inputs:
@@ -46,9 +57,14 @@ def check_graph_io(proto: onnx.ModelProto, path: Path) -> None:
 def _check_text_fields(proto: onnx.ModelProto, path: Path) -> None:
     """protobuf hands back a string field that is not UTF-8 as bytes; onnx's checker reads
     names but not the model's own metadata."""
-    fields = {"producer_name": proto.producer_name, "producer_version": proto.producer_version,
-              "domain": proto.domain, "doc_string": proto.doc_string,
-              "graph.name": proto.graph.name, "graph.doc_string": proto.graph.doc_string}  # fmt: skip
+    fields = {
+        "producer_name": proto.producer_name,
+        "producer_version": proto.producer_version,
+        "domain": proto.domain,
+        "doc_string": proto.doc_string,
+        "graph.name": proto.graph.name,
+        "graph.doc_string": proto.graph.doc_string,
+    }
     fields.update({f"metadata_props '{p.key!r}'": p.value for p in proto.metadata_props})
     for field, value in fields.items():
         if isinstance(value, bytes):
@@ -59,8 +75,9 @@ def _check_opset(proto: onnx.ModelProto, path: Path) -> None:
     newest = onnx.defs.onnx_opset_version()
     for opset in proto.opset_import:
         if opset.domain in ("", "ai.onnx") and opset.version > newest:
-            raise UserInputError(f"{path}: opset {opset.version} is newer than the newest this "
-                                 f"onnx knows ({newest})")  # fmt: skip
+            raise UserInputError(
+                f"{path}: opset {opset.version} is newer than the newest this onnx knows ({newest})"
+            )
 
 
 def _check_tensor(value: onnx.ValueInfoProto, role: str, path: Path) -> None:
@@ -71,8 +88,9 @@ def _check_tensor(value: onnx.ValueInfoProto, role: str, path: Path) -> None:
         return  # an unknown rank is reported where shapes are pinned
     dims = [d.dim_value if d.HasField("dim_value") else None for d in tensor.shape.dim]
     if role == "input" and not dims:
-        raise UserInputError(f"{path}: input '{value.name}' is a scalar (rank 0); give it "
-                             "shape [1]")  # fmt: skip
+        raise UserInputError(
+            f"{path}: input '{value.name}' is a scalar (rank 0); give it shape [1]"
+        )
     if any(d is not None and d < 0 for d in dims):
         raise UserInputError(f"{path}: {role} '{value.name}' has a negative dimension {dims}")
     if 0 in dims:
@@ -81,5 +99,7 @@ def _check_tensor(value: onnx.ValueInfoProto, role: str, path: Path) -> None:
     for d in dims:
         size *= d or 1
     if size > MAX_ELEMENTS:
-        raise UserInputError(f"{path}: {role} '{value.name}' has {size:,} elements (shape {dims}); "
-                             f"zkc handles at most {MAX_ELEMENTS:,} per tensor")  # fmt: skip
+        raise UserInputError(
+            f"{path}: {role} '{value.name}' has {size:,} elements (shape {dims}); "
+            f"zkc handles at most {MAX_ELEMENTS:,} per tensor"
+        )

@@ -58,8 +58,9 @@ def _list_initializers(proto: onnx.ModelProto) -> None:
     listed = {i.name for i in proto.graph.input}
     proto.graph.input.extend(
         onnx.helper.make_tensor_value_info(t.name, t.data_type, list(t.dims))
-        for t in proto.graph.initializer if t.name not in listed
-    )  # fmt: skip
+        for t in proto.graph.initializer
+        if t.name not in listed
+    )
 
 
 def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:
@@ -72,11 +73,17 @@ def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:
         converted = onnx.version_converter.convert_version(proto, TARGET_OPSET)
         # the converter keeps the old IR version; the opset it wrote needs a newer one (and an
         # IR-3 file would need the initializers it added listed as inputs)
-        converted.ir_version = max(converted.ir_version,
-                                   onnx.helper.find_min_ir_version_for(converted.opset_import))  # fmt: skip
+        converted.ir_version = max(
+            converted.ir_version, onnx.helper.find_min_ir_version_for(converted.opset_import)
+        )
         onnx.checker.check_model(converted)
-    except (RuntimeError, ValueError, IndexError, onnx.checker.ValidationError,
-            onnx.version_converter.ConvertError) as exc:  # fmt: skip
+    except (
+        RuntimeError,
+        ValueError,
+        IndexError,
+        onnx.checker.ValidationError,
+        onnx.version_converter.ConvertError,
+    ) as exc:
         raise UserInputError(
             f"{path}: opset {version} cannot be upgraded to {TARGET_OPSET}: {_first_line(exc)}"
         ) from exc

@@ -102,8 +102,9 @@ def run_local(
     raise ToolError(f"jobs {pending} failed: their worker process died {retries + 1} times")
 
 
-def run_dask(fn: Callable, jobs: Sequence[tuple], scheduler: str, retries: int = 2,
-             timeout: float = 3600) -> list:  # fmt: skip
+def run_dask(
+    fn: Callable, jobs: Sequence[tuple], scheduler: str, retries: int = 2, timeout: float = 3600
+) -> list:
     """fn(*job) for every job on a Dask cluster; results in job order."""
     try:
         from distributed import Client
@@ -135,8 +136,14 @@ def run_dask(fn: Callable, jobs: Sequence[tuple], scheduler: str, retries: int =
         client.close()
 
 
-def run_jobs(fn: Callable, jobs: Sequence[tuple], workers: int = 1, scheduler: str | None = None,
-             peak_bytes: int = 0, retries: int = 2) -> list:  # fmt: skip
+def run_jobs(
+    fn: Callable,
+    jobs: Sequence[tuple],
+    workers: int = 1,
+    scheduler: str | None = None,
+    peak_bytes: int = 0,
+    retries: int = 2,
+) -> list:
     """Dispatch to the cluster when a scheduler is given, else to a local pool (or inline for one worker)."""
     if scheduler:
         return run_dask(fn, jobs, scheduler, retries)

@@ -63,8 +63,11 @@ class PartitionPlan:
         return sum(s.tiles.count if s.tiles is not None else 1 for s in self.slices)
 
     def to_json(self) -> dict:
-        return {"planner": PLANNER_VERSION, "cost_key": self.cost_key,
-                "slices": [asdict(s) for s in self.slices]}  # fmt: skip
+        return {
+            "planner": PLANNER_VERSION,
+            "cost_key": self.cost_key,
+            "slices": [asdict(s) for s in self.slices],
+        }
 
 
 def whole_plan(model: ir.Model) -> PartitionPlan:

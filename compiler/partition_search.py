@@ -24,9 +24,13 @@ class CircuitCost(Protocol):
         """Estimated rows one node adds to a circuit."""
 
     def circuit_size(
-        self, body_rows: float, link_elements: int, link_tensors: int, end_elements: int,
+        self,
+        body_rows: float,
+        link_elements: int,
+        link_tensors: int,
+        end_elements: int,
         margin: bool = True,
-    ) -> tuple[float, int]:  # fmt: skip
+    ) -> tuple[float, int]:
         """(rows, logrows) of a circuit: its nodes' rows, the elements and tensors it commits
         at its links, and the model input/output elements it reads or writes in public.
         `margin`: plan logrows with room for the estimate's error (off: the bare estimate)."""
@@ -78,8 +82,9 @@ class Segments:
 LONGEST_UNIT = 16  # nodes: a run over the budget longer than this is never a tiled unit
 
 
-def solve(segments: Segments, legal: list[int], limit: int,
-          exact: int | None) -> list[tuple[int, int]] | None:  # fmt: skip
+def solve(
+    segments: Segments, legal: list[int], limit: int, exact: int | None
+) -> list[tuple[int, int]] | None:
     """Cheapest cuts with every circuit within `limit` (and exactly `exact` circuits), as
     bounds [(a, b), ...]: the least total 2^logrows, or for a uniform cost the fewest
     circuits; then the fewest crossing elements, then the fewest circuits. None if none fit."""
@@ -114,8 +119,9 @@ def solve(segments: Segments, legal: list[int], limit: int,
     return bounds[::-1]
 
 
-def _solve_exact(segments: Segments, legal: list[int], limit: int,
-                 exact: int) -> list[tuple[int, int]] | None:  # fmt: skip
+def _solve_exact(
+    segments: Segments, legal: list[int], limit: int, exact: int
+) -> list[tuple[int, int]] | None:
     """`solve` for exactly `exact` circuits: the same order, over (count, cut) states."""
     n, uniform = segments.n, segments.cost.uniform
     best = {(0, 0): (0.0, 0.0, -1)}  # best[(count, b)] = (work, crossing elements, previous cut)
@@ -146,8 +152,9 @@ def _solve_exact(segments: Segments, legal: list[int], limit: int,
     return bounds[::-1]
 
 
-def choose(segments: Segments, legal: list[int], max_logrows: int | None,
-           slices: int | None) -> tuple[list[tuple[int, int]], int] | None:  # fmt: skip
+def choose(
+    segments: Segments, legal: list[int], max_logrows: int | None, slices: int | None
+) -> tuple[list[tuple[int, int]], int] | None:
     """The circuit bounds the budget asks for (see zkc.compiler.partition) and the logrows
     limit they were chosen within, or None."""
     floor = segments.cost.min_logrows

@@ -113,8 +113,12 @@ def slice_model(proto: onnx.ModelProto, s: SlicePlan, index: ModelIndex, layouts
             name = f"{value.name}__part{k}"
             starts, ends = [a for a, _ in part.box], [b for _, b in part.box]
             consts = [f"{name}__{w}" for w in ("starts", "ends")]
-            graph.initializer.extend([helper.make_tensor(consts[0], onnx.TensorProto.INT64, [len(starts)], starts),
-                                      helper.make_tensor(consts[1], onnx.TensorProto.INT64, [len(ends)], ends)])  # fmt: skip
+            graph.initializer.extend(
+                [
+                    helper.make_tensor(consts[0], onnx.TensorProto.INT64, [len(starts)], starts),
+                    helper.make_tensor(consts[1], onnx.TensorProto.INT64, [len(ends)], ends),
+                ]
+            )
             epilogue.append(
                 helper.make_node("Slice", [value.name, *consts], [name], name=f"{name}__slice")
             )
@@ -145,11 +149,18 @@ class PieceBuild:
         if signature not in self._circuit:
             self._circuit[signature] = len(self.makers)
             self.makers.append(make)
-        self.pieces.append(PieceFacts(
-            index=len(self.pieces), circuit=self._circuit[signature], slice=s.index, nodes=s.nodes,
-            inputs=reads, outputs=writes, estimated_rows=s.estimated_rows,
-            estimated_logrows=s.estimated_logrows,
-        ))  # fmt: skip
+        self.pieces.append(
+            PieceFacts(
+                index=len(self.pieces),
+                circuit=self._circuit[signature],
+                slice=s.index,
+                nodes=s.nodes,
+                inputs=reads,
+                outputs=writes,
+                estimated_rows=s.estimated_rows,
+                estimated_logrows=s.estimated_logrows,
+            )
+        )
 
     def models(self) -> list[bytes]:
         """Every circuit's model, serialised."""
@@ -180,19 +191,29 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
     return build
 
 
-def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec: IOSpec,
-                 reference, eq_samples: list[dict]):  # fmt: skip
+def build_pieces(
+    art_dir: Path,
+    plan: PartitionPlan,
+    calibration: Samples,
+    spec: IOSpec,
+    reference,
+    eq_samples: list[dict],
+):
     """The pieces of a plan and their circuits, each circuit model written into the artifact
     (the pieces checked against the whole model on `eq_samples`), with its calibration
     inputs; returns (circuits, pieces, the model files written, relative to the artifact)."""
     if not plan.sliced:
         whole = plan.slices[0]
         piece = PieceFacts(
-            index=0, circuit=0, slice=0, nodes=whole.nodes,
+            index=0,
+            circuit=0,
+            slice=0,
+            nodes=whole.nodes,
             inputs=[whole_part(t.name, t.shape) for t in spec.inputs],
             outputs=[whole_part(t.name, t.shape) for t in spec.outputs],
-            estimated_rows=whole.estimated_rows, estimated_logrows=whole.estimated_logrows,
-        )  # fmt: skip
+            estimated_rows=whole.estimated_rows,
+            estimated_logrows=whole.estimated_logrows,
+        )
         return [CircuitModel(0, art_dir, ".", spec, calibration, [0])], [piece], [MODEL_FILE]
     build = plan_pieces(plan, art_dir / MODEL_FILE)
     models = build.models()
@@ -208,8 +229,9 @@ def build_pieces(art_dir: Path, plan: PartitionPlan, calibration: Samples, spec:
     for c, data in enumerate(models):
         circuit_spec = io_spec(_ir(data))
         users = [p.index for p in build.pieces if p.circuit == c]
-        circuits.append(CircuitModel(c, art_dir / slice_dir(c), slice_dir(c), circuit_spec,
-                                     calib[c], users))  # fmt: skip
+        circuits.append(
+            CircuitModel(c, art_dir / slice_dir(c), slice_dir(c), circuit_spec, calib[c], users)
+        )
     return circuits, build.pieces, files
 
 

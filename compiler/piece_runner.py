@@ -24,8 +24,10 @@ class PieceRunner:
 
     def run(self, inputs: dict[str, np.ndarray]) -> tuple[list[list[np.ndarray]], dict]:
         """Every piece's input arrays, and the model outputs the pieces write."""
-        request = {t.name: np.asarray(inputs[t.name], np.float32).reshape(t.shape)
-                   for t in self.spec.inputs}  # fmt: skip
+        request = {
+            t.name: np.asarray(inputs[t.name], np.float32).reshape(t.shape)
+            for t in self.spec.inputs
+        }
         written: dict[tuple, np.ndarray] = {}
         fed = []
         for piece in self.pieces:
@@ -52,15 +54,20 @@ class PieceRunner:
         """ToolError unless the pieces reproduce the whole model on these samples."""
         shapes = self.spec.input_shapes()
         for n, sample in enumerate(samples):
-            shaped = {k: np.asarray(v, np.float32).reshape(shapes[k]) for k, v in sample.items()
-                      if k in shapes}  # fmt: skip
+            shaped = {
+                k: np.asarray(v, np.float32).reshape(shapes[k])
+                for k, v in sample.items()
+                if k in shapes
+            }
             expected = reference.run(shaped)
             got = self.run(shaped)[1]
             for name, value in expected.items():
-                if not np.allclose(got[name].reshape(-1), np.asarray(value).reshape(-1),
-                                   rtol=1e-4, atol=1e-5):  # fmt: skip
-                    raise ToolError(f"the pieces disagree with the model on output '{name}' "
-                                    f"(sample {n})")  # fmt: skip
+                if not np.allclose(
+                    got[name].reshape(-1), np.asarray(value).reshape(-1), rtol=1e-4, atol=1e-5
+                ):
+                    raise ToolError(
+                        f"the pieces disagree with the model on output '{name}' (sample {n})"
+                    )
 
     def calibration(self, samples: Samples) -> list[Samples]:
         """Per circuit, the inputs its pieces see on every sample, stacked (at most

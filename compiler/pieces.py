@@ -65,8 +65,10 @@ class TileGraph:
         return sha256_bytes(described.encode())
 
     def node_protos(self) -> list[onnx.NodeProto]:
-        return [helper.make_node(op, ins, [out], name=f"n{i}", **attrs)
-                for i, (op, ins, out, attrs) in enumerate(self.nodes)]  # fmt: skip
+        return [
+            helper.make_node(op, ins, [out], name=f"n{i}", **attrs)
+            for i, (op, ins, out, attrs) in enumerate(self.nodes)
+        ]
 
     def constant_protos(self) -> list[onnx.TensorProto]:
         made = []
@@ -76,8 +78,10 @@ class TileGraph:
         return made
 
     def input_infos(self) -> list[onnx.ValueInfoProto]:
-        return [helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, shape)
-                for n, shape in self.inputs]  # fmt: skip
+        return [
+            helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, shape)
+            for n, shape in self.inputs
+        ]
 
 
 class PartIndex:
@@ -91,34 +95,49 @@ class PartIndex:
 
     def covering(self, window: Box) -> list[PartRef]:
         """The parts that intersect `window`; ToolError unless together they cover it."""
-        per_axis = [[r for r in ranges if r[0] < we and ws < r[1]]
-                    for ranges, (ws, we) in zip(self.ranges, window, strict=True)]  # fmt: skip
+        per_axis = [
+            [r for r in ranges if r[0] < we and ws < r[1]]
+            for ranges, (ws, we) in zip(self.ranges, window, strict=True)
+        ]
         hit = [self.by_box[box] for box in itertools.product(*per_axis) if box in self.by_box]
         # A full grid covers the window when every cell is a part and each axis's ranges run
         # without a gap from the window's start to its end.
         whole = len(hit) == math.prod(len(r) for r in per_axis) and all(
-            r and r[0][0] <= ws and r[-1][1] >= we and all(a[1] == b[0] for a, b in zip(r, r[1:], strict=False))
+            r
+            and r[0][0] <= ws
+            and r[-1][1] >= we
+            and all(a[1] == b[0] for a, b in zip(r, r[1:], strict=False))
             for r, (ws, we) in zip(per_axis, window, strict=True)
-        )  # fmt: skip
+        )
         if not whole:
             name = self.parts[0].tensor if self.parts else "?"
-            raise ToolError(f"the parts written of {name} do not cover the window {window} a "
-                            "tile reads")  # fmt: skip
+            raise ToolError(
+                f"the parts written of {name} do not cover the window {window} a tile reads"
+            )
         return hit
 
 
 def assemble(graph: TileGraph, parts: list[PartRef], names: list[str], window: Box) -> str:
     """Concatenate parts (a grid of boxes, `names` their tensors) and slice out `window`."""
-    bounds = [(min(p.box[a][0] for p in parts), max(p.box[a][1] for p in parts))
-              for a in range(len(window))]  # fmt: skip
+    bounds = [
+        (min(p.box[a][0] for p in parts), max(p.box[a][1] for p in parts))
+        for a in range(len(window))
+    ]
     joined = _concat_grid(graph, parts, names)
     starts = [w[0] - b[0] for w, b in zip(window, bounds, strict=True)]
     ends = [w[1] - b[0] for w, b in zip(window, bounds, strict=True)]
     if starts == [0] * len(window) and ends == [b[1] - b[0] for b in bounds]:
         return joined
     axes = list(range(len(window)))
-    return graph.op("Slice", [joined, graph.const(np.array(starts, np.int64)),
-                              graph.const(np.array(ends, np.int64)), graph.const(np.array(axes, np.int64))])  # fmt: skip
+    return graph.op(
+        "Slice",
+        [
+            joined,
+            graph.const(np.array(starts, np.int64)),
+            graph.const(np.array(ends, np.int64)),
+            graph.const(np.array(axes, np.int64)),
+        ],
+    )
 
 
 def _concat_grid(graph: TileGraph, parts: list[PartRef], names: list[str]) -> str:
@@ -176,20 +195,24 @@ def slice_const(array: np.ndarray, box: Box, rank: int) -> np.ndarray:
     return array[tuple(slice(*c) if c is not None else slice(None) for c in cut)]
 
 
-def finish(graph: TileGraph, outs: list[str], shapes: list[list[int]],
-           opset: int) -> onnx.ModelProto:  # fmt: skip
+def finish(
+    graph: TileGraph, outs: list[str], shapes: list[list[int]], opset: int
+) -> onnx.ModelProto:
     """The tile's model: its graph with the tensors `outs` (of `shapes`) as the outputs
     `out_0`, `out_1`, ..."""
     nodes = graph.node_protos()
-    nodes += [helper.make_node("Identity", [out], [f"out_{k}"], name=f"n{len(nodes) + k}")
-              for k, out in enumerate(outs)]  # fmt: skip
-    outputs = [helper.make_tensor_value_info(f"out_{k}", onnx.TensorProto.FLOAT, shape)
-               for k, shape in enumerate(shapes)]  # fmt: skip
+    nodes += [
+        helper.make_node("Identity", [out], [f"out_{k}"], name=f"n{len(nodes) + k}")
+        for k, out in enumerate(outs)
+    ]
+    outputs = [
+        helper.make_tensor_value_info(f"out_{k}", onnx.TensorProto.FLOAT, shape)
+        for k, shape in enumerate(shapes)
+    ]
     model = helper.make_model(
-        helper.make_graph(nodes, "zkc_tile", graph.input_infos(), outputs,
-                          graph.constant_protos()),
+        helper.make_graph(nodes, "zkc_tile", graph.input_infos(), outputs, graph.constant_protos()),
         opset_imports=[helper.make_opsetid("", opset)],
-    )  # fmt: skip
+    )
     model.ir_version = 8
     onnx.checker.check_model(model)
     return model

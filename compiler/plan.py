@@ -52,8 +52,9 @@ def search_space(model: ir.Model, cost: CircuitCost, slices: int | None = None):
     return nodes, node_rows, edges, splitter, segments, legal
 
 
-def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None = None,
-                   slices: int | None = None) -> PartitionPlan:  # fmt: skip
+def plan_partition(
+    model: ir.Model, cost: CircuitCost, max_logrows: int | None = None, slices: int | None = None
+) -> PartitionPlan:
     """Choose cut points with one cost function; UserInputError when no partition fits."""
     n = len(list(model.graph))
     if n == 0:
@@ -73,14 +74,25 @@ def plan_partition(model: ir.Model, cost: CircuitCost, max_logrows: int | None =
             rows, k = split.rows, split.logrows
         inputs = [v.name for v in edges.inputs(a, b)]
         outputs = [v.name for v in edges.outputs(a, b)]
-        plans.append(SlicePlan(index, a, b, [nodes[i].name or f"#{i}" for i in range(a, b)],
-                               inputs, outputs, int(rows), k,
-                               split.tiles if split is not None else None))  # fmt: skip
+        plans.append(
+            SlicePlan(
+                index,
+                a,
+                b,
+                [nodes[i].name or f"#{i}" for i in range(a, b)],
+                inputs,
+                outputs,
+                int(rows),
+                k,
+                split.tiles if split is not None else None,
+            )
+        )
     return PartitionPlan(plans, cost.key)
 
 
-def choose_plan(model: ir.Model, costs: Sequence[CircuitCost], max_logrows: int | None,
-                slices: int | None) -> PartitionPlan:  # fmt: skip
+def choose_plan(
+    model: ir.Model, costs: Sequence[CircuitCost], max_logrows: int | None, slices: int | None
+) -> PartitionPlan:
     """The plan to build: the whole model when no budget asks for slices (or it fits), else
     the cheapest partition over the target's cost functions (total 2^logrows; for uniform
     chains the count of circuits times 2^logrows). `model` must carry inferred shapes.
@@ -123,19 +135,28 @@ def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> Use
     what = f"{slices} slices" if slices else f"logrows {max_logrows}"
     limit = max_logrows or 25
     stuck = next(
-        (i for i in range(len(nodes))
-         if not any(segments.option(a, b, limit) for a in legal for b in legal if a <= i < b)),
+        (
+            i
+            for i in range(len(nodes))
+            if not any(segments.option(a, b, limit) for a in legal for b in legal if a <= i < b)
+        ),
         max(range(len(nodes)), key=lambda i: node_rows[i]),
-    )  # fmt: skip
+    )
     rows = cost.circuit_size(node_rows[stuck], 0, 0, 0, margin=False)[0]
-    smallest = next((k for k in range(limit + 1, 26)
-                     if choose(segments, legal, k, slices) is not None), None)  # fmt: skip
-    hint = f"the smallest --max-logrows that fits is {smallest}" if smallest else (
-        "no --max-logrows up to 25 fits"
-    )  # fmt: skip
+    smallest = next(
+        (k for k in range(limit + 1, 26) if choose(segments, legal, k, slices) is not None), None
+    )
+    hint = (
+        f"the smallest --max-logrows that fits is {smallest}"
+        if smallest
+        else ("no --max-logrows up to 25 fits")
+    )
     node = nodes[stuck]
-    linked = sum(tensor_elements(v) for v in (*node.inputs, *node.outputs)
-                 if v is not None and v.const_value is None and not v.is_initializer())  # fmt: skip
+    linked = sum(
+        tensor_elements(v)
+        for v in (*node.inputs, *node.outputs)
+        if v is not None and v.const_value is None and not v.is_initializer()
+    )
     return UserInputError(
         f"cannot partition within {what}: node '{node.name}' ({node.op_type}) needs ~{int(rows)} "
         f"rows and commits the {linked:,} elements it reads and writes, and neither fits nor "

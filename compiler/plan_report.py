@@ -52,19 +52,27 @@ class PlanReport(BaseModel):
     def lines(self) -> list[str]:
         """The report for humans."""
         tiled = sum(s.tiles > 1 for s in self.slices)
-        out = [f"plan: {len(self.slices)} slices ({tiled} cut into tiles), {self.pieces} pieces, "
-               f"{len(self.circuits)} distinct circuits (decomposition {self.cost_key})"]  # fmt: skip
+        out = [
+            f"plan: {len(self.slices)} slices ({tiled} cut into tiles), {self.pieces} pieces, "
+            f"{len(self.circuits)} distinct circuits (decomposition {self.cost_key})"
+        ]
         for s in self.slices:
             what = f", {s.tiles} tiles ({s.split})" if s.tiles > 1 else ""
-            out.append(f"  slice {s.index}: {s.nodes} nodes from {s.first}{what}; "
-                       f"~{s.estimated_rows} rows, logrows {s.estimated_logrows}")  # fmt: skip
+            out.append(
+                f"  slice {s.index}: {s.nodes} nodes from {s.first}{what}; "
+                f"~{s.estimated_rows} rows, logrows {s.estimated_logrows}"
+            )
         ratio = self.piece_rows / self.unsplit_rows if self.unsplit_rows else 0.0
-        out.append(f"  rows: {self.piece_rows:,.0f} over the pieces ({ratio:.2f}x the unsplit "
-                   f"{self.unsplit_rows:,.0f}); capacity sum 2^k {self.capacity:,.0f} "
-                   f"({self.capacity / max(self.piece_rows, 1):.2f}x the rows)")  # fmt: skip
-        out.append(f"  estimated: setup {self.setup_core_seconds:,.0f} core-s (once per "
-                   f"distinct circuit), proving {self.prove_core_seconds:,.0f} core-s, peak "
-                   f"{self.peak_worker_bytes / 1e9:.2f} GB per worker")  # fmt: skip
+        out.append(
+            f"  rows: {self.piece_rows:,.0f} over the pieces ({ratio:.2f}x the unsplit "
+            f"{self.unsplit_rows:,.0f}); capacity sum 2^k {self.capacity:,.0f} "
+            f"({self.capacity / max(self.piece_rows, 1):.2f}x the rows)"
+        )
+        out.append(
+            f"  estimated: setup {self.setup_core_seconds:,.0f} core-s (once per "
+            f"distinct circuit), proving {self.prove_core_seconds:,.0f} core-s, peak "
+            f"{self.peak_worker_bytes / 1e9:.2f} GB per worker"
+        )
         walls = ", ".join(f"{n}: {s:,.0f} s" for n, s in self.projected_wall_seconds.items())
         out.append(f"  projected proving wall time by workers: {walls}")
         return out
@@ -82,41 +90,59 @@ def _split(plan_slice) -> str | None:
     tiles = plan_slice.tiles
     if tiles is None:
         return None
-    sizes = " x ".join(f"{size} {'channels' if axis == 1 else 'rows'}"
-                       for axis, size in sorted(tiles.sizes.items()))  # fmt: skip
+    sizes = " x ".join(
+        f"{size} {'channels' if axis == 1 else 'rows'}"
+        for axis, size in sorted(tiles.sizes.items())
+    )
     return f"{tiles.kind}: {sizes}"
 
 
-def plan_report(plan: PartitionPlan, piece_slices: list[int], piece_circuits: list[int],
-                target, unsplit_rows: float) -> PlanReport:  # fmt: skip
+def plan_report(
+    plan: PartitionPlan,
+    piece_slices: list[int],
+    piece_circuits: list[int],
+    target,
+    unsplit_rows: float,
+) -> PlanReport:
     """The figures of a plan whose pieces (in order) belong to `piece_slices` and run
     `piece_circuits`; costs from `target.estimate(logrows)`."""
     slices = [
-        SliceLine(index=s.index, nodes=len(s.nodes), first=s.nodes[0],
-                  tiles=s.tiles.count if s.tiles else 1, split=_split(s),
-                  estimated_rows=s.estimated_rows, estimated_logrows=s.estimated_logrows)
+        SliceLine(
+            index=s.index,
+            nodes=len(s.nodes),
+            first=s.nodes[0],
+            tiles=s.tiles.count if s.tiles else 1,
+            split=_split(s),
+            estimated_rows=s.estimated_rows,
+            estimated_logrows=s.estimated_logrows,
+        )
         for s in plan.slices
-    ]  # fmt: skip
+    ]
     by_slice = [plan.slices[i] for i in piece_slices]
     circuits: dict[int, CircuitLine] = {}
     for s, c in zip(by_slice, piece_circuits, strict=True):
-        line = circuits.get(c) or CircuitLine(index=c, pieces=0, estimated_rows=s.estimated_rows,
-                                              logrows=s.estimated_logrows)  # fmt: skip
+        line = circuits.get(c) or CircuitLine(
+            index=c, pieces=0, estimated_rows=s.estimated_rows, logrows=s.estimated_logrows
+        )
         circuits[c] = line.model_copy(update={"pieces": line.pieces + 1})
     ks = [s.estimated_logrows or 0 for s in by_slice]
     runs = [target.estimate(k) for k in ks]
     setups = [target.estimate(c.logrows or 0) for c in circuits.values()]
     return PlanReport(
-        cost_key=plan.cost_key, slices=slices, circuits=list(circuits.values()),
-        pieces=len(by_slice), unsplit_rows=unsplit_rows,
+        cost_key=plan.cost_key,
+        slices=slices,
+        circuits=list(circuits.values()),
+        pieces=len(by_slice),
+        unsplit_rows=unsplit_rows,
         piece_rows=float(sum(s.estimated_rows or 0 for s in by_slice)),
         capacity=float(sum(2.0**k for k in ks)),
         setup_core_seconds=sum(e.setup_seconds * e.cores for e in setups),
         prove_core_seconds=sum(e.prove_seconds * e.cores for e in runs),
         peak_worker_bytes=max((e.peak_bytes for e in runs), default=0),
-        projected_wall_seconds={n: round(projected_wall([e.prove_seconds for e in runs], n), 1)
-                                for n in WORKERS},
-    )  # fmt: skip
+        projected_wall_seconds={
+            n: round(projected_wall([e.prove_seconds for e in runs], n), 1) for n in WORKERS
+        },
+    )
 
 
 def whole_rows(model, cost) -> float:

@@ -71,8 +71,14 @@ def tile_shares(unit: Unit, tiles: TilePlan) -> tuple[list[float], float]:
 class Splitter:
     """Tiles for runs of the node order, cached per run and budget."""
 
-    def __init__(self, nodes: list[ir.Node], cost: CircuitCost, prefix: list[float],
-                 edges: Boundaries, requested: set[int]):  # fmt: skip
+    def __init__(
+        self,
+        nodes: list[ir.Node],
+        cost: CircuitCost,
+        prefix: list[float],
+        edges: Boundaries,
+        requested: set[int],
+    ):
         self.nodes, self.cost, self.prefix, self.edges = nodes, cost, prefix, edges
         self.requested = requested  # ids of the model's input values
         self._cache: dict[tuple[int, int, int], Split | None] = {}
@@ -92,8 +98,9 @@ class Splitter:
             else:
                 linked, tensors = linked + share, tensors + 1
         linked += sum(tensor_elements(v) for v in self.edges.outputs(a, b)) / tiles.count
-        body = sum((self.prefix[a + i + 1] - self.prefix[a + i]) * share
-                   for i, share in enumerate(shares))  # fmt: skip
+        body = sum(
+            (self.prefix[a + i + 1] - self.prefix[a + i]) * share for i, share in enumerate(shares)
+        )
         return self.cost.circuit_size(body, int(linked), tensors + 1, int(public))
 
     def __call__(self, a: int, b: int, limit: int) -> Split | None:

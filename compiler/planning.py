@@ -30,20 +30,23 @@ class _Inputs:
         options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
         rng = np.random.default_rng(0)
         shapes = pinned_input_shapes(self.model, options)
-        self.calibration = {n: rng.random((RANDOM_SAMPLES, *s), dtype=np.float32)
-                            for n, s in shapes.items()}  # fmt: skip
+        self.calibration = {
+            n: rng.random((RANDOM_SAMPLES, *s), dtype=np.float32) for n, s in shapes.items()
+        }
         self.evaluation = self.calibration
 
 
-def plan_model(model_path: Path, config: CompileConfig, target,
-               reporter: Reporter | None = None) -> PlanReport:  # fmt: skip
+def plan_model(
+    model_path: Path, config: CompileConfig, target, reporter: Reporter | None = None
+) -> PlanReport:
     """The plan `zkc compile` would build for this model and config, with its figures."""
     start = time.perf_counter()
     reporter = reporter or Reporter()
     inputs = _Inputs(Path(model_path), config)
     passes = target.pipeline(config.pipeline, config.disabled_passes)
-    low = lower(inputs, config.model_copy(update={"equivalence_samples": RANDOM_SAMPLES}),
-                passes, reporter)  # fmt: skip
+    low = lower(
+        inputs, config.model_copy(update={"equivalence_samples": RANDOM_SAMPLES}), passes, reporter
+    )
     target.check_model(low.model, str(model_path))
     with tempfile.TemporaryDirectory(prefix="zkc-plan-") as tmp:
         path = Path(tmp) / "model.onnx"

@@ -33,18 +33,30 @@ class ProofEnvelope(BaseModel):
     slices: list[SliceProof] | None = None
 
     @classmethod
-    def for_chain(cls, artifact_key: str, vk_digests: list[str], inputs: dict, outputs: dict,
-                  proofs: list[dict]) -> "ProofEnvelope":  # fmt: skip
+    def for_chain(
+        cls,
+        artifact_key: str,
+        vk_digests: list[str],
+        inputs: dict,
+        outputs: dict,
+        proofs: list[dict],
+    ) -> "ProofEnvelope":
         """The envelope of a chain's proofs: `proof` for a chain of one, else `slices`."""
         common = {
-            "artifact_key": artifact_key, "vk_sha256": chain_vk_digest(vk_digests),
+            "artifact_key": artifact_key,
+            "vk_sha256": chain_vk_digest(vk_digests),
             "inputs": {k: np.asarray(v).tolist() for k, v in inputs.items()},
             "outputs": {k: np.asarray(v).tolist() for k, v in outputs.items()},
-        }  # fmt: skip
+        }
         if len(proofs) == 1:
             return cls(**common, proof=proofs[0])
-        return cls(**common, slices=[SliceProof(index=i, vk_sha256=d, proof=p)
-                                     for i, (d, p) in enumerate(zip(vk_digests, proofs, strict=True))])  # fmt: skip
+        return cls(
+            **common,
+            slices=[
+                SliceProof(index=i, vk_sha256=d, proof=p)
+                for i, (d, p) in enumerate(zip(vk_digests, proofs, strict=True))
+            ],
+        )
 
     def chain_entries(self) -> list[dict]:
         """The proofs as a chain: (index, vk digest, EZKL proof) per circuit, in order."""

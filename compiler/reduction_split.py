@@ -78,8 +78,12 @@ class _Builder:
         return value
 
     def op(self, op_type: str, inputs: list, shape, **attributes) -> ir.Value:
-        node = ir.node(op_type, inputs, attributes or None,
-                       name=f"{self.prefix}__{op_type.lower()}{len(self.nodes)}")  # fmt: skip
+        node = ir.node(
+            op_type,
+            inputs,
+            attributes or None,
+            name=f"{self.prefix}__{op_type.lower()}{len(self.nodes)}",
+        )
         node.outputs[0].name = f"{self.prefix}__{op_type.lower()}{len(self.nodes)}"
         node.outputs[0].shape, node.outputs[0].dtype = ir.Shape(list(shape)), ir.DataType.FLOAT
         self.nodes.append(node)
@@ -88,8 +92,10 @@ class _Builder:
     def window(self, x: ir.Value, axis: int, start: int, stop: int, g: int) -> ir.Value:
         shape = list(x.shape)
         shape[axis] = stop - start
-        ints = [self.const(np.array([v], np.int64), f"{w}{g}") for w, v in
-                (("start", start), ("stop", stop), ("axis", axis))]  # fmt: skip
+        ints = [
+            self.const(np.array([v], np.int64), f"{w}{g}")
+            for w, v in (("start", start), ("stop", stop), ("axis", axis))
+        ]
         return self.op("Slice", [x, *ints], shape)
 
     def commit(self, result: ir.Value) -> None:
@@ -118,8 +124,11 @@ def split_reduction(graph: ir.Graph, node: ir.Node, groups: int) -> None:
             w = build.const(weight[:, g * size : (g + 1) * size], f"w{g}")
             partials.append(build.op("Conv", [part, w, *extra], y.shape, **attrs))
         elif node.op_type in ("Gemm", "MatMul"):
-            cut = (slice(None), slice(g * size, (g + 1) * size)) if attrs.get("transB") else (
-                slice(g * size, (g + 1) * size),)  # fmt: skip
+            cut = (
+                (slice(None), slice(g * size, (g + 1) * size))
+                if attrs.get("transB")
+                else (slice(g * size, (g + 1) * size),)
+            )
             w = build.const(weight[cut], f"w{g}")
             partials.append(build.op(node.op_type, [part, w, *extra], y.shape, **attrs))
         else:  # GlobalAveragePool over a band of rows, weighted by its share of the rows

@@ -11,8 +11,14 @@ from zkc.compiler.errors import UserInputError
 from zkc.compiler.model_io import model_bytes
 
 # onnxruntime's exceptions derive from Exception alone: these are the ones a model can cause.
-ORT_ERRORS = (ort_state.Fail, ort_state.InvalidArgument, ort_state.NotImplemented,
-              ort_state.RuntimeException, ort_state.InvalidGraph, ort_state.InvalidProtobuf)  # fmt: skip
+ORT_ERRORS = (
+    ort_state.Fail,
+    ort_state.InvalidArgument,
+    ort_state.NotImplemented,
+    ort_state.RuntimeException,
+    ort_state.InvalidGraph,
+    ort_state.InvalidProtobuf,
+)
 
 Feeds = dict[str, np.ndarray]
 
@@ -45,8 +51,9 @@ class ReferenceRunner:
     def run(self, feeds: Feeds) -> dict[str, np.ndarray]:
         """Run one sample; returns outputs by name."""
         try:
-            results = self.session.run(None, {k: as_type(feeds[k], self.input_types[k])
-                                              for k in self.input_names})  # fmt: skip
+            results = self.session.run(
+                None, {k: as_type(feeds[k], self.input_types[k]) for k in self.input_names}
+            )
         except ORT_ERRORS as exc:
             raise UserInputError(
                 f"{self.source}: onnxruntime cannot run it: {ort_message(exc)}"
@@ -66,11 +73,20 @@ class ReferenceRunner:
         return {name: np.stack(values) for name, values in collected.items()}
 
 
-_ORT_TYPES = {"tensor(float)": np.float32, "tensor(double)": np.float64,
-              "tensor(float16)": np.float16, "tensor(int64)": np.int64, "tensor(int32)": np.int32,
-              "tensor(int16)": np.int16, "tensor(int8)": np.int8, "tensor(uint8)": np.uint8,
-              "tensor(uint16)": np.uint16, "tensor(uint32)": np.uint32, "tensor(uint64)": np.uint64,
-              "tensor(bool)": np.bool_}  # fmt: skip
+_ORT_TYPES = {
+    "tensor(float)": np.float32,
+    "tensor(double)": np.float64,
+    "tensor(float16)": np.float16,
+    "tensor(int64)": np.int64,
+    "tensor(int32)": np.int32,
+    "tensor(int16)": np.int16,
+    "tensor(int8)": np.int8,
+    "tensor(uint8)": np.uint8,
+    "tensor(uint16)": np.uint16,
+    "tensor(uint32)": np.uint32,
+    "tensor(uint64)": np.uint64,
+    "tensor(bool)": np.bool_,
+}
 
 
 def _numpy_type(ort_type: str):

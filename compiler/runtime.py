@@ -35,8 +35,16 @@ class ProofResult:
 class CompiledArtifact:
     """A chain of circuits whose files were checked when it was opened, and its target."""
 
-    def __init__(self, path: Path, target, key: str, spec: IOSpec, facts: ChainFacts,
-                 manifest: Manifest | None = None, located: dict[str, Path] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        path: Path,
+        target,
+        key: str,
+        spec: IOSpec,
+        facts: ChainFacts,
+        manifest: Manifest | None = None,
+        located: dict[str, Path] | None = None,
+    ):
         self.path, self.target, self.key = Path(path), target, key
         self.spec, self.facts, self.manifest = spec, facts, manifest
         self.located = located or {}  # files kept outside the directory (a package's pk.key)
@@ -65,8 +73,13 @@ class CompiledArtifact:
         outputs = self.target.run(self.path, self.facts, self.spec, batch, Reporter())
         return {k: v[0] for k, v in outputs.items()}
 
-    def prove(self, inputs: dict[str, np.ndarray], workers: int | None = None,
-              scheduler: str | None = None, shipped: ShippedFiles | None = None) -> ProofResult:  # fmt: skip
+    def prove(
+        self,
+        inputs: dict[str, np.ndarray],
+        workers: int | None = None,
+        scheduler: str | None = None,
+        shipped: ShippedFiles | None = None,
+    ) -> ProofResult:
         """Prove one inference; the envelope names this artifact and carries inputs and outputs.
 
         The circuits are proved concurrently: `workers` local processes (by default one per
@@ -89,13 +102,22 @@ class CompiledArtifact:
             raise VerificationError(
                 f"proof is for artifact {envelope.artifact_key[:12]}, not this one ({self.key[:12]})"
             )
-        return self.target.verify(self.path, self.facts, self.spec, envelope.chain_entries(),
-                                  envelope.inputs, envelope.outputs)  # fmt: skip
+        return self.target.verify(
+            self.path,
+            self.facts,
+            self.spec,
+            envelope.chain_entries(),
+            envelope.inputs,
+            envelope.outputs,
+        )
 
-    def verify_proofs(self, proofs: list[dict], inputs: dict,
-                      outputs: dict | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    def verify_proofs(
+        self, proofs: list[dict], inputs: dict, outputs: dict | None = None
+    ) -> dict[str, np.ndarray]:
         """Verify the target's own proofs (one per circuit, in order; e.g. what a subnet miner
         returns) for these inputs, as a validator does; returns the outputs they commit to."""
-        entries = [{"index": i, "vk_sha256": vk, "proof": p}
-                   for i, (vk, p) in enumerate(zip(self.piece_vk_digests(), proofs, strict=False))]  # fmt: skip
+        entries = [
+            {"index": i, "vk_sha256": vk, "proof": p}
+            for i, (vk, p) in enumerate(zip(self.piece_vk_digests(), proofs, strict=False))
+        ]
         return self.target.verify(self.path, self.facts, self.spec, entries, inputs, outputs)

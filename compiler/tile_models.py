@@ -77,8 +77,9 @@ class TileBuilder:
             names.append(self._names[key])
         if self.describe:
             start = [a for a, _ in window]
-            offsets = tuple(tuple(a - w for (a, _), w in zip(p.box, start, strict=True))
-                            for p in parts)  # fmt: skip
+            offsets = tuple(
+                tuple(a - w for (a, _), w in zip(p.box, start, strict=True)) for p in parts
+            )
             return self.graph.op(
                 "Read", names, geometry=repr((offsets, [b - a for a, b in window]))
             )
@@ -127,16 +128,22 @@ def input_box(index: ModelIndex, node: onnx.NodeProto, box: Box) -> Box:
     if op == "Pad":
         pads = index.constants[node.input[1]]
         rank = len(shape)
-        return [(max(0, a - int(pads[i])), min(shape[i], b - int(pads[i])))
-                for i, (a, b) in enumerate(box[:rank])]  # fmt: skip
+        return [
+            (max(0, a - int(pads[i])), min(shape[i], b - int(pads[i])))
+            for i, (a, b) in enumerate(box[:rank])
+        ]
     if op in ("Gemm", "MatMul"):
         return [(0, d) for d in shape]
     if op == "Slice":  # a window: the box shifted by the starts
         axes = [int(a) % len(shape) for a in index.constants[node.input[3]].reshape(-1)]
         starts = [int(s) for s in index.constants[node.input[1]].reshape(-1)]
-        start = dict(zip(axes, [s if s >= 0 else s + shape[a] for s, a in zip(starts, axes,
-                                                                              strict=True)],
-                         strict=True))  # fmt: skip
+        start = dict(
+            zip(
+                axes,
+                [s if s >= 0 else s + shape[a] for s, a in zip(starts, axes, strict=True)],
+                strict=True,
+            )
+        )
         return [(a + start.get(i, 0), b + start.get(i, 0)) for i, (a, b) in enumerate(box)]
     return list(box)  # element-wise
 
@@ -181,8 +188,9 @@ def tile_windows(index: ModelIndex, nodes: list[str], box: Box) -> list[tuple[st
     return recorder.windows
 
 
-def _outputs(index: ModelIndex, nodes: list[str], box: Box, writes: list[PartRef],
-             builder: TileBuilder) -> list[str]:  # fmt: skip
+def _outputs(
+    index: ModelIndex, nodes: list[str], box: Box, writes: list[PartRef], builder: TileBuilder
+) -> list[str]:
     """The tile's graph in `builder`, ending in one tensor per part it writes: each part
     computed on its own (element-wise chains) or sliced from the tile's box."""
     if pointwise(index, nodes) and len(writes) > 1:
@@ -193,14 +201,21 @@ def _outputs(index: ModelIndex, nodes: list[str], box: Box, writes: list[PartRef
     graph, made = builder.graph, []
     for part in writes:
         local = [(a - b0, b - b0) for (a, b), (b0, _) in zip(part.box, box, strict=True)]
-        cut = [graph.const(np.array([a for a, _ in local], np.int64)),
-               graph.const(np.array([b for _, b in local], np.int64))]  # fmt: skip
+        cut = [
+            graph.const(np.array([a for a, _ in local], np.int64)),
+            graph.const(np.array([b for _, b in local], np.int64)),
+        ]
         made.append(graph.op("Slice", [out, *cut]))
     return made
 
 
-def describe_tile(index: ModelIndex, nodes: list[str], box: Box, written: dict[str, PartIndex],
-                  writes: list[PartRef]) -> Tile:  # fmt: skip
+def describe_tile(
+    index: ModelIndex,
+    nodes: list[str],
+    box: Box,
+    written: dict[str, PartIndex],
+    writes: list[PartRef],
+) -> Tile:
     """The tile of `nodes` (a unit) computing `box` of the unit's output and writing it as
     the parts `writes`, described; its model is built on demand."""
     builder = TileBuilder(index, written, describe=True)
@@ -230,8 +245,9 @@ def _tile_graph(index: ModelIndex, nodes: list[str], box: Box, builder: TileBuil
     return current
 
 
-def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | None,
-        current: str | None) -> str:  # fmt: skip
+def _op(
+    builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | None, current: str | None
+) -> str:
     """One op of the chain on the tile: producing `box` of its output, reading the previous
     op's result (`current`, for `running`) or, for the head, windows of its inputs."""
     op = node.op_type
@@ -240,14 +256,30 @@ def _op(builder: TileBuilder, node: onnx.NodeProto, box: Box, running: str | Non
     if op == "Slice":  # the window read (or computed by the op before) is the slice itself
         want = input_box(builder.index, node, box)
         return current if current is not None else builder.read(node.input[0], want)
-    if op in ("Conv", "MaxPool", "AveragePool", "Gather", "Pad", "Gemm", "MatMul",
-              "GlobalAveragePool", "GlobalMaxPool"):  # fmt: skip
+    if op in (
+        "Conv",
+        "MaxPool",
+        "AveragePool",
+        "Gather",
+        "Pad",
+        "Gemm",
+        "MatMul",
+        "GlobalAveragePool",
+        "GlobalMaxPool",
+    ):
         want = input_box(builder.index, node, box)
         x = current if current is not None else builder.read(node.input[0], want)
         if op.startswith("Global"):
             return builder.graph.op(op, [x])
-        return {"Conv": _conv, "MaxPool": _pool, "AveragePool": _pool, "Gather": _gather,
-                "Pad": _pad, "Gemm": _gemm, "MatMul": _gemm}[op](builder, node, box, want, x)  # fmt: skip
+        return {
+            "Conv": _conv,
+            "MaxPool": _pool,
+            "AveragePool": _pool,
+            "Gather": _gather,
+            "Pad": _pad,
+            "Gemm": _gemm,
+            "MatMul": _gemm,
+        }[op](builder, node, box, want, x)
     rank = len(box)
     ins = [builder.operand(v, running or "", current or "", box, rank) for v in node.input]
     return builder.graph.op(op, ins, **_attrs(node))
@@ -293,8 +325,10 @@ def _pad(builder: TileBuilder, node: onnx.NodeProto, box: Box, want: Box, x: str
     pads = builder.index.constants[node.input[1]]
     rank = len(box)
     before = [max(0, int(pads[i]) - box[i][0]) for i in range(rank)]
-    after = [max(0, box[i][1] - int(pads[i]) - builder.index.shapes[node.input[0]][i])
-             for i in range(rank)]  # fmt: skip
+    after = [
+        max(0, box[i][1] - int(pads[i]) - builder.index.shapes[node.input[0]][i])
+        for i in range(rank)
+    ]
     ins = [x, builder.graph.const(np.array(before + after, np.int64))]
     if len(node.input) > 2 and node.input[2]:
         ins.append(builder.graph.const(builder.index.constants[node.input[2]]))

@@ -20,10 +20,31 @@ from dataclasses import dataclass
 
 import onnx_ir as ir
 
-ELEMENTWISE = frozenset({
-    "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip", "HardSigmoid", "HardSwish", "Erf", "Abs",
-    "Neg", "Exp", "Softplus", "Elu", "Add", "Sub", "Mul", "Div", "Max", "Min", "PRelu", "Sum",
-})  # fmt: skip
+ELEMENTWISE = frozenset(
+    {
+        "Relu",
+        "LeakyRelu",
+        "Sigmoid",
+        "Tanh",
+        "Clip",
+        "HardSigmoid",
+        "HardSwish",
+        "Erf",
+        "Abs",
+        "Neg",
+        "Exp",
+        "Softplus",
+        "Elu",
+        "Add",
+        "Sub",
+        "Mul",
+        "Div",
+        "Max",
+        "Min",
+        "PRelu",
+        "Sum",
+    }
+)
 POOLS = frozenset({"MaxPool", "AveragePool"})
 GLOBAL_POOLS = frozenset({"GlobalAveragePool", "GlobalMaxPool"})
 
@@ -146,8 +167,10 @@ def _unit_slice(node: ir.Node) -> dict[int, int] | None:
     axes = [a % len(shape) for a in axes]
     if any(a == 0 for a in axes) or any(st != 1 for st in steps):
         return None
-    return {a: min(max(int(x) if x >= 0 else int(x) + shape[a], 0), shape[a])
-            for a, x in zip(axes, starts, strict=True)}  # fmt: skip
+    return {
+        a: min(max(int(x) if x >= 0 else int(x) + shape[a], 0), shape[a])
+        for a, x in zip(axes, starts, strict=True)
+    }
 
 
 def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:

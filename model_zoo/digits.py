@@ -45,5 +45,6 @@ def load_digits32_split(seed: int = 0) -> DataSplit:
         big = images.repeat(4, axis=1).repeat(4, axis=2)
         return np.ascontiguousarray(np.repeat(big[:, None], 3, axis=1), dtype=np.float32)
 
-    return DataSplit(up(split.train_x), split.train_y, up(split.calib_x), up(split.holdout_x),
-                     split.holdout_y)  # fmt: skip
+    return DataSplit(
+        up(split.train_x), split.train_y, up(split.calib_x), up(split.holdout_x), split.holdout_y
+    )

@@ -125,12 +125,17 @@ def _onnx_bytes(model, entry: ZooEntry) -> bytes:
         warnings.filterwarnings("ignore", message="Exporting a model to ONNX with a batch_size")
         warnings.simplefilter("ignore", torch.jit.TracerWarning)  # the LSTM's shape check
         torch.onnx.export(
-            model, (torch.zeros((1, *entry.sample_shape)),), buffer,
-            input_names=[entry.input_name], output_names=[OUTPUT_NAME],
+            model,
+            (torch.zeros((1, *entry.sample_shape)),),
+            buffer,
+            input_names=[entry.input_name],
+            output_names=[OUTPUT_NAME],
             dynamic_axes={entry.input_name: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
-            opset_version=17, dynamo=False, training=torch.onnx.TrainingMode.EVAL,
+            opset_version=17,
+            dynamo=False,
+            training=torch.onnx.TrainingMode.EVAL,
             do_constant_folding=False,
-        )  # fmt: skip
+        )
     return buffer.getvalue()
 
 

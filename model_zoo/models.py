@@ -24,9 +24,14 @@ class LeNetDigits(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), nn.AvgPool2d(2),
-            nn.Conv2d(6, 12, 3, padding=1), nn.ReLU(), nn.AvgPool2d(2),
-        )  # fmt: skip
+            nn.Conv2d(1, 6, 3, padding=1),
+            nn.BatchNorm2d(6),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(6, 12, 3, padding=1),
+            nn.ReLU(),
+            nn.AvgPool2d(2),
+        )
         self.classifier = nn.Sequential(
             nn.Flatten(), nn.Linear(48, 32), nn.ReLU(), nn.Linear(32, 10)
         )
@@ -41,9 +46,12 @@ class ResidualBlock(nn.Module):
     def __init__(self, channels: int) -> None:
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels), nn.ReLU(),
-            nn.Conv2d(channels, channels, 3, padding=1), nn.BatchNorm2d(channels),
-        )  # fmt: skip
+            nn.Conv2d(channels, channels, 3, padding=1),
+            nn.BatchNorm2d(channels),
+            nn.ReLU(),
+            nn.Conv2d(channels, channels, 3, padding=1),
+            nn.BatchNorm2d(channels),
+        )
         self.relu = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -72,9 +80,12 @@ class BasicBlock(nn.Module):
     def __init__(self, inputs: int, outputs: int, stride: int) -> None:
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False), nn.BatchNorm2d(outputs), nn.ReLU(),
-            nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False), nn.BatchNorm2d(outputs),
-        )  # fmt: skip
+            nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False),
+            nn.BatchNorm2d(outputs),
+            nn.ReLU(),
+            nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False),
+            nn.BatchNorm2d(outputs),
+        )
         self.skip = nn.Identity()
         if stride != 1 or inputs != outputs:
             self.skip = nn.Sequential(
@@ -177,7 +188,7 @@ ZOO: dict[str, ZooEntry] = {
         (1, 8, 8),
         200,
         1e-2,
-    ),  # fmt: skip
+    ),
     "resnet_tiny": ZooEntry(
         "resnet_tiny",
         "ResNet (conv stem, 3 residual blocks of 4 channels, avg-pool, linear) on 8x8 digits",
@@ -186,7 +197,7 @@ ZOO: dict[str, ZooEntry] = {
         (1, 8, 8),
         200,
         1e-2,
-    ),  # fmt: skip
+    ),
     "resnet8_digits32": ZooEntry(
         "resnet8_digits32",
         "CIFAR-10 ResNet-8 (stem, 3 basic blocks of 16/32/64 channels, 78k parameters) on "
@@ -198,7 +209,7 @@ ZOO: dict[str, ZooEntry] = {
         2e-3,
         dataset="digits32",
         batch_size=64,
-    ),  # fmt: skip
+    ),
     "transformer_tiny": ZooEntry(
         "transformer_tiny",
         "one attention block (LayerNorm, softmax attention, GELU MLP) over digit rows as 8 tokens",
@@ -207,7 +218,7 @@ ZOO: dict[str, ZooEntry] = {
         (8, 8),
         150,
         1e-2,
-    ),  # fmt: skip
+    ),
     "lstm_series": ZooEntry(
         "lstm_series",
         "LSTM (hidden 8) predicting the next value of a 12-step synthetic series",
@@ -220,5 +231,5 @@ ZOO: dict[str, ZooEntry] = {
         dataset="series",
         task="regress",
         max_abs_error=0.05,
-    ),  # fmt: skip
+    ),
 }

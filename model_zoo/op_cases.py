@@ -111,46 +111,216 @@ def _split():
 
 CASES: list[OpCase] = [
     # native: EZKL computes these as they are
-    OpCase("gemm", "Gemm", _one("Gemm", (1, 8), [("W", _w(1, 4, 8)), ("b", _w(2, 4))], transB=1), {"x": (1, 8)}),
-    OpCase("conv2d", "Conv", _one("Conv", (1, 2, 6, 6), [("W", _w(3, 3, 2, 3, 3))], pads=[1, 1, 1, 1]), {"x": (1, 2, 6, 6)}),
+    OpCase(
+        "gemm",
+        "Gemm",
+        _one("Gemm", (1, 8), [("W", _w(1, 4, 8)), ("b", _w(2, 4))], transB=1),
+        {"x": (1, 8)},
+    ),
+    OpCase(
+        "conv2d",
+        "Conv",
+        _one("Conv", (1, 2, 6, 6), [("W", _w(3, 3, 2, 3, 3))], pads=[1, 1, 1, 1]),
+        {"x": (1, 2, 6, 6)},
+    ),
     OpCase("relu", "Relu", _one("Relu", (1, 16)), {"x": (1, 16)}),
     OpCase("sigmoid", "Sigmoid", _one("Sigmoid", (1, 16)), {"x": (1, 16)}),
     OpCase("tanh", "Tanh", _one("Tanh", (1, 16)), {"x": (1, 16)}),
-    OpCase("maxpool", "MaxPool", _one("MaxPool", (1, 1, 6, 6), kernel_shape=[2, 2], strides=[2, 2]), {"x": (1, 1, 6, 6)}),
-    OpCase("avgpool", "AveragePool", _one("AveragePool", (1, 1, 6, 6), kernel_shape=[2, 2], strides=[2, 2]), {"x": (1, 1, 6, 6)}),
+    OpCase(
+        "maxpool",
+        "MaxPool",
+        _one("MaxPool", (1, 1, 6, 6), kernel_shape=[2, 2], strides=[2, 2]),
+        {"x": (1, 1, 6, 6)},
+    ),
+    OpCase(
+        "avgpool",
+        "AveragePool",
+        _one("AveragePool", (1, 1, 6, 6), kernel_shape=[2, 2], strides=[2, 2]),
+        {"x": (1, 1, 6, 6)},
+    ),
     OpCase("softmax", "Softmax", _one("Softmax", (1, 10), axis=-1), {"x": (1, 10)}, -3.0, 3.0),
     OpCase("erf", "Erf", _one("Erf", (1, 16)), {"x": (1, 16)}, -2.0, 2.0),
     OpCase("gelu_erf", "Erf", _gelu, {"x": (1, 16)}, -3.0, 3.0),
-    OpCase("layernorm", "LayerNormalization", _one("LayerNormalization", (1, 4, 8), [("g", 1 + _w(4, 8, scale=0.1)), ("b", _w(5, 8, scale=0.1))], axis=-1), {"x": (1, 4, 8)}),
+    OpCase(
+        "layernorm",
+        "LayerNormalization",
+        _one(
+            "LayerNormalization",
+            (1, 4, 8),
+            [("g", 1 + _w(4, 8, scale=0.1)), ("b", _w(5, 8, scale=0.1))],
+            axis=-1,
+        ),
+        {"x": (1, 4, 8)},
+    ),
     # what zkc rewrites
-    OpCase("conv1d_dilated", "Conv", _one("Conv", (1, 2, 12), [("W", _w(6, 3, 2, 3))], dilations=[2]), {"x": (1, 2, 12)}),
-    OpCase("conv2d_dilated", "Conv", _one("Conv", (1, 2, 8, 8), [("W", _w(7, 2, 2, 3, 3))], dilations=[2, 2], pads=[2, 2, 2, 2]), {"x": (1, 2, 8, 8)}),
-    OpCase("conv3d_dilated", "Conv", _one("Conv", (1, 1, 6, 6, 6), [("W", _w(8, 2, 1, 2, 2, 2))], dilations=[2, 2, 2]), {"x": (1, 1, 6, 6, 6)}),
-    OpCase("convtranspose2d", "ConvTranspose", _one("ConvTranspose", (1, 2, 4, 4), [("W", _w(9, 2, 3, 3, 3))], strides=[2, 2], pads=[1, 1, 1, 1]), {"x": (1, 2, 4, 4)}),
-    OpCase("convtranspose1d", "ConvTranspose", _one("ConvTranspose", (1, 2, 5), [("W", _w(10, 2, 2, 4))], strides=[2], output_padding=[1]), {"x": (1, 2, 5)}),
-    OpCase("pad_reflect", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), mode="reflect"), {"x": (1, 1, 4, 4)}),
-    OpCase("pad_edge", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 2, 1, 0, 0, 1, 2], np.int64), mode="edge"), {"x": (1, 1, 4, 4)}),
-    OpCase("pad_constant_value", "Pad", lambda: _model([helper.make_node("Constant", [], ["p"], value=numpy_helper.from_array(np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), "p")),
-                                                         helper.make_node("Pad", ["x", "p", "v"], ["y"], name="pad0", mode="constant")], {"x": (1, 1, 4, 4)}, ["y"], [("v", np.array(0.75))]), {"x": (1, 1, 4, 4)}),
-    OpCase("pad_constant", "Pad", _int_const_input("Pad", (1, 1, 4, 4), np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), mode="constant"), {"x": (1, 1, 4, 4)}),
-    OpCase("prelu_channel", "PRelu", _const_input("PRelu", (1, 3, 4, 4), np.array([0.1, 0.25, 0.5]).reshape(3, 1, 1)), {"x": (1, 3, 4, 4)}),
-    OpCase("expand", "Expand", _int_const_input("Expand", (1, 1, 4), np.array([1, 3, 4], np.int64)), {"x": (1, 1, 4)}),
+    OpCase(
+        "conv1d_dilated",
+        "Conv",
+        _one("Conv", (1, 2, 12), [("W", _w(6, 3, 2, 3))], dilations=[2]),
+        {"x": (1, 2, 12)},
+    ),
+    OpCase(
+        "conv2d_dilated",
+        "Conv",
+        _one("Conv", (1, 2, 8, 8), [("W", _w(7, 2, 2, 3, 3))], dilations=[2, 2], pads=[2, 2, 2, 2]),
+        {"x": (1, 2, 8, 8)},
+    ),
+    OpCase(
+        "conv3d_dilated",
+        "Conv",
+        _one("Conv", (1, 1, 6, 6, 6), [("W", _w(8, 2, 1, 2, 2, 2))], dilations=[2, 2, 2]),
+        {"x": (1, 1, 6, 6, 6)},
+    ),
+    OpCase(
+        "convtranspose2d",
+        "ConvTranspose",
+        _one(
+            "ConvTranspose",
+            (1, 2, 4, 4),
+            [("W", _w(9, 2, 3, 3, 3))],
+            strides=[2, 2],
+            pads=[1, 1, 1, 1],
+        ),
+        {"x": (1, 2, 4, 4)},
+    ),
+    OpCase(
+        "convtranspose1d",
+        "ConvTranspose",
+        _one("ConvTranspose", (1, 2, 5), [("W", _w(10, 2, 2, 4))], strides=[2], output_padding=[1]),
+        {"x": (1, 2, 5)},
+    ),
+    OpCase(
+        "pad_reflect",
+        "Pad",
+        _int_const_input(
+            "Pad", (1, 1, 4, 4), np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), mode="reflect"
+        ),
+        {"x": (1, 1, 4, 4)},
+    ),
+    OpCase(
+        "pad_edge",
+        "Pad",
+        _int_const_input(
+            "Pad", (1, 1, 4, 4), np.array([0, 0, 2, 1, 0, 0, 1, 2], np.int64), mode="edge"
+        ),
+        {"x": (1, 1, 4, 4)},
+    ),
+    OpCase(
+        "pad_constant_value",
+        "Pad",
+        lambda: _model(
+            [
+                helper.make_node(
+                    "Constant",
+                    [],
+                    ["p"],
+                    value=numpy_helper.from_array(
+                        np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64), "p"
+                    ),
+                ),
+                helper.make_node("Pad", ["x", "p", "v"], ["y"], name="pad0", mode="constant"),
+            ],
+            {"x": (1, 1, 4, 4)},
+            ["y"],
+            [("v", np.array(0.75))],
+        ),
+        {"x": (1, 1, 4, 4)},
+    ),
+    OpCase(
+        "pad_constant",
+        "Pad",
+        _int_const_input(
+            "Pad", (1, 1, 4, 4), np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64), mode="constant"
+        ),
+        {"x": (1, 1, 4, 4)},
+    ),
+    OpCase(
+        "prelu_channel",
+        "PRelu",
+        _const_input("PRelu", (1, 3, 4, 4), np.array([0.1, 0.25, 0.5]).reshape(3, 1, 1)),
+        {"x": (1, 3, 4, 4)},
+    ),
+    OpCase(
+        "expand",
+        "Expand",
+        _int_const_input("Expand", (1, 1, 4), np.array([1, 3, 4], np.int64)),
+        {"x": (1, 1, 4)},
+    ),
     OpCase("pow2", "Pow", _const_input("Pow", (1, 8), np.array(2.0)), {"x": (1, 8)}),
     OpCase("pow3", "Pow", _const_input("Pow", (1, 8), np.array(3.0)), {"x": (1, 8)}),
-    OpCase("tile", "Tile", _int_const_input("Tile", (1, 2, 3), np.array([1, 2, 2], np.int64)), {"x": (1, 2, 3)}),
-    OpCase("maxpool_pads", "MaxPool", _one("MaxPool", (1, 1, 5, 5), kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]), {"x": (1, 1, 5, 5)}),
-    OpCase("maxpool_dilated", "MaxPool", _one("MaxPool", (1, 1, 7, 7), kernel_shape=[2, 2], dilations=[2, 2]), {"x": (1, 1, 7, 7)}),
-    OpCase("convtranspose2d_outpad", "ConvTranspose", _one("ConvTranspose", (1, 2, 3, 3), [("W", _w(14, 2, 2, 3, 3))], strides=[2, 2], output_padding=[1, 1]), {"x": (1, 2, 3, 3)}),
-    OpCase("prelu_2d", "PRelu", _const_input("PRelu", (1, 4), np.array([0.1, 0.2, 0.3, 0.4])), {"x": (1, 4)}),
+    OpCase(
+        "tile",
+        "Tile",
+        _int_const_input("Tile", (1, 2, 3), np.array([1, 2, 2], np.int64)),
+        {"x": (1, 2, 3)},
+    ),
+    OpCase(
+        "maxpool_pads",
+        "MaxPool",
+        _one("MaxPool", (1, 1, 5, 5), kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        {"x": (1, 1, 5, 5)},
+    ),
+    OpCase(
+        "maxpool_dilated",
+        "MaxPool",
+        _one("MaxPool", (1, 1, 7, 7), kernel_shape=[2, 2], dilations=[2, 2]),
+        {"x": (1, 1, 7, 7)},
+    ),
+    OpCase(
+        "convtranspose2d_outpad",
+        "ConvTranspose",
+        _one(
+            "ConvTranspose",
+            (1, 2, 3, 3),
+            [("W", _w(14, 2, 2, 3, 3))],
+            strides=[2, 2],
+            output_padding=[1, 1],
+        ),
+        {"x": (1, 2, 3, 3)},
+    ),
+    OpCase(
+        "prelu_2d",
+        "PRelu",
+        _const_input("PRelu", (1, 4), np.array([0.1, 0.2, 0.3, 0.4])),
+        {"x": (1, 4)},
+    ),
     OpCase("pow_sqrt", "Pow", _const_input("Pow", (1, 8), np.array(0.5)), {"x": (1, 8)}, 0.1, 2.0),
-    OpCase("pow_tensor", "Pow", lambda: _model([helper.make_node("Pow", ["x", "e"], ["y"], name="pow0")], {"x": (1, 4), "e": (1, 4)}, ["y"]), {"x": (1, 4), "e": (1, 4)}, 0.5, 1.5),
-    OpCase("expand_4d", "Expand", _int_const_input("Expand", (1, 2, 1, 3), np.array([2, 2, 3, 3], np.int64)), {"x": (1, 2, 1, 3)}),
-    OpCase("maxpool_dilated_strided", "MaxPool", _one("MaxPool", (1, 1, 7, 7), kernel_shape=[2, 2], dilations=[2, 2], strides=[1, 1]), {"x": (1, 1, 7, 7)}),
-    OpCase("conv2d_strided", "Conv", _one("Conv", (1, 2, 6, 6), [("W", _w(3, 3, 2, 3, 3))], pads=[1, 1, 1, 1], strides=[2, 2]), {"x": (1, 2, 6, 6)}),
-    OpCase("softmax_axis1", "Softmax", _one("Softmax", (1, 4, 5), axis=1), {"x": (1, 4, 5)}, -3.0, 3.0),
+    OpCase(
+        "pow_tensor",
+        "Pow",
+        lambda: _model(
+            [helper.make_node("Pow", ["x", "e"], ["y"], name="pow0")],
+            {"x": (1, 4), "e": (1, 4)},
+            ["y"],
+        ),
+        {"x": (1, 4), "e": (1, 4)},
+        0.5,
+        1.5,
+    ),
+    OpCase(
+        "expand_4d",
+        "Expand",
+        _int_const_input("Expand", (1, 2, 1, 3), np.array([2, 2, 3, 3], np.int64)),
+        {"x": (1, 2, 1, 3)},
+    ),
+    OpCase(
+        "maxpool_dilated_strided",
+        "MaxPool",
+        _one("MaxPool", (1, 1, 7, 7), kernel_shape=[2, 2], dilations=[2, 2], strides=[1, 1]),
+        {"x": (1, 1, 7, 7)},
+    ),
+    OpCase(
+        "conv2d_strided",
+        "Conv",
+        _one("Conv", (1, 2, 6, 6), [("W", _w(3, 3, 2, 3, 3))], pads=[1, 1, 1, 1], strides=[2, 2]),
+        {"x": (1, 2, 6, 6)},
+    ),
+    OpCase(
+        "softmax_axis1", "Softmax", _one("Softmax", (1, 4, 5), axis=1), {"x": (1, 4, 5)}, -3.0, 3.0
+    ),
     OpCase("split", "Split", _split, {"x": (1, 6, 3)}),
     OpCase("lstm", "LSTM", _rnn("LSTM", 4), {"x": (4, 1, 3)}),
     OpCase("gru", "GRU", _rnn("GRU", 3), {"x": (4, 1, 3)}),
-]  # fmt: skip
+]
 
 BY_NAME = {case.name: case for case in CASES}

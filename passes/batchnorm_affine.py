@@ -35,9 +35,15 @@ class BatchNormAffinePass(ir.passes.InPlacePass, ZkcPass):
             scale = gamma / np.sqrt(var + eps)
             broadcast = (shape[1],) + (1,) * (len(shape) - 2)
             rw = Rewrite(model.graph, node)
-            scaled = rw.op("Mul", [node.inputs[0], rw.const(scale.reshape(broadcast), "scale")],
-                           shape)  # fmt: skip
-            rw.commit(rw.op("Add", [scaled, rw.const((beta - mean * scale).reshape(broadcast),
-                                                     "shift")], shape))  # fmt: skip
+            scaled = rw.op(
+                "Mul", [node.inputs[0], rw.const(scale.reshape(broadcast), "scale")], shape
+            )
+            rw.commit(
+                rw.op(
+                    "Add",
+                    [scaled, rw.const((beta - mean * scale).reshape(broadcast), "shift")],
+                    shape,
+                )
+            )
             modified = True
         return ir.passes.PassResult(model, modified=modified)

@@ -67,7 +67,13 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
         conv_weight.shape[0],
         *[x_shape[d + 2] - conv_weight.shape[d + 2] + 1 for d in range(rank)],
     )
-    y = rw.op("Conv", [x, w, bias] if bias is not None else [x, w], out_shape,
-              strides=[1] * rank, pads=[0] * 2 * rank, dilations=[1] * rank)  # fmt: skip
+    y = rw.op(
+        "Conv",
+        [x, w, bias] if bias is not None else [x, w],
+        out_shape,
+        strides=[1] * rank,
+        pads=[0] * 2 * rank,
+        dilations=[1] * rank,
+    )
     rw.commit(y)
     return True

@@ -50,8 +50,15 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
     if padded:
         full = [0, 0, *pads[:rank], 0, 0, *pads[rank:]]
         x, x_shape = pad_by_gather(rw, node.inputs[0], shape, full, "edge")
-        pool = rw.op("MaxPool", [x], None, kernel_shape=kernel, strides=strides,
-                     pads=[0] * 2 * rank, dilations=[1] * rank)  # fmt: skip
+        pool = rw.op(
+            "MaxPool",
+            [x],
+            None,
+            kernel_shape=kernel,
+            strides=strides,
+            pads=[0] * 2 * rank,
+            dilations=[1] * rank,
+        )
         rw.commit(pool)
         return True
     outs = [

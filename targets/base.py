@@ -52,18 +52,38 @@ class Target(Protocol):
     def files(self, facts: ChainFacts) -> list[str]:
         """The files `emit` wrote, relative to the artifact."""
 
-    def run(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, samples: Samples,
-            reporter: Reporter, runner: ProveRunner | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    def run(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        samples: Samples,
+        reporter: Reporter,
+        runner: ProveRunner | None = None,
+    ) -> dict[str, np.ndarray]:
         """The chain's outputs (witnesses, no proofs) for every sample, stacked per output;
         with `runner`, spread over its workers."""
 
-    def prove(self, art_dir: Path, facts: ChainFacts, spec: IOSpec,
-              inputs: dict[str, np.ndarray], runner: ProveRunner,
-              located: dict[str, Path] | None = None) -> ChainProof:  # fmt: skip
+    def prove(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        inputs: dict[str, np.ndarray],
+        runner: ProveRunner,
+        located: dict[str, Path] | None = None,
+    ) -> ChainProof:
         """Prove one inference through every circuit of the chain. `located`: files kept
         outside `art_dir`, by their name inside it (a subnet package's pk.key)."""
 
-    def verify(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, proofs: list[dict],
-               inputs: dict, outputs: dict | None) -> dict[str, np.ndarray]:  # fmt: skip
+    def verify(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        proofs: list[dict],
+        inputs: dict,
+        outputs: dict | None,
+    ) -> dict[str, np.ndarray]:
         """Check a chain's proofs, links, request and response; returns the proved outputs.
         VerificationError names what failed."""

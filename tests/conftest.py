@@ -65,10 +65,13 @@ def dev_target(srs_dir: Path):
 def _compile(name, zoo_files, srs_dir, out_root, **overrides):
     onnx_path, calib, holdout = zoo_files[name]
     request = CompileRequest(
-        model_path=onnx_path, calibration_path=calib, eval_path=holdout,
-        output=out_root / f"{name}.zkc", config=CompileConfig(**{**FAST, **overrides}),
+        model_path=onnx_path,
+        calibration_path=calib,
+        eval_path=holdout,
+        output=out_root / f"{name}.zkc",
+        config=CompileConfig(**{**FAST, **overrides}),
         cache_dir=out_root / "cache",
-    )  # fmt: skip
+    )
     return compile_model(request, dev_target(srs_dir))
 
 

@@ -22,9 +22,12 @@ def make_model(nodes, inputs, outputs, initializers=(), opset=17) -> ir.Model:
 def save_xy_model(path, nodes, x_shape, y_shape, consts=()):
     """Save a model of `nodes` from float input x to float output y (opset 17); returns path."""
     graph = helper.make_graph(
-        nodes, "g", [tensor("x", x_shape)], [tensor("y", y_shape)],
+        nodes,
+        "g",
+        [tensor("x", x_shape)],
+        [tensor("y", y_shape)],
         [numpy_helper.from_array(v, k) for k, v in consts],
-    )  # fmt: skip
+    )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     proto.ir_version = 8
     onnx.save(proto, str(path))

@@ -31,9 +31,17 @@ ALLOWED = {
     "targets.ezkl": {"compiler", "passes", "targets.ezkl"},
     "targets.registry": {"compiler", "targets.registry"},
     "targets.subnet": {"compiler", "passes", "targets", "targets.subnet"},
-    "cli": {"compiler", "passes", "targets", "targets.ezkl", "targets.registry",
-            "targets.subnet", "model_zoo", "cli"},
-}  # fmt: skip
+    "cli": {
+        "compiler",
+        "passes",
+        "targets",
+        "targets.ezkl",
+        "targets.registry",
+        "targets.subnet",
+        "model_zoo",
+        "cli",
+    },
+}
 
 
 def layer(module: str) -> str:

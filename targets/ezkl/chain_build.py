@@ -64,11 +64,16 @@ class ChainBuild:
         responded = {t.name for t in self.request.spec.outputs}
         ends = []
         for parts, names in (("inputs", requested), ("outputs", responded)):
-            kinds = {p.tensor in names for i in circuit.pieces
-                     for p in getattr(self.request.pieces[i], parts)}  # fmt: skip
+            kinds = {
+                p.tensor in names
+                for i in circuit.pieces
+                for p in getattr(self.request.pieces[i], parts)
+            }
             if len(kinds) > 1:
-                raise ToolError(f"circuit {circuit.index}: its {parts} mix the model's own with "
-                                "other pieces' (EZKL sets one visibility for all)")  # fmt: skip
+                raise ToolError(
+                    f"circuit {circuit.index}: its {parts} mix the model's own with "
+                    "other pieces' (EZKL sets one visibility for all)"
+                )
             ends.append(kinds == {True})
         return ends[0], ends[1]
 
@@ -79,16 +84,18 @@ class ChainBuild:
             return config
         reads_request, writes_response = self.ends[index]
         scale = config.input_scale if config.input_scale is not None else DEFAULT_LINK_SCALE
-        return config.model_copy(update={
-            "input_visibility": "public" if reads_request else config.link,
-            "output_visibility": "public" if writes_response else config.link,
-            "param_visibility": "fixed",
-            "input_scale": scale,
-            "param_scale": config.param_scale if config.param_scale is not None else scale,
-            "slices": None,
-            "max_error": None,  # a budget is met end to end, by the shared scale
-            "min_top1": None,
-        })  # fmt: skip
+        return config.model_copy(
+            update={
+                "input_visibility": "public" if reads_request else config.link,
+                "output_visibility": "public" if writes_response else config.link,
+                "param_visibility": "fixed",
+                "input_scale": scale,
+                "param_scale": config.param_scale if config.param_scale is not None else scale,
+                "slices": None,
+                "max_error": None,  # a budget is met end to end, by the shared scale
+                "min_top1": None,
+            }
+        )
 
     def calibrate(self, config: CompileConfig, calibration: list[Samples] | None = None):
         """Write every circuit's calibrated settings (on `calibration`, per circuit; default
@@ -101,8 +108,13 @@ class ChainBuild:
             for index, (circuit, calib) in enumerate(zip(self.circuits, calibration, strict=True)):
                 path = Path(tmp) / f"calibration_{index:03d}.json"
                 write_calibration_data(path, calib, circuit.spec)
-                jobs.append((str(circuit.directory), str(path),
-                             self.circuit_config(config, index).model_dump_json()))  # fmt: skip
+                jobs.append(
+                    (
+                        str(circuit.directory),
+                        str(path),
+                        self.circuit_config(config, index).model_dump_json(),
+                    )
+                )
             settings = self.run_jobs(calibrate_job, jobs)
         own = [s["run_args"]["logrows"] for s in settings]
         if self.link == "polycommit":
@@ -110,8 +122,13 @@ class ChainBuild:
             settings = [set_logrows(d / SETTINGS_FILE, max(own)) for d in self.dirs]
         return settings, own
 
-    def outputs(self, settings: list[dict], samples: Samples, reporter: Reporter,
-                what: str = "witnesses per sample") -> dict[str, np.ndarray]:  # fmt: skip
+    def outputs(
+        self,
+        settings: list[dict],
+        samples: Samples,
+        reporter: Reporter,
+        what: str = "witnesses per sample",
+    ) -> dict[str, np.ndarray]:
         """Compile every circuit (no keys) and run the pieces on `samples`."""
         for directory in self.dirs:
             compile_circuit(directory)
@@ -120,8 +137,10 @@ class ChainBuild:
 
     def set_up(self, settings: list[dict], reporter: Reporter) -> list[SrsFacts]:
         """Compile and set up every calibrated circuit; returns the SRS each was set up with."""
-        found = [srs.find_srs(self.srs_dir, s["run_args"]["logrows"], self.allow_dev_srs)
-                 for s in settings]  # fmt: skip
+        found = [
+            srs.find_srs(self.srs_dir, s["run_args"]["logrows"], self.allow_dev_srs)
+            for s in settings
+        ]
         jobs = [
             (str(c.directory), str(path)) for c, (path, _) in zip(self.circuits, found, strict=True)
         ]
@@ -146,22 +165,32 @@ class ChainBuild:
         if self.link == "none":
             circuit = self.circuits[0]
             return [[0] * len(circuit.spec.inputs)], [[0] * len(circuit.spec.outputs)]
-        keys = [CommitKeys(d / VK_FILE, srs.srs_file(self.srs_dir, info.logrows))
-                for d, info in zip(self.dirs, used, strict=True)]  # fmt: skip
+        keys = [
+            CommitKeys(d / VK_FILE, srs.srs_file(self.srs_dir, info.logrows))
+            for d, info in zip(self.dirs, used, strict=True)
+        ]
         sample = {k: v[0] for k, v in self.request.evaluation.items()}
         with tempfile.TemporaryDirectory(prefix="zkc-links-") as tmp:
             chain = witness_dag(self.run, self.request.spec, sample, Path(tmp), keys)
-        sides = [(commitments(w.witness, "processed_inputs", self.link),
-                  commitments(w.witness, "processed_outputs", self.link)) for w in chain]  # fmt: skip
+        sides = [
+            (
+                commitments(w.witness, "processed_inputs", self.link),
+                commitments(w.witness, "processed_outputs", self.link),
+            )
+            for w in chain
+        ]
         for link in self.request.links:
             sent = sides[link.producer][1][link.output]
             received = sides[link.consumer][0][link.input]
             if not sent or sent != received:
-                raise ToolError(f"link {link.producer}->{link.consumer}: the {self.link} "
-                                "commitments differ")  # fmt: skip
+                raise ToolError(
+                    f"link {link.producer}->{link.consumer}: the {self.link} commitments differ"
+                )
         first = [c.pieces[0] for c in self.circuits]
-        counts = [[_counts(sides[p][0], len(c.spec.inputs)), _counts(sides[p][1], len(c.spec.outputs))]
-                  for p, c in zip(first, self.circuits, strict=True)]  # fmt: skip
+        counts = [
+            [_counts(sides[p][0], len(c.spec.inputs)), _counts(sides[p][1], len(c.spec.outputs))]
+            for p, c in zip(first, self.circuits, strict=True)
+        ]
         return [c[0] for c in counts], [c[1] for c in counts]
 
     def vk_digest(self, index: int) -> str:

@@ -30,8 +30,10 @@ def peak_prove_bytes(logrows: int) -> int:
 
 def commit_keys(art_dir: Path, facts: ChainFacts, srs_dir: srs.SrsDirectory) -> list[CommitKeys]:
     """Each circuit's verifying key and checked SRS (what its witness commitments need)."""
-    return [CommitKeys(Path(art_dir) / c.directory / VK_FILE, srs_dir.checked(c.srs))
-            for c in facts.circuits]  # fmt: skip
+    return [
+        CommitKeys(Path(art_dir) / c.directory / VK_FILE, srs_dir.checked(c.srs))
+        for c in facts.circuits
+    ]
 
 
 def runnable(art_dir: Path, facts: ChainFacts) -> Runnable:
@@ -47,22 +49,41 @@ def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: s
     return {"proof": proof, "seconds": seconds, "peak_rss_mb": peak_rss_mb(), "pid": os.getpid()}
 
 
-def local_jobs(art_dir: Path, facts: ChainFacts, chain: list[CircuitWitness],
-               keys: list[CommitKeys], work: Path, located: dict[str, Path]) -> list[tuple]:  # fmt: skip
+def local_jobs(
+    art_dir: Path,
+    facts: ChainFacts,
+    chain: list[CircuitWitness],
+    keys: list[CommitKeys],
+    work: Path,
+    located: dict[str, Path],
+) -> list[tuple]:
     """The arguments of `prove_job` for each piece (`located`: files kept elsewhere)."""
     jobs = []
     for piece, witness in zip(facts.pieces, chain, strict=True):
         circuit = facts.circuits[piece.circuit]
         directory = Path(art_dir) / circuit.directory
         pk = located.get(str(Path(circuit.directory) / PK_FILE), directory / PK_FILE)
-        jobs.append((str(directory / COMPILED_FILE), str(pk), str(witness.path),
-                     str(keys[piece.circuit].srs), str(work / f"proof_{piece.index:03d}.json")))  # fmt: skip
+        jobs.append(
+            (
+                str(directory / COMPILED_FILE),
+                str(pk),
+                str(witness.path),
+                str(keys[piece.circuit].srs),
+                str(work / f"proof_{piece.index:03d}.json"),
+            )
+        )
     return jobs
 
 
-def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str, np.ndarray],
-                runner: ProveRunner, srs_dir: srs.SrsDirectory,
-                located: dict[str, Path]) -> ChainProof:  # fmt: skip
+def prove_chain(
+    art_dir: Path,
+    facts: ChainFacts,
+    spec: IOSpec,
+    inputs: dict[str, np.ndarray],
+    runner: ProveRunner,
+    srs_dir: srs.SrsDirectory,
+    located: dict[str, Path],
+) -> ChainProof:
     """Prove one inference through every circuit; the proofs, outputs and what it took."""
     start = time.perf_counter()
     run = runnable(art_dir, facts)
@@ -77,8 +98,9 @@ def prove_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, inputs: dict[str
             results = run_jobs(prove_job, jobs, runner.workers, runner.scheduler, peak)
         else:
             jobs = remote.remote_jobs(facts, chain, runner.shipped)
-            results = run_jobs(remote.remote_prove_job, jobs, runner.workers, runner.scheduler,
-                               peak)  # fmt: skip
+            results = run_jobs(
+                remote.remote_prove_job, jobs, runner.workers, runner.scheduler, peak
+            )
     outputs = response(run, chain, [c.output_scales for c in facts.circuits], spec)
     record = {
         "wall_seconds": time.perf_counter() - start,

@@ -33,8 +33,15 @@ def _name(facts: ChainFacts, index: int) -> str:
     return f"slice {index}" if facts.sliced else "the circuit"
 
 
-def verify_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, entries: list[dict],
-                 inputs: dict, outputs: dict | None, srs_dir: SrsDirectory) -> dict[str, np.ndarray]:  # fmt: skip
+def verify_chain(
+    art_dir: Path,
+    facts: ChainFacts,
+    spec: IOSpec,
+    entries: list[dict],
+    inputs: dict,
+    outputs: dict | None,
+    srs_dir: SrsDirectory,
+) -> dict[str, np.ndarray]:
     """Check the pieces' proofs; returns the outputs they commit to.
 
     Every piece's proof present, in order, each made with its circuit's verifying key; every
@@ -52,8 +59,12 @@ def verify_chain(art_dir: Path, facts: ChainFacts, spec: IOSpec, entries: list[d
             directory = Path(art_dir) / circuit.directory
             proof_path = Path(tmp) / f"proof_{piece.index:03d}.json"
             proof_path.write_text(json.dumps(entry["proof"]))
-            if not proving.verify(proof_path, directory / SETTINGS_FILE, directory / VK_FILE,
-                                  srs_dir.checked(circuit.srs)):  # fmt: skip
+            if not proving.verify(
+                proof_path,
+                directory / SETTINGS_FILE,
+                directory / VK_FILE,
+                srs_dir.checked(circuit.srs),
+            ):
                 raise VerificationError(
                     f"{_name(facts, piece.index)}: the EZKL proof does not verify against "
                     "its verifying key"
@@ -121,8 +132,11 @@ def _claimed(values: object, shape: list[int], what: str) -> np.ndarray:
 def _check_request(facts: ChainFacts, spec: IOSpec, publics: list[list], inputs: dict) -> None:
     """Every piece reading request parts has exactly those parts' values as public inputs."""
     requested = {t.name for t in spec.inputs}
-    arrays = {t.name: _claimed(inputs[t.name], t.shape, f"the request's input '{t.name}'")
-              for t in spec.inputs if t.name in inputs}  # fmt: skip
+    arrays = {
+        t.name: _claimed(inputs[t.name], t.shape, f"the request's input '{t.name}'")
+        for t in spec.inputs
+        if t.name in inputs
+    }
     if set(arrays) != requested:
         raise VerificationError(f"the request has inputs {sorted(inputs)}, not {sorted(requested)}")
     for piece in facts.pieces:
@@ -166,8 +180,9 @@ def _check_links(facts: ChainFacts, publics: list[list], proofs: list[bytes]) ->
             )
 
 
-def _response(facts: ChainFacts, spec: IOSpec, publics: list[list],
-              claimed: dict | None) -> dict[str, np.ndarray]:  # fmt: skip
+def _response(
+    facts: ChainFacts, spec: IOSpec, publics: list[list], claimed: dict | None
+) -> dict[str, np.ndarray]:
     """The model outputs the pieces' public outputs commit to; with `claimed`,
     VerificationError unless every claimed output is exactly that."""
     proved = {t.name: np.zeros(t.shape, dtype=np.float64) for t in spec.outputs}

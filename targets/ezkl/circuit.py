@@ -34,6 +34,10 @@ def compile_circuit(directory: Path) -> None:
 def setup_keys(directory: Path, srs_path: Path) -> None:
     """`ezkl setup` against an SRS of exactly the circuit's logrows (a larger one is much slower)."""
     call_ezkl(
-        "setup", ezkl.setup, str(directory / COMPILED_FILE), str(directory / VK_FILE),
-        str(directory / PK_FILE), srs_path=str(srs_path),
-    )  # fmt: skip
+        "setup",
+        ezkl.setup,
+        str(directory / COMPILED_FILE),
+        str(directory / VK_FILE),
+        str(directory / PK_FILE),
+        srs_path=str(srs_path),
+    )

@@ -20,8 +20,22 @@ import onnx_ir as ir
 COEFFICIENTS_FILE = Path(__file__).with_name("cost_coefficients.json")
 MAC_OPS = {"Conv", "Gemm", "MatMul", "ConvTranspose"}
 POOL_OPS = {"AveragePool", "MaxPool", "GlobalAveragePool", "GlobalMaxPool"}
-FREE_OPS = {"Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Identity", "Constant",
-            "Shape", "Gather", "Slice", "Concat", "Split", "Expand", "Pad"}  # fmt: skip
+FREE_OPS = {
+    "Flatten",
+    "Reshape",
+    "Squeeze",
+    "Unsqueeze",
+    "Transpose",
+    "Identity",
+    "Constant",
+    "Shape",
+    "Gather",
+    "Slice",
+    "Concat",
+    "Split",
+    "Expand",
+    "Pad",
+}
 # Rows EZKL reserves beyond the used ones (blinding factors), so 2^k must exceed rows + this.
 RESERVED_ROWS = 6
 

@@ -39,8 +39,9 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
             reporter.info(f"EZKL's calibrated circuit does not run ({exc}); keeping it")
             return SearchResult(config, _record(config, None, [], None), settings, own)
         ezkl_fidelity = fidelity_report(search.expected, outs, "search samples")
-        budget = Budget(max_error=ezkl_fidelity.max_abs_error,
-                        min_top1=ezkl_fidelity.top1_agreement)  # fmt: skip
+        budget = Budget(
+            max_error=ezkl_fidelity.max_abs_error, min_top1=ezkl_fidelity.top1_agreement
+        )
         best = search_scales(search.point, budget, limit)
         if best is not None and 2 ** (best.logrows - 1) == best.decomp_base:
             for base, legs in SMALLER_BASES:  # the base's range-check table sets the floor
@@ -51,19 +52,26 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
         if best is not None:
             final = search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
     candidates = [c.record() for c in search.tried.values()]
-    ezkl_point = SearchPoint(scale=settings[0]["run_args"]["input_scale"],
-                             decomp_base=settings[0]["run_args"]["decomp_base"],
-                             decomp_legs=settings[0]["run_args"]["decomp_legs"],
-                             logrows=ezkl_logrows, max_abs_error=ezkl_fidelity.max_abs_error,
-                             top1_agreement=ezkl_fidelity.top1_agreement)  # fmt: skip
+    ezkl_point = SearchPoint(
+        scale=settings[0]["run_args"]["input_scale"],
+        decomp_base=settings[0]["run_args"]["decomp_base"],
+        decomp_legs=settings[0]["run_args"]["decomp_legs"],
+        logrows=ezkl_logrows,
+        max_abs_error=ezkl_fidelity.max_abs_error,
+        top1_agreement=ezkl_fidelity.top1_agreement,
+    )
     if final is not None and meets(final, budget, limit) and final.logrows < ezkl_logrows:
-        reporter.info(f"scale search: logrows {final.logrows} (EZKL's calibration: "
-                      f"{ezkl_logrows}) at {budget.describe()} on {_count(search.held)} held-out samples")  # fmt: skip
+        reporter.info(
+            f"scale search: logrows {final.logrows} (EZKL's calibration: "
+            f"{ezkl_logrows}) at {budget.describe()} on {_count(search.held)} held-out samples"
+        )
         record = QuantizationRecord(
-            method="zkc-search-default", budget=budget.model_dump(exclude_none=True),
-            chosen=final.record(), candidates=[ezkl_point, *candidates],
+            method="zkc-search-default",
+            budget=budget.model_dump(exclude_none=True),
+            chosen=final.record(),
+            candidates=[ezkl_point, *candidates],
             search_samples=_count(search.held),
-        )  # fmt: skip
+        )
         chosen = search.config(final.scale, final.decomp_base, final.decomp_legs)
         return SearchResult(chosen, record, *search.last)
     for directory, data in zip(build.dirs, ezkl_files, strict=True):  # EZKL's settings stand
@@ -75,8 +83,10 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
 def _record(config, ezkl_point, candidates, samples) -> QuantizationRecord:
     return QuantizationRecord(
         method=f"ezkl-calibrate-{config.calibration_target}",
-        chosen=ezkl_point, candidates=candidates, search_samples=samples,
-    )  # fmt: skip
+        chosen=ezkl_point,
+        candidates=candidates,
+        search_samples=samples,
+    )
 
 
 def _count(samples) -> int:

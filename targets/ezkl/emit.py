@@ -16,8 +16,9 @@ from zkc.targets.ezkl.default_scales import calibrate_then_search
 from zkc.targets.ezkl.quantize import search_chain_scale
 
 
-def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
-               reporter: Reporter) -> tuple[ChainFacts, dict[str, float]]:  # fmt: skip
+def emit_chain(
+    request: EmitRequest, srs_dir: Path, allow_dev_srs: bool, reporter: Reporter
+) -> tuple[ChainFacts, dict[str, float]]:
     """Build every circuit of the request into the artifact; returns (facts, timings)."""
     build = ChainBuild(request, srs_dir, allow_dev_srs)
     config, timings = build.config, {}
@@ -29,12 +30,16 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
         timings["search_seconds"] = time.perf_counter() - start
         if build.link != "none":
             budget = Budget(**quantization.budget).describe()
-            reporter.info(f"slices share scale {config.input_scale}: {budget} on "
-                          f"{quantization.search_samples} held-out samples")  # fmt: skip
+            reporter.info(
+                f"slices share scale {config.input_scale}: {budget} on "
+                f"{quantization.search_samples} held-out samples"
+            )
     elif (
-        build.link == "none" and config.quantize == "search"
-        and config.input_scale is None and config.param_scale is None
-    ):  # fmt: skip
+        build.link == "none"
+        and config.quantize == "search"
+        and config.input_scale is None
+        and config.param_scale is None
+    ):
         search = calibrate_then_search(build, reporter)
         config, quantization = search.config, search.record
         settings, own = search.settings, search.own_logrows
@@ -61,28 +66,46 @@ def emit_chain(request: EmitRequest, srs_dir: Path, allow_dev_srs: bool,
     ]
     check_link_scales(request, circuits)
     facts = ChainFacts(
-        circuits=circuits, pieces=request.pieces, link=build.link, links=request.links,
+        circuits=circuits,
+        pieces=request.pieces,
+        link=build.link,
+        links=request.links,
         decomposition=decomposition_key(config.decomp_base, config.decomp_legs),
         quantization=quantization,
-    )  # fmt: skip
+    )
     return facts, timings
 
 
-def circuit_facts(build: ChainBuild, config, index: int, settings: dict, own: int, srs_info,
-                  ins: list[int], outs: list[int]) -> CircuitFacts:  # fmt: skip
+def circuit_facts(
+    build: ChainBuild,
+    config,
+    index: int,
+    settings: dict,
+    own: int,
+    srs_info,
+    ins: list[int],
+    outs: list[int],
+) -> CircuitFacts:
     """The manifest's facts of one set-up circuit."""
     circuit, cfg = build.circuits[index], build.circuit_config(config, index)
     return CircuitFacts(
-        index=index, directory=circuit.relative, io=circuit.spec,
-        logrows=settings["run_args"]["logrows"], calibrated_logrows=own,
-        num_rows=settings.get("num_rows"), input_scales=settings["model_input_scales"],
+        index=index,
+        directory=circuit.relative,
+        io=circuit.spec,
+        logrows=settings["run_args"]["logrows"],
+        calibrated_logrows=own,
+        num_rows=settings.get("num_rows"),
+        input_scales=settings["model_input_scales"],
         output_scales=settings["model_output_scales"],
-        param_scale=settings["run_args"]["param_scale"], run_args=settings["run_args"],
-        srs=srs_info, vk_sha256=build.vk_digest(index),
+        param_scale=settings["run_args"]["param_scale"],
+        run_args=settings["run_args"],
+        srs=srs_info,
+        vk_sha256=build.vk_digest(index),
         public_inputs=public_count(cfg.input_visibility, circuit.spec.inputs),
         public_outputs=public_count(cfg.output_visibility, circuit.spec.outputs),
-        input_commitments=ins, output_commitments=outs,
-    )  # fmt: skip
+        input_commitments=ins,
+        output_commitments=outs,
+    )
 
 
 def check_link_scales(request: EmitRequest, circuits: list[CircuitFacts]) -> None:

@@ -70,19 +70,27 @@ def check_ops(model: ir.Model, source: str) -> None:
         name = node.name or "?"
         if node.domain not in ("", "ai.onnx"):
             raise UnsupportedOpError(
-                source, name, f"{node.domain}::{node.op_type}",
+                source,
+                name,
+                f"{node.domain}::{node.op_type}",
                 "custom-domain ops are not supported by the EZKL target",
-            )  # fmt: skip
+            )
         if node.op_type in REFUSED:
             raise UnsupportedOpError(source, name, node.op_type, REFUSED[node.op_type])
         if node.op_type in MEASURED_FAILURES and node.op_type not in SUPPORTED_OPS:
-            raise UnsupportedOpError(source, name, node.op_type,
-                                     f"EZKL {MEASURED_WITH} {MEASURED_FAILURES[node.op_type]}")  # fmt: skip
+            raise UnsupportedOpError(
+                source,
+                name,
+                node.op_type,
+                f"EZKL {MEASURED_WITH} {MEASURED_FAILURES[node.op_type]}",
+            )
         if node.op_type not in SUPPORTED_OPS:
             raise UnsupportedOpError(
-                source, name, node.op_type,
+                source,
+                name,
+                node.op_type,
                 f"op not supported by the EZKL target (no op case measured it on EZKL {MEASURED_WITH})",
-            )  # fmt: skip
+            )
         problem = _attribute_problem(node)
         if problem is not None:
             raise UnsupportedOpError(source, name, node.op_type, problem)

@@ -43,8 +43,14 @@ class EzklCircuitCost:
     def node_rows(self, node: ir.Node) -> float:
         return self.model.node_rows(node)
 
-    def circuit_size(self, body_rows: float, link_elements: int, link_tensors: int,
-                     end_elements: int, margin: bool = True) -> tuple[float, int]:  # fmt: skip
+    def circuit_size(
+        self,
+        body_rows: float,
+        link_elements: int,
+        link_tensors: int,
+        end_elements: int,
+        margin: bool = True,
+    ) -> tuple[float, int]:
         rows = self.model.base_rows + body_rows + self.model.io_rows(link_elements + end_elements)
         hashing = self.model.link_rows(link_elements, link_tensors)
         scale = self.margin if margin else 1.0

@@ -17,9 +17,12 @@ def to_ezkl_input(inputs: dict[str, np.ndarray], spec: IOSpec) -> dict:
 
 
 def gen_witness(
-    data_path: Path, compiled_path: Path, witness_path: Path, vk_path: Path | None,
+    data_path: Path,
+    compiled_path: Path,
+    witness_path: Path,
+    vk_path: Path | None,
     srs_path: Path | None,
-) -> dict:  # fmt: skip
+) -> dict:
     """`ezkl gen-witness` with every path explicit; returns the witness EZKL returns.
 
     A circuit with polycommit visibility commits to its tensors with the SRS at `srs_path`
@@ -30,9 +33,14 @@ def gen_witness(
     """
     srs = srs_path if srs_path is not None else witness_path.with_name("no-srs-wanted")
     return call_ezkl(
-        "gen_witness", ezkl.gen_witness, str(data_path), str(compiled_path), str(witness_path),
-        vk_path=str(vk_path) if vk_path is not None else None, srs_path=str(srs),
-    )  # fmt: skip
+        "gen_witness",
+        ezkl.gen_witness,
+        str(data_path),
+        str(compiled_path),
+        str(witness_path),
+        vk_path=str(vk_path) if vk_path is not None else None,
+        srs_path=str(srs),
+    )
 
 
 def generate_witness(

@@ -55,10 +55,15 @@ class ChainSearch:
         self.last: tuple[list[dict], list[int]] = ([], [])
 
     def config(self, scale: int, base: int, legs: int) -> CompileConfig:
-        return self.build.config.model_copy(update={
-            "input_scale": scale, "param_scale": scale, "decomp_base": base, "decomp_legs": legs,
-            "max_logrows": 25,
-        })  # fmt: skip
+        return self.build.config.model_copy(
+            update={
+                "input_scale": scale,
+                "param_scale": scale,
+                "decomp_base": base,
+                "decomp_legs": legs,
+                "max_logrows": 25,
+            }
+        )
 
     def measure(
         self, scale: int, base: int, legs: int, calibration: list[Samples] | None
@@ -106,9 +111,10 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
             raise budget_failure(search.tried.values(), budget, limit)
     record = QuantizationRecord(
         method="zkc-search" if whole else "zkc-search-sliced",
-        budget=budget.model_dump(exclude_none=True), chosen=final.record(),
+        budget=budget.model_dump(exclude_none=True),
+        chosen=final.record(),
         candidates=[c.record() for c in search.tried.values()],
         search_samples=len(next(iter(search.held.values()))),
-    )  # fmt: skip
+    )
     chosen = search.config(final.scale, final.decomp_base, final.decomp_legs)
     return SearchResult(chosen, record, *search.last)

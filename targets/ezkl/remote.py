@@ -34,9 +34,13 @@ def cached_blob(cache_dir: Path, source: BlobSource) -> tuple[Path, int]:
 
 
 def remote_prove_job(
-    compiled: BlobSource, pk: BlobSource, witness_json: str, srs_facts: dict, srs_dir: str,
+    compiled: BlobSource,
+    pk: BlobSource,
+    witness_json: str,
+    srs_facts: dict,
+    srs_dir: str,
     cache_dir: str,
-) -> dict:  # fmt: skip
+) -> dict:
     """Prove one circuit on a worker: the proof, seconds, peak RSS, and what was fetched."""
     cache = Path(cache_dir).expanduser()
     start = time.perf_counter()
@@ -53,14 +57,18 @@ def remote_prove_job(
         witness_path = Path(tmp) / "witness.json"
         witness_path.write_text(witness_json)
         start = time.perf_counter()
-        proof = proving.prove(witness_path, compiled_path, pk_path, Path(tmp) / "proof.json",
-                              srs_path)  # fmt: skip
+        proof = proving.prove(
+            witness_path, compiled_path, pk_path, Path(tmp) / "proof.json", srs_path
+        )
         seconds = time.perf_counter() - start
     return {
-        "proof": proof, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
-        "fetched_bytes": fetched_compiled + fetched_pk, "fetch_seconds": fetch_seconds,
+        "proof": proof,
+        "seconds": seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        "fetched_bytes": fetched_compiled + fetched_pk,
+        "fetch_seconds": fetch_seconds,
         "host": socket.gethostname(),
-    }  # fmt: skip
+    }
 
 
 def remote_jobs(facts: ChainFacts, chain: list, shipped: ShippedFiles) -> list[tuple]:
@@ -69,7 +77,14 @@ def remote_jobs(facts: ChainFacts, chain: list, shipped: ShippedFiles) -> list[t
     for piece, witness in zip(facts.pieces, chain, strict=True):
         circuit = facts.circuits[piece.circuit]
         prefix = Path(circuit.directory)
-        jobs.append((shipped.sources[str(prefix / COMPILED_FILE)],
-                     shipped.sources[str(prefix / PK_FILE)], witness.path.read_text(),
-                     circuit.srs.model_dump(), shipped.srs_dir, shipped.cache_dir))  # fmt: skip
+        jobs.append(
+            (
+                shipped.sources[str(prefix / COMPILED_FILE)],
+                shipped.sources[str(prefix / PK_FILE)],
+                witness.path.read_text(),
+                circuit.srs.model_dump(),
+                shipped.srs_dir,
+                shipped.cache_dir,
+            )
+        )
     return jobs

@@ -34,11 +34,14 @@ class Candidate:
     def record(self) -> SearchPoint:
         """The manifest's line for this candidate."""
         return SearchPoint(
-            scale=self.scale, decomp_base=self.decomp_base, decomp_legs=self.decomp_legs,
-            logrows=self.logrows, error=self.error,
+            scale=self.scale,
+            decomp_base=self.decomp_base,
+            decomp_legs=self.decomp_legs,
+            logrows=self.logrows,
+            error=self.error,
             max_abs_error=self.fidelity.max_abs_error if self.fidelity else None,
             top1_agreement=self.fidelity.top1_agreement if self.fidelity else None,
-        )  # fmt: skip
+        )
 
 
 def meets(candidate: Candidate, budget: Budget, limit: int) -> bool:

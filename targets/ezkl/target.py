@@ -64,21 +64,47 @@ class EzklTarget:
     def files(self, facts: ChainFacts) -> list[str]:
         return [str(Path(c.directory) / name) for c in facts.circuits for name in CIRCUIT_FILES]
 
-    def run(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, samples: Samples,
-            reporter: Reporter, runner: ProveRunner | None = None) -> dict[str, np.ndarray]:  # fmt: skip
+    def run(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        samples: Samples,
+        reporter: Reporter,
+        runner: ProveRunner | None = None,
+    ) -> dict[str, np.ndarray]:
         """The outputs for every sample; with a runner of several workers or a cluster, the
         samples' witnesses run there in chunks."""
         if runner is None or (runner.workers <= 1 and not runner.scheduler):
             scales = [c.output_scales for c in facts.circuits]
-            return dag_outputs(runnable(art_dir, facts), scales, spec, samples, reporter,
-                               "fidelity (witnesses per held-out sample)")  # fmt: skip
+            return dag_outputs(
+                runnable(art_dir, facts),
+                scales,
+                spec,
+                samples,
+                reporter,
+                "fidelity (witnesses per held-out sample)",
+            )
         return run_spread(art_dir, facts, spec, samples, runner)
 
-    def prove(self, art_dir: Path, facts: ChainFacts, spec: IOSpec,
-              inputs: dict[str, np.ndarray], runner: ProveRunner,
-              located: dict[str, Path] | None = None) -> ChainProof:  # fmt: skip
+    def prove(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        inputs: dict[str, np.ndarray],
+        runner: ProveRunner,
+        located: dict[str, Path] | None = None,
+    ) -> ChainProof:
         return prove_chain(art_dir, facts, spec, inputs, runner, self.srs, located or {})
 
-    def verify(self, art_dir: Path, facts: ChainFacts, spec: IOSpec, proofs: list[dict],
-               inputs: dict, outputs: dict | None) -> dict[str, np.ndarray]:  # fmt: skip
+    def verify(
+        self,
+        art_dir: Path,
+        facts: ChainFacts,
+        spec: IOSpec,
+        proofs: list[dict],
+        inputs: dict,
+        outputs: dict | None,
+    ) -> dict[str, np.ndarray]:
         return verify_chain(art_dir, facts, spec, proofs, inputs, outputs, self.srs)

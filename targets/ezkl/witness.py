@@ -63,8 +63,13 @@ def _input_data(piece: PieceFacts, request: dict[str, np.ndarray], written: dict
     return data
 
 
-def witness_dag(run: Runnable, spec: IOSpec, inputs: dict[str, np.ndarray], work: Path,
-                keys: list[CommitKeys] | None = None) -> list[CircuitWitness]:  # fmt: skip
+def witness_dag(
+    run: Runnable,
+    spec: IOSpec,
+    inputs: dict[str, np.ndarray],
+    work: Path,
+    keys: list[CommitKeys] | None = None,
+) -> list[CircuitWitness]:
     """Witnesses of every piece for one request (`keys` by circuit index; without them no
     commitment is computed: a search before setup, or outputs only)."""
     request = {t.name: np.asarray(inputs[t.name]).reshape(t.shape) for t in spec.inputs}
@@ -76,9 +81,12 @@ def witness_dag(run: Runnable, spec: IOSpec, inputs: dict[str, np.ndarray], work
         data_path.write_text(json.dumps({"input_data": _input_data(piece, request, written)}))
         commit = keys[piece.circuit] if keys is not None else None
         proving.gen_witness(
-            data_path, run.directories[piece.circuit] / COMPILED_FILE, witness_path,
-            commit.vk if commit else None, commit.srs if commit else None,
-        )  # fmt: skip
+            data_path,
+            run.directories[piece.circuit] / COMPILED_FILE,
+            witness_path,
+            commit.vk if commit else None,
+            commit.srs if commit else None,
+        )
         # The file, not the returned object: its commitments are serialised (comparable) points.
         witness = json.loads(witness_path.read_text())
         chain.append(CircuitWitness(i, witness_path, witness))
@@ -87,8 +95,9 @@ def witness_dag(run: Runnable, spec: IOSpec, inputs: dict[str, np.ndarray], work
     return chain
 
 
-def response(run: Runnable, chain: list[CircuitWitness], output_scales: list[list[int]],
-             spec: IOSpec) -> dict[str, np.ndarray]:  # fmt: skip
+def response(
+    run: Runnable, chain: list[CircuitWitness], output_scales: list[list[int]], spec: IOSpec
+) -> dict[str, np.ndarray]:
     """The model outputs the pieces write, decoded from their witnesses (`output_scales` by
     circuit index)."""
     outputs = {t.name: np.zeros(t.shape, dtype=np.float64) for t in spec.outputs}
@@ -103,8 +112,14 @@ def response(run: Runnable, chain: list[CircuitWitness], output_scales: list[lis
     return outputs
 
 
-def dag_outputs(run: Runnable, output_scales: list[list[int]], spec: IOSpec, samples: Samples,
-                reporter: Reporter, what: str = "witnesses per sample") -> dict[str, np.ndarray]:  # fmt: skip
+def dag_outputs(
+    run: Runnable,
+    output_scales: list[list[int]],
+    spec: IOSpec,
+    samples: Samples,
+    reporter: Reporter,
+    what: str = "witnesses per sample",
+) -> dict[str, np.ndarray]:
     """The model outputs for every sample (no commitments), stacked as (samples, *shape)."""
     count = sample_count(samples)
     collected: dict[str, list] = {t.name: [] for t in spec.outputs}
@@ -145,7 +160,15 @@ def run_spread(
     count = sample_count(samples)
     parts = max(1, min(count, (runner.workers if not runner.scheduler else 8) * 2))
     bounds = np.linspace(0, count, parts + 1).astype(int)
-    jobs = [(str(art_dir), facts.model_dump_json(), spec.model_dump_json(),
-             {k: v[a:b] for k, v in samples.items()}) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]  # fmt: skip
+    jobs = [
+        (
+            str(art_dir),
+            facts.model_dump_json(),
+            spec.model_dump_json(),
+            {k: v[a:b] for k, v in samples.items()},
+        )
+        for a, b in zip(bounds, bounds[1:], strict=False)
+        if b > a
+    ]
     chunks = run_jobs(_outputs_job, jobs, runner.workers, runner.scheduler)
     return {t.name: np.concatenate([c[t.name] for c in chunks]) for t in spec.outputs}

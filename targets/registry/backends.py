@@ -71,17 +71,22 @@ class RegistryBackend:
         import oras.utils
 
         try:
-            session = self._request(self.container.upload_blob_url(), "POST",
-                                    headers={"Content-Length": "0"})  # fmt: skip
+            session = self._request(
+                self.container.upload_blob_url(), "POST", headers={"Content-Length": "0"}
+            )
             location = self.client._get_location(session, self.container)
             if session.status_code != 202 or not location:
-                raise ToolError(f"registry {self.ref.host} refused to start an upload "
-                                f"(HTTP {session.status_code})")  # fmt: skip
+                raise ToolError(
+                    f"registry {self.ref.host} refused to start an upload "
+                    f"(HTTP {session.status_code})"
+                )
             url = oras.utils.append_url_params(location, {"digest": descriptor["digest"]})
             # Credentials up front: a 401-then-retry would resend an already-consumed stream.
-            headers = {"Content-Length": str(descriptor["size"]),
-                       "Content-Type": "application/octet-stream",
-                       **self.client.auth.get_auth_header()}  # fmt: skip
+            headers = {
+                "Content-Length": str(descriptor["size"]),
+                "Content-Type": "application/octet-stream",
+                **self.client.auth.get_auth_header(),
+            }
             with open(path, "rb") as body:
                 response = self.client.do_request(url, "PUT", data=body, headers=headers)
         except requests.ConnectionError as exc:
@@ -163,8 +168,13 @@ class LayoutBackend:
             write_json_atomic(self.root / "oci-layout", {"imageLayoutVersion": "1.0.0"})
         if not self.has_blob(descriptor["digest"]):
             with open(path, "rb") as source:
-                copy_verified(iter(lambda: source.read(CHUNK), b""), self._blob(descriptor["digest"]),
-                              descriptor["digest"], descriptor["size"], path.name)  # fmt: skip
+                copy_verified(
+                    iter(lambda: source.read(CHUNK), b""),
+                    self._blob(descriptor["digest"]),
+                    descriptor["digest"],
+                    descriptor["size"],
+                    path.name,
+                )
 
     def push_manifest(self, manifest: bytes, tag: str) -> str:
         """Store the manifest blob, then point the tag at it in index.json."""
@@ -174,8 +184,14 @@ class LayoutBackend:
         index["manifests"] = [
             m for m in index["manifests"] if m.get("annotations", {}).get(REF_NAME) != tag
         ]
-        index["manifests"].append({"mediaType": MANIFEST_MEDIA_TYPE, "digest": digest, "size": len(manifest),
-                                   "annotations": {REF_NAME: tag}})  # fmt: skip
+        index["manifests"].append(
+            {
+                "mediaType": MANIFEST_MEDIA_TYPE,
+                "digest": digest,
+                "size": len(manifest),
+                "annotations": {REF_NAME: tag},
+            }
+        )
         write_json_atomic(self.root / "index.json", index)
         return digest
 

@@ -57,9 +57,13 @@ def publish(
         ss58, signature = signer(config["digest"])
         annotations |= {media.SIGNER: ss58, media.SIGNATURE: signature}
     oci_manifest = {
-        "schemaVersion": 2, "mediaType": media.MANIFEST_MEDIA_TYPE, "artifactType": media.ARTIFACT_TYPE,
-        "config": config, "layers": layers, "annotations": annotations,
-    }  # fmt: skip
+        "schemaVersion": 2,
+        "mediaType": media.MANIFEST_MEDIA_TYPE,
+        "artifactType": media.ARTIFACT_TYPE,
+        "config": config,
+        "layers": layers,
+        "annotations": annotations,
+    }
     body = json.dumps(oci_manifest, sort_keys=True, separators=(",", ":")).encode()
     digest = backend.push_manifest(body, ref.tag or "latest")
     return PublishResult(ref, digest, config["digest"], annotations.get(media.SIGNER))

@@ -27,8 +27,14 @@ class PullResult:
     cached: bool
 
 
-def pull(ref: ArtifactRef, output: Path | None, cache_root: Path = DEFAULT_CACHE,
-         check_signature=None, username=None, password=None) -> PullResult:  # fmt: skip
+def pull(
+    ref: ArtifactRef,
+    output: Path | None,
+    cache_root: Path = DEFAULT_CACHE,
+    check_signature=None,
+    username=None,
+    password=None,
+) -> PullResult:
     """Pull `ref` into the cache (and copy it to `output`); refuses anything that does not check out.
 
     `check_signature(manifest_digest, ss58, signature)` raises unless the artifact's signature

@@ -18,9 +18,12 @@ from zkc.targets.registry.reference import parse_ref
 
 
 def blob_sources(
-    ref_text: str, manifest: Manifest, paths: list[str], username: str | None = None,
+    ref_text: str,
+    manifest: Manifest,
+    paths: list[str],
+    username: str | None = None,
     password: str | None = None,
-) -> dict[str, BlobSource]:  # fmt: skip
+) -> dict[str, BlobSource]:
     """The registry URL of each artifact file in `paths`, after checking the registry holds
     every one (UserInputError naming the first it lacks)."""
     ref = parse_ref(ref_text)

@@ -59,8 +59,12 @@ class Admission:
         wait = self.expected_wait(circuit_id)
         left = deadline - time.monotonic()
         if wait is not None and wait > left:
-            raise Refused(503, f"expected wait {wait:.1f} s exceeds the request's deadline "
-                               f"({max(left, 0):.1f} s left)", wait - left)  # fmt: skip
+            raise Refused(
+                503,
+                f"expected wait {wait:.1f} s exceeds the request's deadline "
+                f"({max(left, 0):.1f} s left)",
+                wait - left,
+            )
 
     async def wait_turn(self, circuit_id: str, deadline: float) -> None:
         """Wait for a free prover; Refused (503) if the deadline passes first (not proved)."""
@@ -68,8 +72,11 @@ class Admission:
         try:
             await asyncio.wait_for(self.slots().acquire(), timeout=max(left, 0.001))
         except TimeoutError:
-            raise Refused(503, "the request's deadline passed while it was queued; not proved",
-                          self.expected_wait(circuit_id) or 1.0) from None  # fmt: skip
+            raise Refused(
+                503,
+                "the request's deadline passed while it was queued; not proved",
+                self.expected_wait(circuit_id) or 1.0,
+            ) from None
         self.proving += 1
 
     def done(self, circuit_id: str, seconds: float | None) -> None:

@@ -45,14 +45,18 @@ def audit_package(
         files = compare_files(recorded, rebuilt.path)
     root = record.derived_from or record
     return AuditReport(
-        recorded_key=lock.artifact_key, rebuilt_key=rebuilt.manifest.key,
-        model_sha256=sha256_file(model_path), recorded_model_sha256=root.model_sha256, files=files,
+        recorded_key=lock.artifact_key,
+        rebuilt_key=rebuilt.manifest.key,
+        model_sha256=sha256_file(model_path),
+        recorded_model_sha256=root.model_sha256,
+        files=files,
         vk_identical=vk_digests(rebuilt.manifest.circuit) == [lock.circuit_id],
-    )  # fmt: skip
+    )
 
 
-def _lowered_parent(model_path: Path, parent: BuildRecord, data, target, work: Path,
-                    reporter: Reporter) -> Path:  # fmt: skip
+def _lowered_parent(
+    model_path: Path, parent: BuildRecord, data, target, work: Path, reporter: Reporter
+) -> Path:
     """The model the packaged artifact was derived from: the source after its parent's passes."""
     config = CompileConfig.model_validate(parent.config)
     inputs = rebuild_inputs(model_path, *data, config, parent.eval_source)

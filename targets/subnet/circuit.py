@@ -69,8 +69,10 @@ class ServedCircuit:
         with np.load(path, allow_pickle=False) as data:
             if not all(t.name in data for t in self.spec.inputs):
                 return None
-            return {t.name: np.asarray(data[t.name][0]).reshape(t.shape).tolist()
-                    for t in self.spec.inputs}  # fmt: skip
+            return {
+                t.name: np.asarray(data[t.name][0]).reshape(t.shape).tolist()
+                for t in self.spec.inputs
+            }
 
     def prove(self, doc: Any) -> ProofResult:
         """Prove one checked request in this process (a subnet circuit is one EZKL circuit)."""
@@ -82,9 +84,14 @@ class ServedCircuit:
         return self.artifact.verify_proofs([proof], inputs_from_doc(doc, self.spec, "inputs"))
 
 
-def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | None = None,
-                 download_pk: bool = False, allow_sliced: bool = False,
-                 verify_only: bool = False) -> ServedCircuit:  # fmt: skip
+def load_circuit(
+    path: Path | str,
+    pk_path: Path | None = None,
+    srs_dir: Path | None = None,
+    download_pk: bool = False,
+    allow_sliced: bool = False,
+    verify_only: bool = False,
+) -> ServedCircuit:
     """Open a `.zkc` artifact or a subnet package directory (`model_<id>/`).
 
     With `download_pk`, a package whose pk.key is nowhere local fetches it from
@@ -104,8 +111,9 @@ def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | 
             refuse_sliced(manifest, str(path))
         pk = Path(pk_path or path / PK_FILE)
         located = {} if manifest.circuit.sliced else {PK_FILE: pk}
-        artifact = CompiledArtifact(path, target, manifest.key, manifest.io, manifest.circuit,
-                                    manifest, located)  # fmt: skip
+        artifact = CompiledArtifact(
+            path, target, manifest.key, manifest.io, manifest.circuit, manifest, located
+        )
         ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
         circuit_id = manifest.circuit.first.vk_sha256
         if manifest.circuit.sliced:
@@ -113,8 +121,14 @@ def load_circuit(path: Path | str, pk_path: Path | None = None, srs_dir: Path | 
     elif (path / LOCK_FILE).is_file():
         lock = verified_package(path)
         pk = None if verify_only else _locate_pk(path, lock, pk_path, download_pk)
-        artifact = CompiledArtifact(path, target, lock.artifact_key, lock.io, lock.circuit,
-                                    located={PK_FILE: pk} if pk else {})  # fmt: skip
+        artifact = CompiledArtifact(
+            path,
+            target,
+            lock.artifact_key,
+            lock.io,
+            lock.circuit,
+            located={PK_FILE: pk} if pk else {},
+        )
         ranges, circuit_id = lock.ranges, lock.circuit_id
         timeout = json.loads((path / "metadata.json").read_text()).get("timeout")
     elif not path.is_dir():

@@ -74,8 +74,13 @@ def signed_payload(commitment: Commitment) -> bytes:
 def sign_offline(commitment: Commitment, keypair) -> Commitment:
     """The commitment with the hotkey's sr25519 signature over `signed_payload`."""
     signature = keypair.sign(signed_payload(commitment))
-    return Commitment(commitment.netuid, commitment.artifact_digest, commitment.call,
-                      keypair.ss58_address, "0x" + bytes(signature).hex())  # fmt: skip
+    return Commitment(
+        commitment.netuid,
+        commitment.artifact_digest,
+        commitment.call,
+        keypair.ss58_address,
+        "0x" + bytes(signature).hex(),
+    )
 
 
 def verify_offline(commitment: Commitment) -> bool:

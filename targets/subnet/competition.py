@@ -46,9 +46,13 @@ def build_submission(
     refuse_sliced(load_verified(artifact), str(artifact))
     with tempfile.TemporaryDirectory(prefix="zkc-competition-") as tmp:
         result = derive_artifact(
-            artifact, COMPETITION_VISIBILITY, Path(tmp) / "competition.zkc", target,
-            cache_dir, reporter,
-        )  # fmt: skip
+            artifact,
+            COMPETITION_VISIBILITY,
+            Path(tmp) / "competition.zkc",
+            target,
+            cache_dir,
+            reporter,
+        )
         digest = sha256_file(result.path / "model.compiled")
         directory = Path(out_dir) / digest
         with atomic_directory(directory) as staging:

@@ -14,13 +14,23 @@ class ServeMetrics:
 
     def __init__(self):
         self.registry = CollectorRegistry()
-        self.requests = Counter("zkc_requests", "Prove requests answered, by circuit and status",
-                                ["circuit", "status"], registry=self.registry)  # fmt: skip
-        self.queued = Gauge("zkc_queue_depth", "Requests waiting for a prover",
-                            registry=self.registry)  # fmt: skip
+        self.requests = Counter(
+            "zkc_requests",
+            "Prove requests answered, by circuit and status",
+            ["circuit", "status"],
+            registry=self.registry,
+        )
+        self.queued = Gauge(
+            "zkc_queue_depth", "Requests waiting for a prover", registry=self.registry
+        )
         self.proving = Gauge("zkc_proving", "Requests being proved", registry=self.registry)
-        self.prove_seconds = Histogram("zkc_prove_seconds", "Prove wall time per request",
-                                       ["circuit"], buckets=BUCKETS, registry=self.registry)  # fmt: skip
+        self.prove_seconds = Histogram(
+            "zkc_prove_seconds",
+            "Prove wall time per request",
+            ["circuit"],
+            buckets=BUCKETS,
+            registry=self.registry,
+        )
 
     def answered(self, circuit: str, status: int) -> None:
         self.requests.labels(circuit=circuit, status=str(status)).inc()

@@ -61,8 +61,9 @@ class PackageResult:
     derived: bool
 
 
-def package_for_subnet(request: PackageRequest, target,
-                       reporter: Reporter | None = None) -> PackageResult:  # fmt: skip
+def package_for_subnet(
+    request: PackageRequest, target, reporter: Reporter | None = None
+) -> PackageResult:
     """Write the subnet circuit directory and external pk.key for an artifact.
 
     An artifact without a `nonce` input is first rebuilt by `target` (the EZKL target, with
@@ -82,17 +83,25 @@ def package_for_subnet(request: PackageRequest, target,
     with tempfile.TemporaryDirectory(prefix="zkc-subnet-") as tmp:
         reporter.info("the artifact has no nonce input: rebuilding it with pipeline ezkl-subnet")
         result = derive_artifact(
-            Path(request.artifact), {"pipeline": "ezkl-subnet"}, Path(tmp) / "subnet.zkc",
-            target, cache_dir=request.cache_dir, reporter=reporter,
-        )  # fmt: skip
+            Path(request.artifact),
+            {"pipeline": "ezkl-subnet"},
+            Path(tmp) / "subnet.zkc",
+            target,
+            cache_dir=request.cache_dir,
+            reporter=reporter,
+        )
         record = build_record(result.manifest, derived_from=build_record(manifest))
         return _package(request, result.path, result.manifest, record)
 
 
 def build_record(manifest: art.Manifest, derived_from: BuildRecord | None = None) -> BuildRecord:
     """How an artifact was built, from its manifest."""
-    return BuildRecord(model_sha256=manifest.source["model_sha256"], config=manifest.config,
-                       eval_source=manifest.source["eval_source"], derived_from=derived_from)  # fmt: skip
+    return BuildRecord(
+        model_sha256=manifest.source["model_sha256"],
+        config=manifest.config,
+        eval_source=manifest.source["eval_source"],
+        derived_from=derived_from,
+    )
 
 
 def _package(request: PackageRequest, source: Path, manifest: art.Manifest, record: BuildRecord):

@@ -35,8 +35,14 @@ def server_hotkey(url: str, timeout: float) -> str:
     return answer.json()["hotkey"]
 
 
-def query(url: str, circuit: ServedCircuit, inputs: dict, keypair, receiver: str | None = None,
-          timeout: float = 120.0) -> QueryResult:  # fmt: skip
+def query(
+    url: str,
+    circuit: ServedCircuit,
+    inputs: dict,
+    keypair,
+    receiver: str | None = None,
+    timeout: float = 120.0,
+) -> QueryResult:
     """Ask the server at `url` to prove `inputs` on `circuit`; the verified answer.
     VerificationError for an invalid, foreign or mismatched proof; ToolError when the server
     refuses (its status and reason)."""
@@ -52,15 +58,18 @@ def query(url: str, circuit: ServedCircuit, inputs: dict, keypair, receiver: str
     if answer.status_code != 200:
         retry = answer.headers.get("retry-after")
         detail = _detail(answer)
-        raise ToolError(f"{url}{path}: HTTP {answer.status_code}: {detail}"
-                        + (f" (retry after {retry} s)" if retry else ""))  # fmt: skip
+        raise ToolError(
+            f"{url}{path}: HTTP {answer.status_code}: {detail}"
+            + (f" (retry after {retry} s)" if retry else "")
+        )
     doc = answer.json()
     outputs = check_answer(circuit, arrays, doc)
     return QueryResult(outputs, doc.get("prove_seconds"), answer.elapsed.total_seconds())
 
 
-def check_answer(circuit: ServedCircuit, inputs: dict[str, np.ndarray],
-                 doc: object) -> dict[str, np.ndarray]:  # fmt: skip
+def check_answer(
+    circuit: ServedCircuit, inputs: dict[str, np.ndarray], doc: object
+) -> dict[str, np.ndarray]:
     """The outputs an answer's proofs commit to, for exactly these inputs, with the circuit's
     own verifying keys; VerificationError unless the returned outputs are those."""
     if not isinstance(doc, dict) or not isinstance(doc.get("outputs"), dict):
@@ -73,8 +82,10 @@ def check_answer(circuit: ServedCircuit, inputs: dict[str, np.ndarray],
     if not proofs or not all(isinstance(p, dict) for p in proofs):
         raise VerificationError("the answer carries no proof")
     if len(proofs) != len(circuit.artifact.facts.pieces):
-        raise VerificationError(f"the answer carries {len(proofs)} proofs; the circuit has "
-                                f"{len(circuit.artifact.facts.pieces)} pieces")  # fmt: skip
+        raise VerificationError(
+            f"the answer carries {len(proofs)} proofs; the circuit has "
+            f"{len(circuit.artifact.facts.pieces)} pieces"
+        )
     try:
         claimed = {k: np.asarray(v, dtype=np.float64) for k, v in doc["outputs"].items()}
     except (TypeError, ValueError) as exc:

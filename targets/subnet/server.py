@@ -94,8 +94,9 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
         if circuit_id is None and len(by_id) == 1:
             circuit_id = next(iter(by_id))
         if circuit_id not in by_id:
-            return _error(404, f"no circuit {circuit_id!r} here; POST /prove/<id> with one of "
-                               f"{sorted(by_id)}")  # fmt: skip
+            return _error(
+                404, f"no circuit {circuit_id!r} here; POST /prove/<id> with one of {sorted(by_id)}"
+            )
         return await _prove(by_id[circuit_id], body, start, policy, admission, pool, metrics)
 
     @app.post(PROVE_PATH)
@@ -109,8 +110,15 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
     return app
 
 
-async def _prove(served: Served, body: bytes, start: float, policy: ServePolicy,
-                 admission: Admission, pool: ProverPool, metrics: ServeMetrics):  # fmt: skip
+async def _prove(
+    served: Served,
+    body: bytes,
+    start: float,
+    policy: ServePolicy,
+    admission: Admission,
+    pool: ProverPool,
+    metrics: ServeMetrics,
+):
     """Check the inputs, admit or refuse at once, wait for a prover, prove, answer."""
     circuit, cid = served.circuit, served.circuit.circuit_id
     try:
@@ -151,8 +159,12 @@ def _response(circuit: ServedCircuit, result: dict) -> dict:
     """The answer: outputs and the proof (subnet style `proof` + `public_signals` for one
     circuit; the whole zkc envelope always)."""
     envelope = result["envelope"]
-    answer = {"circuit_id": circuit.circuit_id, "outputs": result["outputs"],
-              "envelope": envelope, "prove_seconds": result["prove_seconds"]}  # fmt: skip
+    answer = {
+        "circuit_id": circuit.circuit_id,
+        "outputs": result["outputs"],
+        "envelope": envelope,
+        "prove_seconds": result["prove_seconds"],
+    }
     if envelope.get("proof") is not None:
         answer["proof"] = envelope["proof"]
         answer["public_signals"] = envelope["proof"]["instances"]
@@ -177,29 +189,44 @@ async def _warm(served: Served, pool: ProverPool, admission: Admission) -> None:
 
 
 def _health(served: list[Served], policy: ServePolicy, admission: Admission) -> dict:
-    circuits = [{
-        "circuit_id": s.circuit.circuit_id, "artifact_key": s.circuit.artifact.key,
-        "inputs": [t.model_dump() for t in s.circuit.spec.inputs], "sliced": s.circuit.sliced,
-        "prove_seconds_estimate": admission.estimates.get(s.circuit.circuit_id),
-    } for s in served]  # fmt: skip
-    doc = {"hotkey": policy.hotkey_ss58, "workers": admission.workers,
-           "queued": admission.queued, "proving": admission.proving, "circuits": circuits}  # fmt: skip
+    circuits = [
+        {
+            "circuit_id": s.circuit.circuit_id,
+            "artifact_key": s.circuit.artifact.key,
+            "inputs": [t.model_dump() for t in s.circuit.spec.inputs],
+            "sliced": s.circuit.sliced,
+            "prove_seconds_estimate": admission.estimates.get(s.circuit.circuit_id),
+        }
+        for s in served
+    ]
+    doc = {
+        "hotkey": policy.hotkey_ss58,
+        "workers": admission.workers,
+        "queued": admission.queued,
+        "proving": admission.proving,
+        "circuits": circuits,
+    }
     if len(circuits) == 1:  # one circuit: its fields at the top level as well
         doc.update({k: circuits[0][k] for k in ("circuit_id", "artifact_key", "inputs")})
     return doc
 
 
-def _authenticate(request: Request, body: bytes, policy: ServePolicy,
-                  nonces) -> JSONResponse | None:  # fmt: skip
+def _authenticate(
+    request: Request, body: bytes, policy: ServePolicy, nonces
+) -> JSONResponse | None:
     """None when the request is signed (btauth/1) for this hotkey by an allowed caller, else the
     refusal: 401 unsigned, stale, replayed or badly signed; 403 another receiver or caller."""
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     try:
         caller = http_auth.verify(
-            request.headers, body, method=request.method, path=target,
-            self_hotkey_ss58=policy.hotkey_ss58, max_age=policy.max_age_seconds,
+            request.headers,
+            body,
+            method=request.method,
+            path=target,
+            self_hotkey_ss58=policy.hotkey_ss58,
+            max_age=policy.max_age_seconds,
             nonce_store=nonces,
-        )  # fmt: skip
+        )
     except http_auth.WrongReceiver as exc:
         return _error(403, str(exc))
     except http_auth.AuthError as exc:
@@ -229,8 +256,11 @@ def _answer(metrics: ServeMetrics, circuit: str, response: JSONResponse) -> JSON
 
 
 def _refusal(refused: Refused) -> JSONResponse:
-    return JSONResponse(status_code=refused.status, content={"detail": refused.reason},
-                        headers={"Retry-After": str(refused.retry_after)})  # fmt: skip
+    return JSONResponse(
+        status_code=refused.status,
+        content={"detail": refused.reason},
+        headers={"Retry-After": str(refused.retry_after)},
+    )
 
 
 def _error(status: int, detail: str) -> JSONResponse:

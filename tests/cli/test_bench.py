@@ -23,8 +23,9 @@ def test_bench_reports_every_run_and_verifies(zkc, mlp_artifact, srs_dir):
 
 def test_bench_takes_a_request_file_and_prints_a_summary(zkc, mlp_artifact, srs_dir, tmp_path):
     (tmp_path / "in.json").write_text(json.dumps({"x": [0.5] * 64}))
-    code, out, err = zkc("bench", mlp_artifact.path, tmp_path / "in.json", "--repeat", 1,
-                         "--srs-dir", srs_dir)  # fmt: skip
+    code, out, err = zkc(
+        "bench", mlp_artifact.path, tmp_path / "in.json", "--repeat", 1, "--srs-dir", srs_dir
+    )
     assert code == 0, err
     assert "prove  median" in out and "1 runs, each in a fresh process" in out
 

@@ -14,8 +14,23 @@ pytestmark = pytest.mark.slow
 
 def _args(zoo_files, name, out, srs_dir, cache, *extra):
     onnx_path, calib, holdout = zoo_files[name]
-    return ["compile", onnx_path, "--calibration", calib, "--eval", holdout, "-o", out,
-            "--srs-dir", srs_dir, "--cache-dir", cache, "--dev-srs", "--json", *extra]  # fmt: skip
+    return [
+        "compile",
+        onnx_path,
+        "--calibration",
+        calib,
+        "--eval",
+        holdout,
+        "-o",
+        out,
+        "--srs-dir",
+        srs_dir,
+        "--cache-dir",
+        cache,
+        "--dev-srs",
+        "--json",
+        *extra,
+    ]
 
 
 def test_second_compile_is_a_cache_hit_without_setup(
@@ -79,16 +94,22 @@ def _bad_model_cases(tmp_path, zoo_files):
     truncated.write_bytes(data[: len(data) - 40])
     unsupported = tmp_path / "unsup.onnx"
     save_model(
-        make_model([helper.make_node("LpNormalization", ["x"], ["logits"], name="the_lpnorm")],
-                   [tensor("x", [1, 64])], [tensor("logits", [1, 64])]),
+        make_model(
+            [helper.make_node("LpNormalization", ["x"], ["logits"], name="the_lpnorm")],
+            [tensor("x", [1, 64])],
+            [tensor("logits", [1, 64])],
+        ),
         unsupported,
-    )  # fmt: skip
+    )
     dynamic = tmp_path / "dyn.onnx"
     save_model(
-        make_model([helper.make_node("Relu", ["x"], ["logits"], name="r")],
-                   [tensor("x", [1, "features"])], [tensor("logits", [1, "features"])]),
+        make_model(
+            [helper.make_node("Relu", ["x"], ["logits"], name="r")],
+            [tensor("x", [1, "features"])],
+            [tensor("logits", [1, "features"])],
+        ),
         dynamic,
-    )  # fmt: skip
+    )
     return [
         (not_onnx, "not.onnx: not an ONNX model"),
         (truncated, "trunc.onnx:"),
@@ -101,8 +122,19 @@ def test_bad_models_exit_2_with_one_line_and_leave_nothing(zkc, zoo_files, srs_d
     calib = zoo_files["mlp_digits"][1]
     for model, message in _bad_model_cases(tmp_path, zoo_files):
         out = tmp_path / f"{model.stem}.zkc"
-        code, _, err = zkc("compile", model, "--calibration", calib, "-o", out, "--srs-dir", srs_dir,
-                           "--cache-dir", tmp_path / "cache", "--dev-srs")  # fmt: skip
+        code, _, err = zkc(
+            "compile",
+            model,
+            "--calibration",
+            calib,
+            "-o",
+            out,
+            "--srs-dir",
+            srs_dir,
+            "--cache-dir",
+            tmp_path / "cache",
+            "--dev-srs",
+        )
         assert code == 2, (model, err)
         assert message in err, err
         assert_one_error_line(err)

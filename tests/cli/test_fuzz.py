@@ -31,8 +31,12 @@ def _model(nodes, inputs, outputs, inits=(), opset=17) -> bytes:
 
 
 def _relu(shape, elem=F, opset=17) -> bytes:
-    return _model([helper.make_node("Relu", ["x"], ["y"], name="r")],
-                  [_vi("x", shape, elem)], [_vi("y", shape, elem)], opset=opset)  # fmt: skip
+    return _model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")],
+        [_vi("x", shape, elem)],
+        [_vi("y", shape, elem)],
+        opset=opset,
+    )
 
 
 def _crafted_models() -> dict[str, tuple[bytes, str]]:
@@ -51,7 +55,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 4], TensorProto.STRING)],
             ),
             "element type STRING",
-        ),  # fmt: skip
+        ),
         "complex_input": (_relu([1, 4], TensorProto.COMPLEX64), "element type COMPLEX64"),
         "future_opset": (_relu([1, 4], opset=99), "opset 99 is newer"),
         "missing_input": (
@@ -61,7 +65,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 4])],
             ),
             "'nope'",
-        ),  # fmt: skip
+        ),
         "cycle": (
             _model(
                 [
@@ -72,7 +76,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 4])],
             ),
             "topologically sorted",
-        ),  # fmt: skip
+        ),
         "unknown_op": (
             _model(
                 [helper.make_node("Frobnicate", ["x"], ["y"], name="f")],
@@ -80,7 +84,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 4])],
             ),
             "node 'f' (Frobnicate)",
-        ),  # fmt: skip
+        ),
         "bad_attribute": (
             _model(
                 [
@@ -92,7 +96,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 1, 2, 2])],
             ),
             "node 'mp' (MaxPool)",
-        ),  # fmt: skip
+        ),
         "shape_mismatch": (
             _model(
                 [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
@@ -101,7 +105,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [w],
             ),
             "node 'mm' (MatMul)",
-        ),  # fmt: skip
+        ),
         "bad_expand": (
             _model(
                 [helper.make_node("Expand", ["x", "s"], ["y"], name="ex")],
@@ -110,7 +114,7 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [numpy_helper.from_array(np.array([3], np.int64), "s")],
             ),
             "node 'ex' (Expand)",
-        ),  # fmt: skip
+        ),
         "no_inputs": (
             _model(
                 [helper.make_node("Constant", [], ["y"], name="c", value=const)],
@@ -118,15 +122,15 @@ def _crafted_models() -> dict[str, tuple[bytes, str]]:
                 [_vi("y", [1, 3])],
             ),
             "no graph inputs",
-        ),  # fmt: skip
+        ),
         "no_outputs": (
             _model([helper.make_node("Relu", ["x"], ["y"], name="r")], [_vi("x", [1, 4])], []),
             "no graph outputs",
-        ),  # fmt: skip
+        ),
         "not_a_model": (
             numpy_helper.from_array(np.zeros(3, np.float32)).SerializeToString(),
             "not an ONNX model",
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -198,8 +202,20 @@ def test_malformed_calibration_data_is_one_line_and_exit_2(zkc, zoo_files, srs_d
         path = tmp_path / f"{name}.npz"
         path.write_bytes(data)
         out = tmp_path / f"{name}.zkc"
-        code, err = _run(zkc, "compile", onnx_path, "--calibration", path, "-o", out,
-                         "--srs-dir", srs_dir, "--dev-srs", "--cache-dir", tmp_path / "cache")  # fmt: skip
+        code, err = _run(
+            zkc,
+            "compile",
+            onnx_path,
+            "--calibration",
+            path,
+            "-o",
+            out,
+            "--srs-dir",
+            srs_dir,
+            "--dev-srs",
+            "--cache-dir",
+            tmp_path / "cache",
+        )
         assert code == 2 and f"{name}.npz" in err and message in err, (name, err)
         assert not out.exists()
 
@@ -224,14 +240,13 @@ def _input_cases(good: list) -> dict[str, tuple[bytes, str]]:
         "huge_ints": (
             ('{"x": [' + ",".join(["1" + "0" * 400] * 64) + "]}").encode(),
             "not a rectangular list",
-        ),  # fmt: skip
+        ),
         "empty_list": (doc([]), "has shape (0,)"),
         "nested_too_deep": (b"[" * 5000 + b"]" * 5000, "nested too deeply"),
     }
 
 
-def test_malformed_inputs_are_one_line_and_exit_2(zkc, zoo_files, mlp_artifact, srs_dir,
-                                                  tmp_path):  # fmt: skip
+def test_malformed_inputs_are_one_line_and_exit_2(zkc, zoo_files, mlp_artifact, srs_dir, tmp_path):
     with np.load(zoo_files["mlp_digits"][2]) as data:
         good = data["x"][0].reshape(-1).tolist()
     for name, (data, message) in _input_cases(good).items():
@@ -274,21 +289,31 @@ def _mutated_proofs(good: dict, rng: random.Random) -> dict[str, dict]:
 
 
 # Fields EZKL writes for people, not for verification: junk in them leaves the proof valid.
-INFORMATIONAL = ("proof.pretty_public_inputs", "proof.version", "proof.split", "proof.timestamp",
-                 "proof.protocol", "proof.hex_proof", "slices")  # fmt: skip
+INFORMATIONAL = (
+    "proof.pretty_public_inputs",
+    "proof.version",
+    "proof.split",
+    "proof.timestamp",
+    "proof.protocol",
+    "proof.hex_proof",
+    "slices",
+)
 
 
-def test_malformed_and_tampered_proofs_are_refused(zkc, zoo_files, mlp_artifact, srs_dir,
-                                                   tmp_path):  # fmt: skip
+def test_malformed_and_tampered_proofs_are_refused(zkc, zoo_files, mlp_artifact, srs_dir, tmp_path):
     with np.load(zoo_files["mlp_digits"][2]) as data:
         (tmp_path / "in.json").write_text(json.dumps({"x": data["x"][0].tolist()}))
     proof = tmp_path / "proof.json"
-    assert zkc("prove", mlp_artifact.path, tmp_path / "in.json", "-o", proof,
-               "--srs-dir", srs_dir)[0] == 0  # fmt: skip
+    assert (
+        zkc("prove", mlp_artifact.path, tmp_path / "in.json", "-o", proof, "--srs-dir", srs_dir)[0]
+        == 0
+    )
     good = json.loads(proof.read_text())
     tampered = copy.deepcopy(good)
     hex_proof = tampered["proof"]["hex_proof"]
-    tampered["proof"]["hex_proof"] = hex_proof[:100] + ("1" if hex_proof[100] == "0" else "0") + hex_proof[101:]  # fmt: skip
+    tampered["proof"]["hex_proof"] = (
+        hex_proof[:100] + ("1" if hex_proof[100] == "0" else "0") + hex_proof[101:]
+    )
     cases = {**_mutated_proofs(good, random.Random(3)), "hex_proof_not_the_bytes": tampered}
     refused = 0
     for name, doc in cases.items():

@@ -16,14 +16,19 @@ def _where_gather(path):
     """y = Gather(Where(c, x, z), i, axis=1): a bool mask and int64 indices as inputs."""
     vi = helper.make_tensor_value_info
     graph = helper.make_graph(
-        [helper.make_node("Where", ["c", "x", "z"], ["w"], name="where0"),
-         helper.make_node("Gather", ["w", "i"], ["y"], name="gather0", axis=1)],
+        [
+            helper.make_node("Where", ["c", "x", "z"], ["w"], name="where0"),
+            helper.make_node("Gather", ["w", "i"], ["y"], name="gather0", axis=1),
+        ],
         "dtypes",
-        [vi("c", TensorProto.BOOL, [1, 8]), vi("x", TensorProto.FLOAT, [1, 8]),
-         vi("i", TensorProto.INT64, [3])],
+        [
+            vi("c", TensorProto.BOOL, [1, 8]),
+            vi("x", TensorProto.FLOAT, [1, 8]),
+            vi("i", TensorProto.INT64, [3]),
+        ],
         [vi("y", TensorProto.FLOAT, [1, 3])],
         [numpy_helper.from_array(np.linspace(-1, 1, 8, dtype=np.float32).reshape(1, 8), "z")],
-    )  # fmt: skip
+    )
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
 
 
@@ -31,11 +36,26 @@ def test_int_and_bool_inputs_compile_prove_and_verify(zkc, srs_dir, tmp_path):
     model = tmp_path / "dtypes.onnx"
     _where_gather(model)
     rng = np.random.default_rng(0)
-    np.savez(tmp_path / "calib.npz", c=rng.random((24, 1, 8)) > 0.5,
-             x=rng.uniform(-1, 1, (24, 1, 8)).astype(np.float32), i=rng.integers(0, 8, (24, 3)))  # fmt: skip
+    np.savez(
+        tmp_path / "calib.npz",
+        c=rng.random((24, 1, 8)) > 0.5,
+        x=rng.uniform(-1, 1, (24, 1, 8)).astype(np.float32),
+        i=rng.integers(0, 8, (24, 3)),
+    )
     artifact = tmp_path / "dtypes.zkc"
-    code, _, err = zkc("compile", model, "--calibration", tmp_path / "calib.npz", "-o", artifact,
-                       "--srs-dir", srs_dir, "--dev-srs", "--cache-dir", tmp_path / "cache")  # fmt: skip
+    code, _, err = zkc(
+        "compile",
+        model,
+        "--calibration",
+        tmp_path / "calib.npz",
+        "-o",
+        artifact,
+        "--srs-dir",
+        srs_dir,
+        "--dev-srs",
+        "--cache-dir",
+        tmp_path / "cache",
+    )
     assert code == 0, err
     assert "one circuit: ~" in err and "rows estimated (logrows ~" in err  # before EZKL starts
     io = json.loads((artifact / "manifest.json").read_text())["io"]["inputs"]
@@ -46,9 +66,14 @@ def test_int_and_bool_inputs_compile_prove_and_verify(zkc, srs_dir, tmp_path):
     proof = tmp_path / "proof.json"
     code, out, err = zkc("prove", artifact, tmp_path / "in.json", "-o", proof, "--srs-dir", srs_dir)
     assert code == 0, err
-    expected = ort.InferenceSession(str(model)).run(None, {
-        "c": np.array([request["c"]]), "x": np.array([request["x"]], np.float32),
-        "i": np.array(request["i"], np.int64)})[0]  # fmt: skip
+    expected = ort.InferenceSession(str(model)).run(
+        None,
+        {
+            "c": np.array([request["c"]]),
+            "x": np.array([request["x"]], np.float32),
+            "i": np.array(request["i"], np.int64),
+        },
+    )[0]
     proved = np.array(json.loads(proof.read_text())["outputs"]["y"])
     np.testing.assert_allclose(proved, expected, atol=1e-2)
     assert zkc("verify", artifact, proof, "--srs-dir", srs_dir)[0] == 0

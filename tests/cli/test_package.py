@@ -12,10 +12,24 @@ pytestmark = pytest.mark.slow
 
 def _package(zkc, artifact, out, srs_dir, *extra):
     return zkc(
-        "package", artifact, "--target", "subnet", "-o", out, "--name", "MLP", "--author", "t",
-        "--pk-url-base", "https://host/circuits", "--srs-dir", srs_dir,
-        "--cache-dir", artifact.parent / "cache", *extra,
-    )  # fmt: skip
+        "package",
+        artifact,
+        "--target",
+        "subnet",
+        "-o",
+        out,
+        "--name",
+        "MLP",
+        "--author",
+        "t",
+        "--pk-url-base",
+        "https://host/circuits",
+        "--srs-dir",
+        srs_dir,
+        "--cache-dir",
+        artifact.parent / "cache",
+        *extra,
+    )
 
 
 def test_package_json_output(zkc, mlp_artifact, srs_dir, tmp_path):
@@ -52,15 +66,30 @@ def test_not_an_artifact(zkc, tmp_path, srs_dir):
 
 def test_competition_submission(zkc, mlp_artifact, srs_dir, tmp_path):
     code, out, err = zkc(
-        "package", mlp_artifact.path, "--competition", "-o", tmp_path / "sub", "--allow-dev-srs",
-        "--srs-dir", srs_dir, "--cache-dir", mlp_artifact.path.parent / "cache", "--json",
-    )  # fmt: skip
+        "package",
+        mlp_artifact.path,
+        "--competition",
+        "-o",
+        tmp_path / "sub",
+        "--allow-dev-srs",
+        "--srs-dir",
+        srs_dir,
+        "--cache-dir",
+        mlp_artifact.path.parent / "cache",
+        "--json",
+    )
     assert code == 0, err
     doc = json.loads(out)
     directory = tmp_path / "sub" / doc["sha256"]
     assert sorted(p.name for p in directory.iterdir()) == ["model.compiled", "settings.json"]
     assert sha256_file(directory / "model.compiled") == doc["sha256"]
     run_args = json.loads((directory / "settings.json").read_text())["run_args"]
-    assert (run_args["input_visibility"], run_args["output_visibility"], run_args["param_visibility"]) == (
-        "Private", "Public", "Private",
-    )  # fmt: skip
+    assert (
+        run_args["input_visibility"],
+        run_args["output_visibility"],
+        run_args["param_visibility"],
+    ) == (
+        "Private",
+        "Public",
+        "Private",
+    )

@@ -16,11 +16,19 @@ def _model(path, nodes, x_shape, y_shape, consts=()):
 
 def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):
     weight = np.random.default_rng(0).normal(size=(8, 4, 3, 3)).astype(np.float32)
-    conv = helper.make_node("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3],
-                            pads=[1, 1, 1, 1], strides=[1, 1])  # fmt: skip
+    conv = helper.make_node(
+        "Conv",
+        ["x", "w"],
+        ["c"],
+        name="conv",
+        kernel_shape=[3, 3],
+        pads=[1, 1, 1, 1],
+        strides=[1, 1],
+    )
     relu = helper.make_node("Relu", ["c"], ["y"], name="relu")
-    path = _model(tmp_path / "conv.onnx", [conv, relu], [1, 4, 32, 32], [1, 8, 32, 32],
-                  [("w", weight)])  # fmt: skip
+    path = _model(
+        tmp_path / "conv.onnx", [conv, relu], [1, 4, 32, 32], [1, 8, 32, 32], [("w", weight)]
+    )
     code, out, err = zkc("plan", path, "--max-logrows", 15, "--json")
     assert code == 0, err
     report = json.loads(out)
@@ -38,8 +46,13 @@ def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):
 def test_a_node_that_cannot_fit_names_the_smallest_budget(zkc, tmp_path):
     """A Reshape has no split rule (a channel shuffle, a flatten): it commits all it reads."""
     shape = helper.make_node("Reshape", ["x", "s"], ["y"], name="flatten")
-    path = _model(tmp_path / "r.onnx", [shape], [1, 1, 128, 128], [1, 16384],
-                  [("s", np.array([1, 16384], np.int64))])  # fmt: skip
+    path = _model(
+        tmp_path / "r.onnx",
+        [shape],
+        [1, 1, 128, 128],
+        [1, 16384],
+        [("s", np.array([1, 16384], np.int64))],
+    )
     code, _, err = zkc("plan", path, "--max-logrows", 13)
     assert code == 2
     assert_one_error_line(err)

@@ -14,8 +14,17 @@ def test_publish_pull_signed_layout(zkc, mlp_artifact, tmp_path):
     code, out, err = zkc("publish", mlp_artifact.path, ref, "--hotkey-uri", "//Alice", "--json")
     assert code == 0, err
     signer = json.loads(out)["signer"]
-    code, out, err = zkc("pull", ref, "-o", tmp_path / "got.zkc", "--cache-dir", tmp_path / "c",
-                         "--expect-hotkey", signer, "--json")  # fmt: skip
+    code, out, err = zkc(
+        "pull",
+        ref,
+        "-o",
+        tmp_path / "got.zkc",
+        "--cache-dir",
+        tmp_path / "c",
+        "--expect-hotkey",
+        signer,
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["artifact_key"] == mlp_artifact.manifest.key
     code, _, err = zkc(
@@ -30,10 +39,13 @@ def test_publish_pull_signed_layout(zkc, mlp_artifact, tmp_path):
     assert_one_error_line(err)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("pull", "oci://h:5000/Bad:1"), "repository 'Bad'"),
-    (("pull", "file:///nonexistent-layout:1"), "no tag '1'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("pull", "oci://h:5000/Bad:1"), "repository 'Bad'"),
+        (("pull", "file:///nonexistent-layout:1"), "no tag '1'"),
+    ],
+)
 def test_mistakes_are_one_line(zkc, args, message):
     code, _, err = zkc(*args)
     assert code == 2 and message in err

@@ -24,10 +24,27 @@ def _build(zoo_files, srs_dir, root, seed: str, *extra) -> dict[str, str]:
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
     out = root / f"m-{seed}.zkc"
     result = subprocess.run(
-        [*ZKC, "compile", onnx_path, "--calibration", calib, "--eval", holdout, "-o", out,
-         "--dev-srs", "--srs-dir", srs_dir, "--no-cache", *extra],
-        env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
+        [
+            *ZKC,
+            "compile",
+            onnx_path,
+            "--calibration",
+            calib,
+            "--eval",
+            holdout,
+            "-o",
+            out,
+            "--dev-srs",
+            "--srs-dir",
+            srs_dir,
+            "--no-cache",
+            *extra,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr
     return {
         str(p.relative_to(out)): sha256_file(p)

@@ -42,11 +42,12 @@ def test_a_pre_ir4_model_whose_initializers_are_not_inputs_runs_the_pipeline(tmp
     from zkc.targets.ezkl.pipelines import pipeline_passes
 
     graph = helper.make_graph(
-        [helper.make_node("Add", ["x", "c"], ["y"], name="add")], "old",
+        [helper.make_node("Add", ["x", "c"], ["y"], name="add")],
+        "old",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])],
         [numpy_helper.from_array(np.array([[1, 2, 3]], np.float32), "c")],
-    )  # fmt: skip
+    )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 8)])
     proto.ir_version = 3
     onnx.save(proto, str(tmp_path / "old.onnx"))

@@ -54,8 +54,9 @@ def test_pool_size_is_bounded_by_memory(monkeypatch):
 
 
 def test_pool_reruns_the_job_of_a_worker_that_died(tmp_path):
-    results = parallel.run_local(die_once, [(str(tmp_path / "m"), 1), (str(tmp_path / "n"), 2)],
-                                 workers=2, peak_bytes=1)  # fmt: skip
+    results = parallel.run_local(
+        die_once, [(str(tmp_path / "m"), 1), (str(tmp_path / "n"), 2)], workers=2, peak_bytes=1
+    )
     assert results == [2, 3]
 
 
@@ -71,8 +72,9 @@ def cluster():
     from distributed import LocalCluster
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as local:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as local:
         yield local
 
 

@@ -62,8 +62,17 @@ def residual_model(blocks: int = 3, channels: int = 4) -> ir.Model:
             np.float32
         )
         inits.append((f"{name}.w", w))
-        nodes.append(helper.make_node("Conv", [src, f"{name}.w"], [dst], name=name, pads=[1, 1, 1, 1],
-                                      strides=[1, 1], kernel_shape=[3, 3]))  # fmt: skip
+        nodes.append(
+            helper.make_node(
+                "Conv",
+                [src, f"{name}.w"],
+                [dst],
+                name=name,
+                pads=[1, 1, 1, 1],
+                strides=[1, 1],
+                kernel_shape=[3, 3],
+            )
+        )
 
     conv("x", "h0", "stem")
     for b in range(blocks):
@@ -188,8 +197,9 @@ def test_a_skip_tensor_spanning_a_slice_links_its_producer_to_its_consumer(tmp_p
     save_model(model, tmp_path / "model.onnx")
     plan = plan_partition(model, UNIT, slices=4)
     made = {t: s.index for s in plan.slices for t in s.outputs}
-    skips = [(s.index, t) for s in plan.slices for t in s.inputs
-             if t in made and made[t] < s.index - 1]  # fmt: skip
+    skips = [
+        (s.index, t) for s in plan.slices for t in s.inputs if t in made and made[t] < s.index - 1
+    ]
     assert skips, [(s.inputs, s.outputs) for s in plan.slices]
     consumer, tensor = skips[0]
     assert tensor not in plan.slices[consumer - 1].outputs
@@ -202,8 +212,13 @@ def test_a_skip_tensor_spanning_a_slice_links_its_producer_to_its_consumer(tmp_p
 def test_slice_models_are_byte_identical_across_runs(tmp_path):
     model = _with_shapes(residual_model(blocks=2))
     save_model(model, tmp_path / "model.onnx")
-    runs = [plan_pieces(plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, slices=3),
-                        tmp_path / "model.onnx").models() for _ in range(2)]  # fmt: skip
+    runs = [
+        plan_pieces(
+            plan_partition(_with_shapes(residual_model(blocks=2)), UNIT, slices=3),
+            tmp_path / "model.onnx",
+        ).models()
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
 
 

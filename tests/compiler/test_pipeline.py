@@ -77,8 +77,10 @@ class _CrashingPass(ir.passes.InPlacePass, ZkcPass):
 def test_a_pass_that_breaks_is_one_line_naming_it_and_the_way_around():
     from zkc.compiler.errors import UserInputError
 
-    with pytest.raises(UserInputError, match="pass 'crashing' failed on this model .*KeyError.*"
-                       "--disable-pass crashing") as caught:  # fmt: skip
+    with pytest.raises(
+        UserInputError,
+        match="pass 'crashing' failed on this model .*KeyError.*--disable-pass crashing",
+    ) as caught:
         run_pipeline(_model(), [_CrashingPass()])
     assert "\n" not in str(caught.value)
 
@@ -96,8 +98,11 @@ class _RenamingPass(ir.passes.InPlacePass, ZkcPass):
 
 def test_nan_where_the_source_gives_nan_is_not_a_change():
     """log of a negative calibration value is NaN before and after: not a miscompile."""
-    model = make_model([helper.make_node("Log", ["x"], ["y"], name="log")], [tensor("x", [1, 2])],
-                       [tensor("y", [1, 2])])  # fmt: skip
+    model = make_model(
+        [helper.make_node("Log", ["x"], ["y"], name="log")],
+        [tensor("x", [1, 2])],
+        [tensor("y", [1, 2])],
+    )
     instrument = EquivalenceInstrument([{"x": np.array([[1.0, -2.0]], np.float32)}])
     run_pipeline(model, [_RenamingPass()], [instrument])
     assert instrument.checked == ["renaming"]

@@ -25,18 +25,43 @@ def _model(path, node, x_shape, y_shape, consts=()):
 
 
 CASES = {
-    "conv": (12, lambda: helper.make_node("Conv", ["x", "w", "b"], ["y"], name="op", pads=[1] * 4,
-                                      kernel_shape=[3, 3]), [1, 256, 8, 8], [1, 4, 8, 8],
-             [("w", RNG.normal(size=(4, 256, 3, 3)).astype(np.float32) / 48),
-              ("b", RNG.normal(size=(4,)).astype(np.float32))]),
-    "gemm": (11, lambda: helper.make_node("Gemm", ["x", "w", "b"], ["y"], name="op", transB=1),
-             [1, 1024], [1, 2], [("w", RNG.normal(size=(2, 1024)).astype(np.float32) / 32),
-                                 ("b", RNG.normal(size=(2,)).astype(np.float32))]),
-    "matmul": (11, lambda: helper.make_node("MatMul", ["x", "w"], ["y"], name="op"), [1, 1024],
-               [1, 3], [("w", RNG.normal(size=(1024, 3)).astype(np.float32) / 32)]),
-    "global_average_pool": (12, lambda: helper.make_node("GlobalAveragePool", ["x"], ["y"],
-                                                     name="op"), [1, 2, 64, 64], [1, 2, 1, 1], []),
-}  # fmt: skip
+    "conv": (
+        12,
+        lambda: helper.make_node(
+            "Conv", ["x", "w", "b"], ["y"], name="op", pads=[1] * 4, kernel_shape=[3, 3]
+        ),
+        [1, 256, 8, 8],
+        [1, 4, 8, 8],
+        [
+            ("w", RNG.normal(size=(4, 256, 3, 3)).astype(np.float32) / 48),
+            ("b", RNG.normal(size=(4,)).astype(np.float32)),
+        ],
+    ),
+    "gemm": (
+        11,
+        lambda: helper.make_node("Gemm", ["x", "w", "b"], ["y"], name="op", transB=1),
+        [1, 1024],
+        [1, 2],
+        [
+            ("w", RNG.normal(size=(2, 1024)).astype(np.float32) / 32),
+            ("b", RNG.normal(size=(2,)).astype(np.float32)),
+        ],
+    ),
+    "matmul": (
+        11,
+        lambda: helper.make_node("MatMul", ["x", "w"], ["y"], name="op"),
+        [1, 1024],
+        [1, 3],
+        [("w", RNG.normal(size=(1024, 3)).astype(np.float32) / 32)],
+    ),
+    "global_average_pool": (
+        12,
+        lambda: helper.make_node("GlobalAveragePool", ["x"], ["y"], name="op"),
+        [1, 2, 64, 64],
+        [1, 2, 1, 1],
+        [],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -63,8 +88,9 @@ def test_an_op_too_big_for_any_tile_is_split_and_still_computes_the_model(case, 
 
 def test_ops_that_fit_are_left_alone(tmp_path):
     _, make, x_shape, y_shape, consts = CASES["gemm"]
-    model = load_model(_model(tmp_path / "m.onnx", make(), x_shape, y_shape, consts),
-                       infer_shapes=True)  # fmt: skip
+    model = load_model(
+        _model(tmp_path / "m.onnx", make(), x_shape, y_shape, consts), infer_shapes=True
+    )
     costs = make_target("ezkl").circuit_costs(CompileConfig(max_logrows=15))
     assert split_for_budget(model, costs, 15) == []
     assert [n.op_type for n in model.graph] == ["Gemm"]

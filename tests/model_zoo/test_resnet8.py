@@ -53,8 +53,12 @@ def test_resnet8_tiles_within_the_budget_and_compute_the_model(resnet8):
         samples = {"x": data["x"][:3].reshape(3, 1, 3, 32, 32)}  # (samples, *batch-1 input)
     config = CompileConfig(max_logrows=MAX_LOGROWS)
     target = make_target("ezkl")
-    low = lower(_Inputs(resnet8.onnx_path, model, samples), config, target.pipeline(config.pipeline, config.disabled_passes),
-                Reporter())  # fmt: skip
+    low = lower(
+        _Inputs(resnet8.onnx_path, model, samples),
+        config,
+        target.pipeline(config.pipeline, config.disabled_passes),
+        Reporter(),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.onnx"
         save_model(low.model, path)

@@ -23,11 +23,17 @@ def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
         else {"max_error": entry.max_abs_error}
     )
     config = CompileConfig(max_calibration_samples=24, max_eval_samples=40, **budget)
-    result = compile_model(CompileRequest(
-        model_path=exported.onnx_path, calibration_path=exported.calibration_path,
-        eval_path=exported.holdout_path, output=tmp_path / "m.zkc", config=config,
-        cache_dir=None,
-    ), dev_target(srs_dir))  # fmt: skip
+    result = compile_model(
+        CompileRequest(
+            model_path=exported.onnx_path,
+            calibration_path=exported.calibration_path,
+            eval_path=exported.holdout_path,
+            output=tmp_path / "m.zkc",
+            config=config,
+            cache_dir=None,
+        ),
+        dev_target(srs_dir),
+    )
     fidelity = result.manifest.fidelity
     if entry.task == "classify":
         assert fidelity.top1_agreement >= entry.min_top1_agreement

@@ -17,9 +17,16 @@ def _bn_model(shape, after=None):
         ("mean", RNG.normal(size=c).astype(np.float32)),
         ("var", RNG.uniform(0.5, 2.0, c).astype(np.float32)),
     ]
-    nodes = [helper.make_node("Relu", ["x"], ["r"], name="relu"),  # no Conv/Gemm to fold into
-             helper.make_node("BatchNormalization", ["r", "gamma", "beta", "mean", "var"],
-                              ["y"], name="bn", epsilon=1e-3)]  # fmt: skip
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu"),  # no Conv/Gemm to fold into
+        helper.make_node(
+            "BatchNormalization",
+            ["r", "gamma", "beta", "mean", "var"],
+            ["y"],
+            name="bn",
+            epsilon=1e-3,
+        ),
+    ]
     model = make_model(nodes, [tensor("x", list(shape))], [tensor("y", list(shape))], inits)
     return ShapeInferencePass()(model).model  # as loading a model does
 
@@ -32,8 +39,9 @@ def test_a_lone_batchnorm_becomes_a_per_channel_affine(shape):
     result = BatchNormAffinePass()(model)
     assert result.modified
     assert op_types(result.model) == ["Relu", "Mul", "Add"]
-    np.testing.assert_allclose(outputs_of(result.model, {"x": x})[0], before[0], rtol=1e-5,
-                               atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(
+        outputs_of(result.model, {"x": x})[0], before[0], rtol=1e-5, atol=1e-5
+    )
     assert result.model.graph.outputs[0].name == "y"
 
 

@@ -22,8 +22,10 @@ def test_auto_pad_becomes_explicit_pads(mode):
     weight = np.random.default_rng(3).normal(size=(2, 1, 2, 3)).astype(np.float32)
     model = make_model(
         [helper.make_node("Conv", ["x", "W"], ["y"], name="c", auto_pad=mode, strides=[2, 1])],
-        [tensor("x", [1, 1, 5, 6])], [tensor("y", ["n", "c", "h", "w"])], [("W", weight)],
-    )  # fmt: skip
+        [tensor("x", [1, 1, 5, 6])],
+        [tensor("y", ["n", "c", "h", "w"])],
+        [("W", weight)],
+    )
     x = {"x": np.random.default_rng(4).normal(size=(3, 1, 1, 5, 6)).astype(np.float32)}
     before = outputs(model, x)
     result = ExplicitAttributesPass()(model)

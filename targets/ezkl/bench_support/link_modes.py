@@ -30,8 +30,16 @@ def _build(
     settings = work / f"{tag}.settings.json"
     call_ezkl("gen_settings", ezkl.gen_settings, str(model), str(settings), args)
     (work / f"{tag}.cal.json").write_text(json.dumps({"input_data": data}))
-    call_ezkl("calibrate_settings", ezkl.calibrate_settings, str(work / f"{tag}.cal.json"), str(model),
-              str(settings), "resources", scales=[13], scale_rebase_multiplier=[1])  # fmt: skip
+    call_ezkl(
+        "calibrate_settings",
+        ezkl.calibrate_settings,
+        str(work / f"{tag}.cal.json"),
+        str(model),
+        str(settings),
+        "resources",
+        scales=[13],
+        scale_rebase_multiplier=[1],
+    )
     doc = json.loads(settings.read_text())
     k = doc["run_args"]["logrows"]
     call_ezkl(
@@ -42,33 +50,60 @@ def _build(
         str(settings),
     )
     start = time.perf_counter()
-    call_ezkl("setup", ezkl.setup, str(work / f"{tag}.compiled"), str(work / f"{tag}.vk"),
-              str(work / f"{tag}.pk"), str(srs_dir / f"kzg{k}.srs"))  # fmt: skip
-    return {"logrows": k, "num_rows": doc["num_rows"], "module_sizes": doc.get("module_sizes"),
-            "setup_seconds": round(time.perf_counter() - start, 2), "settings": settings,
-            "srs": srs_dir / f"kzg{k}.srs"}  # fmt: skip
+    call_ezkl(
+        "setup",
+        ezkl.setup,
+        str(work / f"{tag}.compiled"),
+        str(work / f"{tag}.vk"),
+        str(work / f"{tag}.pk"),
+        str(srs_dir / f"kzg{k}.srs"),
+    )
+    return {
+        "logrows": k,
+        "num_rows": doc["num_rows"],
+        "module_sizes": doc.get("module_sizes"),
+        "setup_seconds": round(time.perf_counter() - start, 2),
+        "settings": settings,
+        "srs": srs_dir / f"kzg{k}.srs",
+    }
 
 
-def measure_link_modes(slices: list[Path], first_input: np.ndarray, calib: list[list], work: Path,
-                       srs_dir: Path) -> dict:  # fmt: skip
+def measure_link_modes(
+    slices: list[Path], first_input: np.ndarray, calib: list[list], work: Path, srs_dir: Path
+) -> dict:
     """Build, prove and verify a two-slice chain in each link mode; `calib[i]` is slice i's
     flat calibration input."""
     result = {}
     for mode in ("hashed", "polycommit"):
-        built = [_build(slices[0], work, f"{mode}0", "public", mode, [calib[0]], srs_dir),
-                 _build(slices[1], work, f"{mode}1", mode, "public", [calib[1]], srs_dir)]  # fmt: skip
+        built = [
+            _build(slices[0], work, f"{mode}0", "public", mode, [calib[0]], srs_dir),
+            _build(slices[1], work, f"{mode}1", mode, "public", [calib[1]], srs_dir),
+        ]
         data = {"input_data": [first_input.reshape(-1).tolist()]}
         rows = []
         for i, b in enumerate(built):
             tag = f"{mode}{i}"
             (work / f"{tag}.in.json").write_text(json.dumps(data))
-            witness = call_ezkl("gen_witness", ezkl.gen_witness, str(work / f"{tag}.in.json"),
-                                str(work / f"{tag}.compiled"), str(work / f"{tag}.w.json"),
-                                vk_path=str(work / f"{tag}.vk"), srs_path=str(b["srs"]))  # fmt: skip
+            witness = call_ezkl(
+                "gen_witness",
+                ezkl.gen_witness,
+                str(work / f"{tag}.in.json"),
+                str(work / f"{tag}.compiled"),
+                str(work / f"{tag}.w.json"),
+                vk_path=str(work / f"{tag}.vk"),
+                srs_path=str(b["srs"]),
+            )
             data = {"input_data": witness["outputs"]}
             start = time.perf_counter()
-            call_ezkl("prove", ezkl.prove, str(work / f"{tag}.w.json"), str(work / f"{tag}.compiled"),
-                      str(work / f"{tag}.pk"), str(work / f"{tag}.proof.json"), str(b["srs"]))  # fmt: skip
+            call_ezkl(
+                "prove",
+                ezkl.prove,
+                str(work / f"{tag}.w.json"),
+                str(work / f"{tag}.compiled"),
+                str(work / f"{tag}.pk"),
+                str(work / f"{tag}.proof.json"),
+                str(b["srs"]),
+            )
             seconds = time.perf_counter() - start
             ok = bool(
                 ezkl.verify(

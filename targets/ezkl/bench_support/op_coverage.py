@@ -37,8 +37,12 @@ def _compare(model_path: Path, samples, reference) -> dict:
     )
     scale = max(1.0, max(float(np.abs(v).max()) for v in reference.values()))
     status = "ok" if err <= 1e-2 * scale else "wrong"
-    return {"status": status, "max_abs_error": err, "logrows": settings["run_args"]["logrows"],
-            "rows": settings.get("num_rows")}  # fmt: skip
+    return {
+        "status": status,
+        "max_abs_error": err,
+        "logrows": settings["run_args"]["logrows"],
+        "rows": settings.get("num_rows"),
+    }
 
 
 def run_case(case, work: Path, measure_refused: bool = False) -> dict:
@@ -102,14 +106,20 @@ def derive_table(results: list[dict], ezkl_version: str) -> dict:
         if r["zkc"]["status"] != "ok" and r["op"] not in computed and r["op"] not in failures:
             zkc = r["zkc"]
             if zkc["status"] == "wrong":
-                failures[r["op"]] = (f"computes it wrong (max abs error {zkc['max_abs_error']:.3g} "
-                                     f"in op case {r['case']})")  # fmt: skip
+                failures[r["op"]] = (
+                    f"computes it wrong (max abs error {zkc['max_abs_error']:.3g} "
+                    f"in op case {r['case']})"
+                )
             else:
                 detail = zkc.get("detail", "").split(": ", 1)[-1][:120]
                 failures[r["op"]] = f"fails on it (op case {r['case']}: {detail})"
     cases = {r["case"]: r["zkc"]["status"] for r in results}
-    return {"ezkl": ezkl_version, "computed": sorted(computed),
-            "not_computed": dict(sorted(failures.items())), "cases": cases}  # fmt: skip
+    return {
+        "ezkl": ezkl_version,
+        "computed": sorted(computed),
+        "not_computed": dict(sorted(failures.items())),
+        "cases": cases,
+    }
 
 
 def figures(results: list[dict], table: dict) -> dict:

@@ -11,9 +11,13 @@ from zkc.targets.ezkl._native import call_ezkl
 
 
 def circuit_rows(
-    model_path: Path, decomp_base: int, decomp_legs: int, input_visibility: str = "public",
-    output_visibility: str = "public", scale: int = 13,
-) -> tuple[int, int]:  # fmt: skip
+    model_path: Path,
+    decomp_base: int,
+    decomp_legs: int,
+    input_visibility: str = "public",
+    output_visibility: str = "public",
+    scale: int = 13,
+) -> tuple[int, int]:
     """(`num_rows`, Poseidon chip rows) of the circuit EZKL lays out with these settings."""
     args = ezkl.PyRunArgs()
     args.input_visibility, args.output_visibility = input_visibility, output_visibility

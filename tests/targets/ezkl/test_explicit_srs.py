@@ -30,8 +30,9 @@ def _env(home: Path) -> dict:
 
 
 def _run(home: Path, argv: list) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(a) for a in argv], env=_env(home), capture_output=True,
-                            text=True, timeout=900)  # fmt: skip
+    result = subprocess.run(
+        [str(a) for a in argv], env=_env(home), capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -46,18 +47,42 @@ def test_a_sliced_artifact_compiles_proves_and_verifies_with_no_ezkl_home(
     home = subdir(tmp_path, "home")
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
     art = tmp_path / "mlp.zkc"
-    _zkc(home, "compile", onnx_path, "--calibration", calib, "--eval", holdout, "-o", art,
-         "--slices", "2", "--dev-srs", "--srs-dir", srs_dir, "--no-cache")  # fmt: skip
+    _zkc(
+        home,
+        "compile",
+        onnx_path,
+        "--calibration",
+        calib,
+        "--eval",
+        holdout,
+        "-o",
+        art,
+        "--slices",
+        "2",
+        "--dev-srs",
+        "--srs-dir",
+        srs_dir,
+        "--no-cache",
+    )
     manifest = json.loads((art / "manifest.json").read_text())
     # The compile-time link check saw real commitments on both sides of the cut.
     circuits = manifest["circuit"]["circuits"]
     assert [(c["input_commitments"], c["output_commitments"]) for c in circuits] == [
-        ([0], [1]), ([1], [0])
-    ]  # fmt: skip
+        ([0], [1]),
+        ([1], [0]),
+    ]
     request = {"x": np.load(holdout)["x"][0].reshape(64).tolist()}
     (tmp_path / "in.json").write_text(json.dumps(request))
-    _zkc(home, "prove", art, tmp_path / "in.json", "-o", tmp_path / "proof.json",
-         "--srs-dir", srs_dir)  # fmt: skip
+    _zkc(
+        home,
+        "prove",
+        art,
+        tmp_path / "in.json",
+        "-o",
+        tmp_path / "proof.json",
+        "--srs-dir",
+        srs_dir,
+    )
     _zkc(home, "verify", art, tmp_path / "proof.json", "--srs-dir", srs_dir)
     assert not (home / ".ezkl").exists()
 
@@ -108,6 +133,14 @@ def test_a_different_srs_in_home_changes_nothing(sliced_mlp, zoo_files, srs_dir,
     assert seen["planted"] == seen["empty"]
     request = {"x": json.loads(x)}
     (tmp_path / "in.json").write_text(json.dumps(request))
-    _zkc(planted, "prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "proof.json",
-         "--srs-dir", srs_dir)  # fmt: skip
+    _zkc(
+        planted,
+        "prove",
+        sliced_mlp.path,
+        tmp_path / "in.json",
+        "-o",
+        tmp_path / "proof.json",
+        "--srs-dir",
+        srs_dir,
+    )
     _zkc(planted, "verify", sliced_mlp.path, tmp_path / "proof.json", "--srs-dir", srs_dir)

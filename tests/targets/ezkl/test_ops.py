@@ -24,29 +24,33 @@ def test_attribute_limits_refused_with_reason():
 
     pad = make_model(
         [helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="reflect")],
-        [tensor("x", [1, 4]), helper.make_tensor_value_info("p", 7, [4])], [tensor("y", [1, 6])],
-    )  # fmt: skip
+        [tensor("x", [1, 4]), helper.make_tensor_value_info("p", 7, [4])],
+        [tensor("y", [1, 6])],
+    )
     with pytest.raises(
         UnsupportedOpError, match=r"node 'pad1' \(Pad\): Pad mode 'reflect' needs constant pads"
     ):
         check_ops(pad, "m.onnx")
     conv = make_model(
         [helper.make_node("Conv", ["x", "W"], ["y"], name="dil", dilations=[2, 2], strides=[1, 1])],
-        [tensor("x", [1, 1, 6, 6]), tensor("W", [1, 1, 3, 3])], [tensor("y", [1, 1, 2, 2])],
-    )  # fmt: skip
+        [tensor("x", [1, 1, 6, 6]), tensor("W", [1, 1, 3, 3])],
+        [tensor("y", [1, 1, 2, 2])],
+    )
     with pytest.raises(UnsupportedOpError, match=r"node 'dil' \(Conv\): dilated convolution"):
         check_ops(conv, "m.onnx")
     no_strides = make_model(
         [helper.make_node("Conv", ["x", "W"], ["y"], name="c")],
-        [tensor("x", [1, 1, 6, 6])], [tensor("y", [1, 1, 4, 4])],
+        [tensor("x", [1, 1, 6, 6])],
+        [tensor("y", [1, 1, 4, 4])],
         [("W", np.ones((1, 1, 3, 3), np.float32))],
-    )  # fmt: skip
+    )
     with pytest.raises(UnsupportedOpError, match=r"node 'c' \(Conv\): no explicit strides"):
         check_ops(no_strides, "m.onnx")
     loop = make_model(
         [helper.make_node("Tile", ["x", "r"], ["y"], name="t")],
-        [tensor("x", [1, 4]), helper.make_tensor_value_info("r", 7, [2])], [tensor("y", [1, 8])],
-    )  # fmt: skip
+        [tensor("x", [1, 4]), helper.make_tensor_value_info("r", 7, [2])],
+        [tensor("y", [1, 8])],
+    )
     with pytest.raises(
         UnsupportedOpError, match=r"node 't' \(Tile\): only Tile with constant repeats"
     ):
@@ -84,14 +88,23 @@ def test_the_table_derives_from_results():
     from zkc.targets.ezkl.bench_support.op_coverage import derive_table
 
     def result(case, op, status, after, err=0.0):
-        return {"case": case, "op": op, "ops_after": after,
-                "zkc": {"status": status, "max_abs_error": err, "detail": "EZKL: boom"}}  # fmt: skip
+        return {
+            "case": case,
+            "op": op,
+            "ops_after": after,
+            "zkc": {"status": status, "max_abs_error": err, "detail": "EZKL: boom"},
+        }
 
-    table = derive_table([
-        result("pow2", "Pow", "ok", ["Pow"]), result("pow_tensor", "Pow", "fails", ["Pow"]),
-        result("lrn", "LRN", "fails", ["LRN"]), result("selu", "Selu", "wrong", ["Selu"], 0.5),
-        result("gt", "Greater", "ok", ["Greater", "Neg", "Where"]),
-    ], "23.0.5")  # fmt: skip
+    table = derive_table(
+        [
+            result("pow2", "Pow", "ok", ["Pow"]),
+            result("pow_tensor", "Pow", "fails", ["Pow"]),
+            result("lrn", "LRN", "fails", ["LRN"]),
+            result("selu", "Selu", "wrong", ["Selu"], 0.5),
+            result("gt", "Greater", "ok", ["Greater", "Neg", "Where"]),
+        ],
+        "23.0.5",
+    )
     assert table["computed"] == ["Greater", "Neg", "Pow", "Where"]
     assert set(table["not_computed"]) == {"LRN", "Selu"}
     assert "computes it wrong (max abs error 0.5 in op case selu)" in table["not_computed"]["Selu"]

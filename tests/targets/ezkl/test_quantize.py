@@ -11,9 +11,13 @@ from zkc.compiler.errors import UserInputError
 def _request(zoo_files, srs_dir, tmp_path, **config):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
     return CompileRequest(
-        model_path=onnx_path, calibration_path=calib, eval_path=holdout, output=tmp_path / "m.zkc",
-        config=CompileConfig(**{**FAST, **config}), cache_dir=None,
-    )  # fmt: skip
+        model_path=onnx_path,
+        calibration_path=calib,
+        eval_path=holdout,
+        output=tmp_path / "m.zkc",
+        config=CompileConfig(**{**FAST, **config}),
+        cache_dir=None,
+    )
 
 
 @pytest.mark.slow
@@ -35,8 +39,9 @@ def test_budget_search_lowers_logrows_and_is_recorded(zoo_files, srs_dir, tmp_pa
 def test_default_search_beats_ezkl_calibration(zoo_files, srs_dir, tmp_path, mlp_artifact):
     """Without a budget, zkc keeps EZKL's calibration unless its search finds fewer logrows at
     least as faithful on the same held-out samples (mlp_digits: 12 against 15)."""
-    result = compile_model(_request(zoo_files, srs_dir, tmp_path, quantize="search"),
-                           dev_target(srs_dir))  # fmt: skip
+    result = compile_model(
+        _request(zoo_files, srs_dir, tmp_path, quantize="search"), dev_target(srs_dir)
+    )
     circuit, ezkl = result.manifest.circuit, mlp_artifact.manifest.circuit
     q = circuit.quantization
     assert q.method == "zkc-search-default"

@@ -16,9 +16,12 @@ def curve(good_from: int, logrows: dict[int, int], breaks_from: int = 99):
         if scale >= breaks_from:
             return Candidate(scale, 16384, 2, None, None, error="range check overflow")
         report = FidelityReport(
-            samples=8, source="t", max_abs_error=2.0**-scale, mean_abs_error=2.0**-scale,
+            samples=8,
+            source="t",
+            max_abs_error=2.0**-scale,
+            mean_abs_error=2.0**-scale,
             top1_agreement=1.0 if scale >= good_from else 0.5,
-        )  # fmt: skip
+        )
         return Candidate(scale, 16384, 2, logrows.get(scale, 12), report)
 
     return point, calls

@@ -26,8 +26,9 @@ def sliced_mlp(zoo_files, srs_dir, module_tmp):
 @pytest.fixture(scope="module")
 def hashed_mlp(zoo_files, srs_dir, module_tmp):
     """mlp_digits cut into 2 slices linked by public Poseidon hashes."""
-    return _compile("mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "hashed"),
-                    slices=2, link="hashed")  # fmt: skip
+    return _compile(
+        "mlp_digits", zoo_files, srs_dir, subdir(module_tmp, "hashed"), slices=2, link="hashed"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +63,10 @@ def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     # Every link a part committed on both sides: one KZG point per tensor here.
     assert [(link.producer, link.consumer) for link in chain.links] == [(0, 1), (1, 2)]
     assert [(c.input_commitments, c.output_commitments) for c in circuits] == [
-        ([0], [1]), ([1], [1]), ([1], [0])
-    ]  # fmt: skip
+        ([0], [1]),
+        ([1], [1]),
+        ([1], [0]),
+    ]
     # Polycommit links: every slice set up at one logrows (a commitment depends on it).
     assert len({c.logrows for c in circuits}) == 1
     assert max(c.calibrated_logrows for c in circuits) == circuits[0].logrows
@@ -142,9 +145,13 @@ def test_a_slice_proved_on_a_different_intermediate_tensor_is_refused(
     import ezkl
 
     srs = srs_file(srs_dir, facts.circuits[1].srs.logrows)
-    ezkl.gen_witness(str(tmp_path / "forged.json"), str(directory / "model.compiled"),
-                     str(tmp_path / "w.json"), vk_path=str(directory / "vk.key"),
-                     srs_path=str(srs))  # fmt: skip
+    ezkl.gen_witness(
+        str(tmp_path / "forged.json"),
+        str(directory / "model.compiled"),
+        str(tmp_path / "w.json"),
+        vk_path=str(directory / "vk.key"),
+        srs_path=str(srs),
+    )
     forged = prove(
         tmp_path / "w.json",
         directory / "model.compiled",
@@ -223,8 +230,9 @@ def test_default_workers_follow_the_cores(compiled, zoo_files, monkeypatch):
 
 
 def test_bench_proves_every_slice_in_fresh_processes(zkc, sliced_mlp, srs_dir):
-    code, out, err = zkc("bench", sliced_mlp.path, "--repeat", 1, "--workers", 2,
-                         "--srs-dir", srs_dir, "--json")  # fmt: skip
+    code, out, err = zkc(
+        "bench", sliced_mlp.path, "--repeat", 1, "--workers", 2, "--srs-dir", srs_dir, "--json"
+    )
     assert code == 0, err
     report = json.loads(out)
     assert report["circuits"] == 3 and len(report["logrows"]) == 3 and report["workers"] == 2
@@ -234,8 +242,18 @@ def test_bench_proves_every_slice_in_fresh_processes(zkc, sliced_mlp, srs_dir):
 
 def test_cli_prove_and_verify_a_sliced_artifact(zkc, sliced_mlp, zoo_files, srs_dir, tmp_path):
     (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 2)["x"].tolist()}))
-    code, out, err = zkc("prove", sliced_mlp.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
-                         "--workers", 2, "--srs-dir", srs_dir, "--json")  # fmt: skip
+    code, out, err = zkc(
+        "prove",
+        sliced_mlp.path,
+        tmp_path / "in.json",
+        "-o",
+        tmp_path / "p.json",
+        "--workers",
+        2,
+        "--srs-dir",
+        srs_dir,
+        "--json",
+    )
     assert code == 0, err
     assert len(json.loads(out)["slices"]["slice_seconds"]) == 3
     assert zkc("verify", sliced_mlp.path, tmp_path / "p.json", "--srs-dir", srs_dir)[0] == 0
@@ -267,24 +285,40 @@ def test_hashed_links_verify_and_refuse_a_swapped_slice(hashed_mlp, srs_dir, zoo
 
 
 def test_subnet_packaging_refuses_a_sliced_artifact(zkc, sliced_mlp, srs_dir, tmp_path):
-    code, _, err = zkc("package", sliced_mlp.path, "--target", "subnet", "-o", tmp_path / "d",
-                       "--name", "m", "--author", "a", "--pk-url-base", "https://h/c",
-                       "--allow-dev-srs", "--srs-dir", srs_dir)  # fmt: skip
+    code, _, err = zkc(
+        "package",
+        sliced_mlp.path,
+        "--target",
+        "subnet",
+        "-o",
+        tmp_path / "d",
+        "--name",
+        "m",
+        "--author",
+        "a",
+        "--pk-url-base",
+        "https://h/c",
+        "--allow-dev-srs",
+        "--srs-dir",
+        srs_dir,
+    )
     assert code == 2 and "sliced artifact" in err and not (tmp_path / "d").exists()
 
 
 def test_slices_prove_on_a_dask_cluster(compiled, zoo_files):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
         result = compiled.prove(_sample(zoo_files, 3), scheduler=cluster.scheduler_address)
     compiled.verify(result.envelope)
     assert len(set(result.run["slice_seconds"])) == 3
 
 
-def test_compile_on_a_dask_cluster_builds_the_same_artifact(sliced_mlp, zoo_files, srs_dir,
-                                                            tmp_path):  # fmt: skip
+def test_compile_on_a_dask_cluster_builds_the_same_artifact(
+    sliced_mlp, zoo_files, srs_dir, tmp_path
+):
     """Calibration and setup of the circuits, and the held-out witnesses, on a real cluster:
     byte for byte the artifact the inline compile built."""
     from distributed import Client, LocalCluster
@@ -294,19 +328,25 @@ def test_compile_on_a_dask_cluster_builds_the_same_artifact(sliced_mlp, zoo_file
     from zkc.compiler.parallel import ProveRunner
 
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
         request = CompileRequest(
-            model_path=onnx_path, calibration_path=calib, eval_path=holdout,
-            output=tmp_path / "m.zkc", config=CompileConfig(**{**FAST, "slices": 3}),
-            cache_dir=None, runner=ProveRunner(1, cluster.scheduler_address),
-        )  # fmt: skip
+            model_path=onnx_path,
+            calibration_path=calib,
+            eval_path=holdout,
+            output=tmp_path / "m.zkc",
+            config=CompileConfig(**{**FAST, "slices": 3}),
+            cache_dir=None,
+            runner=ProveRunner(1, cluster.scheduler_address),
+        )
         result = compile_model(request, dev_target(srs_dir))
         with Client(cluster) as client:
             ran = client.run_on_scheduler(
-                lambda dask_scheduler: {p: t.state_counts["forgotten"]
-                                        for p, t in dask_scheduler.task_prefixes.items()}
-            )  # fmt: skip
+                lambda dask_scheduler: {
+                    p: t.state_counts["forgotten"] for p, t in dask_scheduler.task_prefixes.items()
+                }
+            )
     assert ran.get("calibrate_job") == ran.get("setup_job") == 3, ran  # one per circuit
     assert ran.get("outputs_job", 0) > 0, ran  # the held-out witnesses
     assert result.manifest.key == sliced_mlp.manifest.key
@@ -317,8 +357,18 @@ def test_compile_on_a_dask_cluster_builds_the_same_artifact(sliced_mlp, zoo_file
 
 def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir, tmp_path):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
-    base = ["compile", onnx_path, "--calibration", calib, "--eval", holdout, "--dev-srs",
-            "--srs-dir", srs_dir, "--no-cache"]  # fmt: skip
+    base = [
+        "compile",
+        onnx_path,
+        "--calibration",
+        calib,
+        "--eval",
+        holdout,
+        "--dev-srs",
+        "--srs-dir",
+        srs_dir,
+        "--no-cache",
+    ]
     code, _, err = zkc(*base, "-o", tmp_path / "a.zkc", "--slices", 9)
     assert code == 2 and "only 3 nodes" in err and not (tmp_path / "a.zkc").exists()
     code, _, err = zkc(*base, "-o", tmp_path / "b.zkc", "--max-logrows", 9)
@@ -337,11 +387,16 @@ def test_a_skip_connection_spanning_a_slice_is_linked_to_its_producer(srs_dir, t
     save_model(residual_model(blocks=1), tmp_path / "res.onnx")
     rng = np.random.default_rng(1)
     np.savez(tmp_path / "calib.npz", x=rng.normal(size=(16, 1, 6, 6)).astype(np.float32))
-    result = compile_model(CompileRequest(
-        model_path=tmp_path / "res.onnx", calibration_path=tmp_path / "calib.npz",
-        output=tmp_path / "res.zkc", config=CompileConfig(slices=4, max_eval_samples=4),
-        cache_dir=None,
-    ), dev_target(srs_dir))  # fmt: skip
+    result = compile_model(
+        CompileRequest(
+            model_path=tmp_path / "res.onnx",
+            calibration_path=tmp_path / "calib.npz",
+            output=tmp_path / "res.zkc",
+            config=CompileConfig(slices=4, max_eval_samples=4),
+            cache_dir=None,
+        ),
+        dev_target(srs_dir),
+    )
     pieces = result.manifest.circuit.pieces
     made = {part.tensor: p.index for p in pieces for part in p.outputs}
     assert any(made.get(part.tensor, p.index) < p.index - 1 for p in pieces for part in p.inputs)
@@ -352,9 +407,26 @@ def test_a_skip_connection_spanning_a_slice_is_linked_to_its_producer(srs_dir, t
 
 def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_dir, tmp_path):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
-    code, out, err = zkc("compile", onnx_path, "--calibration", calib, "--eval", holdout,
-                         "--dev-srs", "--srs-dir", srs_dir, "--no-cache", "-o", tmp_path / "b.zkc",
-                         "--slices", 2, "--min-top1", 0.99, "--max-error", 0.02)  # fmt: skip
+    code, out, err = zkc(
+        "compile",
+        onnx_path,
+        "--calibration",
+        calib,
+        "--eval",
+        holdout,
+        "--dev-srs",
+        "--srs-dir",
+        srs_dir,
+        "--no-cache",
+        "-o",
+        tmp_path / "b.zkc",
+        "--slices",
+        2,
+        "--min-top1",
+        0.99,
+        "--max-error",
+        0.02,
+    )
     assert code == 0, err
     result = open_artifact(tmp_path / "b.zkc", srs_dir)
     circuit, fidelity = result.manifest.circuit, result.manifest.fidelity
@@ -369,10 +441,14 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_
     assert search.method == "zkc-search-sliced"
     assert search.budget == {"max_error": 0.02, "min_top1": 0.99}
     scale = search.chosen.scale
-    assert all(c.input_scales == [scale] * len(c.input_scales) and c.param_scale == scale
-               for c in circuit.circuits)  # fmt: skip
-    meets = {c.scale: c.error is None and c.top1_agreement >= 0.99
-             and c.max_abs_error <= 0.02 for c in search.candidates}  # fmt: skip
+    assert all(
+        c.input_scales == [scale] * len(c.input_scales) and c.param_scale == scale
+        for c in circuit.circuits
+    )
+    meets = {
+        c.scale: c.error is None and c.top1_agreement >= 0.99 and c.max_abs_error <= 0.02
+        for c in search.candidates
+    }
     smallest = min(s for s, ok in meets.items() if ok)
     assert meets[scale] and not meets.get(smallest - 1, False)
     assert fidelity.top1_agreement >= 0.99 and fidelity.max_abs_error <= 0.02  # all held-out
@@ -381,9 +457,24 @@ def test_a_fidelity_budget_searches_the_slices_shared_scale(zkc, zoo_files, srs_
 
 def test_an_unreachable_budget_for_slices_is_a_one_line_error(zkc, zoo_files, srs_dir, tmp_path):
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
-    code, _, err = zkc("compile", onnx_path, "--calibration", calib, "--eval", holdout,
-                       "--dev-srs", "--srs-dir", srs_dir, "--no-cache", "-o", tmp_path / "u.zkc",
-                       "--slices", 2, "--max-error", 1e-9)  # fmt: skip
+    code, _, err = zkc(
+        "compile",
+        onnx_path,
+        "--calibration",
+        calib,
+        "--eval",
+        holdout,
+        "--dev-srs",
+        "--srs-dir",
+        srs_dir,
+        "--no-cache",
+        "-o",
+        tmp_path / "u.zkc",
+        "--slices",
+        2,
+        "--max-error",
+        1e-9,
+    )
     last = err.strip().splitlines()[-1]
     assert code == 2 and "cannot be met" in last and "best found max |error|" in last
     assert not (tmp_path / "u.zkc").exists() and not list(tmp_path.glob(".u.zkc*"))

@@ -24,21 +24,30 @@ HW = 12
 
 def _cnn(path, rng):
     """conv(1->4)-relu-conv(4->8)-relu-avgpool(4)-flatten-gemm(->3) on 1x12x12."""
-    consts = {"w1": rng.normal(scale=0.5, size=(4, 1, 3, 3)), "w2": rng.normal(scale=0.3, size=(8, 4, 3, 3)),
-              "fc": rng.normal(scale=0.2, size=(3, 8 * (HW // 4) ** 2))}  # fmt: skip
+    consts = {
+        "w1": rng.normal(scale=0.5, size=(4, 1, 3, 3)),
+        "w2": rng.normal(scale=0.3, size=(8, 4, 3, 3)),
+        "fc": rng.normal(scale=0.2, size=(3, 8 * (HW // 4) ** 2)),
+    }
     conv = dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1])
-    nodes = [helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", **conv),
-             helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
-             helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", **conv),
-             helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
-             helper.make_node("AveragePool", ["r2"], ["p"], name="pool", kernel_shape=[4, 4], strides=[4, 4]),
-             helper.make_node("Flatten", ["p"], ["f"], name="flat"),
-             helper.make_node("Gemm", ["f", "fc"], ["y"], name="fc", transB=1)]  # fmt: skip
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", **conv),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", **conv),
+        helper.make_node("Relu", ["c2"], ["r2"], name="relu2"),
+        helper.make_node(
+            "AveragePool", ["r2"], ["p"], name="pool", kernel_shape=[4, 4], strides=[4, 4]
+        ),
+        helper.make_node("Flatten", ["p"], ["f"], name="flat"),
+        helper.make_node("Gemm", ["f", "fc"], ["y"], name="fc", transB=1),
+    ]
     graph = helper.make_graph(
-        nodes, "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 1, HW, HW])],
+        nodes,
+        "cnn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 1, HW, HW])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", 3])],
         [numpy_helper.from_array(v.astype(np.float32), k) for k, v in consts.items()],
-    )  # fmt: skip
+    )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     proto.ir_version = 8
     onnx.save(proto, str(path))
@@ -50,8 +59,13 @@ def tiled(srs_dir, module_tmp):
     _cnn(module_tmp / "cnn.onnx", rng)
     np.savez(module_tmp / "calib.npz", x=rng.random((20, 1, HW, HW)).astype(np.float32))
     config = CompileConfig(max_logrows=12, max_calibration_samples=12, max_eval_samples=6)
-    request = CompileRequest(model_path=module_tmp / "cnn.onnx", calibration_path=module_tmp / "calib.npz",
-                             output=module_tmp / "cnn.zkc", config=config, cache_dir=None)  # fmt: skip
+    request = CompileRequest(
+        model_path=module_tmp / "cnn.onnx",
+        calibration_path=module_tmp / "calib.npz",
+        output=module_tmp / "cnn.zkc",
+        config=config,
+        cache_dir=None,
+    )
     result = compile_model(request, dev_target(srs_dir))
     return open_artifact(result.path, srs_dir)
 
@@ -87,8 +101,11 @@ def _edited(envelope: ProofEnvelope, edit) -> ProofEnvelope:
 
 def test_convolutions_are_tiled_and_tiles_share_circuits(tiled, proved):
     facts = tiled.facts
-    tiled_slices = {p.slice for p in facts.pieces if facts.pieces.count(p) and
-                    sum(q.slice == p.slice for q in facts.pieces) > 1}  # fmt: skip
+    tiled_slices = {
+        p.slice
+        for p in facts.pieces
+        if facts.pieces.count(p) and sum(q.slice == p.slice for q in facts.pieces) > 1
+    }
     assert tiled_slices and len(facts.pieces) > len(facts.circuits) > 1
     assert all(c.logrows <= 12 for c in facts.circuits)
     # Every input part of every piece is the request's or exactly a part a piece wrote.
@@ -140,16 +157,29 @@ def _forged(tiled, sample, piece_index, change, tmp_path) -> dict:
     piece = facts.pieces[piece_index]
     circuit = facts.circuits[piece.circuit]
     directory = tiled.path / circuit.directory
-    proving.gen_witness(tmp_path / "forged.json", directory / COMPILED_FILE,
-                        tmp_path / "forged_w.json", keys[piece.circuit].vk, keys[piece.circuit].srs)  # fmt: skip
-    return proving.prove(tmp_path / "forged_w.json", directory / COMPILED_FILE,
-                         directory / PK_FILE, tmp_path / "forged_p.json", keys[piece.circuit].srs)  # fmt: skip
+    proving.gen_witness(
+        tmp_path / "forged.json",
+        directory / COMPILED_FILE,
+        tmp_path / "forged_w.json",
+        keys[piece.circuit].vk,
+        keys[piece.circuit].srs,
+    )
+    return proving.prove(
+        tmp_path / "forged_w.json",
+        directory / COMPILED_FILE,
+        directory / PK_FILE,
+        tmp_path / "forged_p.json",
+        keys[piece.circuit].srs,
+    )
 
 
 def _interior_reader(facts):
     """A piece reading parts other pieces wrote (not the request)."""
-    return next(p for p in facts.pieces if p.inputs and all(i.tensor != "x" for i in p.inputs)
-                and len(p.inputs) > 1)  # fmt: skip
+    return next(
+        p
+        for p in facts.pieces
+        if p.inputs and all(i.tensor != "x" for i in p.inputs) and len(p.inputs) > 1
+    )
 
 
 def test_a_tile_proved_on_a_shifted_window_is_refused(tiled, proved, tmp_path):
@@ -192,19 +222,27 @@ def test_a_reduction_split_compiles_proves_and_verifies(srs_dir, tmp_path):
     rng = np.random.default_rng(5)
     weight = (rng.normal(size=(2, 512)) / 16).astype(np.float32)
     graph = helper.make_graph(
-        [helper.make_node("Gemm", ["x", "w"], ["g"], name="fc", transB=1),
-         helper.make_node("Relu", ["g"], ["y"], name="relu")], "fc",
+        [
+            helper.make_node("Gemm", ["x", "w"], ["g"], name="fc", transB=1),
+            helper.make_node("Relu", ["g"], ["y"], name="relu"),
+        ],
+        "fc",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 512])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])],
         [numpy_helper.from_array(weight, "w")],
-    )  # fmt: skip
+    )
     proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     proto.ir_version = 8
     onnx.save(proto, str(tmp_path / "fc.onnx"))
     np.savez(tmp_path / "calib.npz", x=rng.normal(size=(16, 1, 512)).astype(np.float32))
     config = CompileConfig(max_logrows=11, max_calibration_samples=10, max_eval_samples=6)
-    request = CompileRequest(model_path=tmp_path / "fc.onnx", calibration_path=tmp_path / "calib.npz",
-                             output=tmp_path / "fc.zkc", config=config, cache_dir=None)  # fmt: skip
+    request = CompileRequest(
+        model_path=tmp_path / "fc.onnx",
+        calibration_path=tmp_path / "calib.npz",
+        output=tmp_path / "fc.zkc",
+        config=config,
+        cache_dir=None,
+    )
     result = compile_model(request, dev_target(srs_dir))
     facts = result.manifest.circuit
     assert len(facts.pieces) >= 3 and max(c.logrows for c in facts.circuits) <= 11

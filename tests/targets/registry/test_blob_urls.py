@@ -44,8 +44,9 @@ def subnet_artifact(mlp_artifact, srs_dir, module_tmp):
 @pytest.mark.slow
 def test_package_points_pk_at_the_registry_blob(registry, subnet_artifact, srs_dir, tmp_path):
     repo = f"oci://{registry.host}/zkc/mlp-subnet"
-    request = package_request(subnet_artifact, tmp_path / "deploy", pk_url_base=repo,
-                              blob_url=blob_resolver(repo))  # fmt: skip
+    request = package_request(
+        subnet_artifact, tmp_path / "deploy", pk_url_base=repo, blob_url=blob_resolver(repo)
+    )
     with pytest.raises(UserInputError, match="zkc publish"):
         package_for_subnet(request, dev_target(srs_dir))  # not published yet
     publish(subnet_artifact, parse_ref(f"{repo}:1.0.0"))

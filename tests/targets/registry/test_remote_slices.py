@@ -23,8 +23,9 @@ pytestmark = pytest.mark.slow
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as local:  # fmt: skip
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as local:
         yield local
 
 
@@ -55,8 +56,11 @@ def test_workers_fetch_the_slices_from_the_registry_once(
     publish(sliced.path, parse_ref(f"{repo}:1"))
     compiled = open_artifact(sliced.path, srs_dir)
     cache = tmp_path / "worker-cache"
-    first = compiled.prove(_sample(zoo_files, 0), scheduler=cluster.scheduler_address,
-                           shipped=_ship(compiled, repo, cache, srs_dir))  # fmt: skip
+    first = compiled.prove(
+        _sample(zoo_files, 0),
+        scheduler=cluster.scheduler_address,
+        shipped=_ship(compiled, repo, cache, srs_dir),
+    )
     compiled.verify(first.envelope)
     shipped = _shipped_files(compiled.manifest)
     assert len(shipped) == 4
@@ -65,9 +69,22 @@ def test_workers_fetch_the_slices_from_the_registry_once(
     assert cached == {e.sha256 for e in shipped.values()}
     # The CLI, a second request: every blob is already in the workers' cache.
     (tmp_path / "in.json").write_text(json.dumps({"x": _sample(zoo_files, 1)["x"].tolist()}))
-    code, out, err = zkc("prove", sliced.path, tmp_path / "in.json", "-o", tmp_path / "p.json",
-                         "--scheduler", cluster.scheduler_address, "--blobs-from", repo,
-                         "--worker-cache", cache, "--srs-dir", srs_dir, "--json")  # fmt: skip
+    code, out, err = zkc(
+        "prove",
+        sliced.path,
+        tmp_path / "in.json",
+        "-o",
+        tmp_path / "p.json",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--blobs-from",
+        repo,
+        "--worker-cache",
+        cache,
+        "--srs-dir",
+        srs_dir,
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["slices"]["slice_fetched_bytes"] == [0, 0]
     assert zkc("verify", sliced.path, tmp_path / "p.json", "--srs-dir", srs_dir)[0] == 0
@@ -86,8 +103,11 @@ def test_a_tampered_blob_is_refused_by_the_worker(
     compiled = open_artifact(sliced.path, srs_dir)
     cache = tmp_path / "worker-cache"
     with pytest.raises(ArtifactError, match="does not match its digest"):
-        compiled.prove(_sample(zoo_files, 2), scheduler=cluster.scheduler_address,
-                       shipped=_ship(compiled, repo, cache, srs_dir))  # fmt: skip
+        compiled.prove(
+            _sample(zoo_files, 2),
+            scheduler=cluster.scheduler_address,
+            shipped=_ship(compiled, repo, cache, srs_dir),
+        )
     assert not (cache / "blobs" / "sha256" / digest).exists()
     assert not list(cache.rglob("*.part"))
 
@@ -99,8 +119,9 @@ def test_blobs_must_be_published_and_need_a_cluster(registry, sliced, srs_dir, z
         _ship(compiled, f"oci://{registry.host}/zkc/never-pushed", "c", srs_dir)
     with pytest.raises(UserInputError, match="--scheduler"):
         publish(sliced.path, parse_ref(f"oci://{registry.host}/zkc/sliced:1"))
-        compiled.prove(sample, shipped=_ship(compiled, f"oci://{registry.host}/zkc/sliced", "c",
-                                             srs_dir))  # fmt: skip
+        compiled.prove(
+            sample, shipped=_ship(compiled, f"oci://{registry.host}/zkc/sliced", "c", srs_dir)
+        )
     with pytest.raises(UserInputError, match="oci:// registry"):
         _ship(compiled, "file:///tmp/layout:1", "c", srs_dir)
 
@@ -119,9 +140,16 @@ def test_workers_read_a_private_registry_with_their_own_credentials(
         compiled.prove(_sample(zoo_files, 4), scheduler=cluster.scheduler_address, **shipping)
     env = {"ZKC_REGISTRY_USER": USER, "ZKC_REGISTRY_PASSWORD": PASSWORD}
     # A second cluster beside the module's: its HTTP server on any free port.
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=40, env=env) as local:  # fmt: skip
-        result = compiled.prove(_sample(zoo_files, 4), scheduler=local.scheduler_address,
-                                **shipping)  # fmt: skip
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=40,
+        env=env,
+    ) as local:
+        result = compiled.prove(
+            _sample(zoo_files, 4), scheduler=local.scheduler_address, **shipping
+        )
     compiled.verify(result.envelope)
     assert sum(result.run["slice_fetched_bytes"]) > 0

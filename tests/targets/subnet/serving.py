@@ -26,8 +26,20 @@ def serving(paths, srs_dir, *options, ready: float = 90.0):
     """`zkc serve PATHS... OPTIONS` as a child process: yields its URL once /health answers
     (and, with warm-up, once every circuit has a prove-time estimate)."""
     port = free_port()
-    cmd = [sys.executable, "-m", "zkc.cli", "serve", *map(str, paths), "--port", str(port),
-           "--hotkey-uri", "//Bob", "--srs-dir", str(srs_dir), *map(str, options)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "zkc.cli",
+        "serve",
+        *map(str, paths),
+        "--port",
+        str(port),
+        "--hotkey-uri",
+        "//Bob",
+        "--srs-dir",
+        str(srs_dir),
+        *map(str, options),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url, warm = f"http://127.0.0.1:{port}", "--no-warmup" not in options
     deadline = time.monotonic() + ready
@@ -52,6 +64,7 @@ def serving(paths, srs_dir, *options, ready: float = 90.0):
 
 def signed_post(url, path, doc, signer=ALICE, receiver=BOB, timeout=180):
     body = json.dumps(doc).encode()
-    headers = http_auth.sign(signer, method="POST", path=path, body=body,
-                             receiver_ss58=receiver.ss58_address)  # fmt: skip
+    headers = http_auth.sign(
+        signer, method="POST", path=path, body=body, receiver_ss58=receiver.ss58_address
+    )
     return httpx.post(f"{url}{path}", content=body, headers=headers, timeout=timeout)

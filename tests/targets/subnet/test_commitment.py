@@ -32,12 +32,17 @@ def test_composed_call_commits_the_manifest_digest(mlp_artifact):
 def test_dry_run_signature_verifies_and_binds_the_call(mlp_artifact):
     signed = commitment.sign_offline(commitment.compose(2, _digest(mlp_artifact.path)), ALICE)
     assert signed.signer == ALICE.ss58_address and commitment.verify_offline(signed)
-    other_netuid = commitment.Commitment(3, signed.artifact_digest,
-                                         commitment.compose(3, signed.artifact_digest).call,
-                                         signed.signer, signed.signature)  # fmt: skip
+    other_netuid = commitment.Commitment(
+        3,
+        signed.artifact_digest,
+        commitment.compose(3, signed.artifact_digest).call,
+        signed.signer,
+        signed.signature,
+    )
     assert not commitment.verify_offline(other_netuid)
-    forged = commitment.Commitment(2, signed.artifact_digest, signed.call, BOB.ss58_address,
-                                   signed.signature)  # fmt: skip
+    forged = commitment.Commitment(
+        2, signed.artifact_digest, signed.call, BOB.ss58_address, signed.signature
+    )
     assert not commitment.verify_offline(forged)
 
 

@@ -65,11 +65,19 @@ def test_integer_and_boolean_inputs_are_generated_whole(tmp_path):
     from zkc.targets.subnet.input_py import render_input_py
     from zkc.targets.subnet.lock import InputRange
 
-    spec = IOSpec(inputs=[TensorSpec(name="mask", shape=[1, 8], dtype="bool"),
-                          TensorSpec(name="index", shape=[3], dtype="int64"),
-                          TensorSpec(name="x", shape=[1, 8], dtype="float")], outputs=[])  # fmt: skip
-    ranges = {"mask": InputRange(low=0, high=1), "index": InputRange(low=0, high=7),
-              "x": InputRange(low=-1, high=1)}  # fmt: skip
+    spec = IOSpec(
+        inputs=[
+            TensorSpec(name="mask", shape=[1, 8], dtype="bool"),
+            TensorSpec(name="index", shape=[3], dtype="int64"),
+            TensorSpec(name="x", shape=[1, 8], dtype="float"),
+        ],
+        outputs=[],
+    )
+    ranges = {
+        "mask": InputRange(low=0, high=1),
+        "index": InputRange(low=0, high=7),
+        "x": InputRange(low=-1, high=1),
+    }
     layer = tmp_path / "layer"
     (layer / "model_ints").mkdir(parents=True)
     (layer / "__init__.py").write_text("")

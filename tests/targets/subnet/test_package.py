@@ -27,9 +27,15 @@ def test_layout_id_and_metadata(mlp_package):
     assert pkg.name == f"model_{mlp_package.circuit_id}"
     assert sha256_file(pkg / "vk.key") == mlp_package.circuit_id
     assert sorted(p.name for p in pkg.iterdir()) == [
-        "calibration.npz", "eval.npz", "input.py", "metadata.json", "model.compiled",
-        "settings.json", "vk.key", "zkc-package.json",
-    ]  # fmt: skip
+        "calibration.npz",
+        "eval.npz",
+        "input.py",
+        "metadata.json",
+        "model.compiled",
+        "settings.json",
+        "vk.key",
+        "zkc-package.json",
+    ]
     assert not (pkg / "pk.key").exists()
     assert mlp_package.pk_path == pkg.parent.parent / "external" / mlp_package.circuit_id / "pk.key"
     meta = json.loads((pkg / "metadata.json").read_text())
@@ -49,8 +55,9 @@ def test_files_are_the_artifacts_bytes(mlp_package, mlp_artifact):
 
 
 def test_repackage_gives_same_id_and_identical_files(mlp_package, mlp_artifact, srs_dir, tmp_path):
-    again = package_for_subnet(package_request(mlp_artifact.path, tmp_path / "dl"),
-                               dev_target(srs_dir))  # fmt: skip
+    again = package_for_subnet(
+        package_request(mlp_artifact.path, tmp_path / "dl"), dev_target(srs_dir)
+    )
     assert again.circuit_id == mlp_package.circuit_id
     for path in mlp_package.package_dir.iterdir():
         assert (again.package_dir / path.name).read_bytes() == path.read_bytes(), path.name

@@ -16,15 +16,28 @@ MAX_BODY = 20_000
 
 @pytest.fixture(scope="module")
 def server(mlp_package, srs_dir):
-    with serving([mlp_package.package_dir], srs_dir, "--allow-hotkey", ALICE.ss58_address,
-                 "--max-body-bytes", MAX_BODY, "--no-warmup") as url:  # fmt: skip
+    with serving(
+        [mlp_package.package_dir],
+        srs_dir,
+        "--allow-hotkey",
+        ALICE.ss58_address,
+        "--max-body-bytes",
+        MAX_BODY,
+        "--no-warmup",
+    ) as url:
         yield url
 
 
 def _post(url, doc, signer=ALICE, receiver=BOB, nonce_ns=None, body=None, headers=None):
     body = json.dumps(doc).encode() if body is None else body
-    signed = http_auth.sign(signer, method="POST", path="/prove", body=body,
-                            receiver_ss58=receiver.ss58_address, nonce_ns=nonce_ns)  # fmt: skip
+    signed = http_auth.sign(
+        signer,
+        method="POST",
+        path="/prove",
+        body=body,
+        receiver_ss58=receiver.ss58_address,
+        nonce_ns=nonce_ns,
+    )
     return httpx.post(f"{url}/prove", content=body, headers=headers or signed, timeout=120)
 
 
@@ -48,8 +61,9 @@ def test_unsigned_stale_and_replayed_requests_get_401(server):
     body = json.dumps(
         {"inputs": {"x": [2.0] * 64, "nonce": [0.5]}}
     ).encode()  # 422 once auth passes
-    headers = http_auth.sign(ALICE, method="POST", path="/prove", body=body,
-                             receiver_ss58=BOB.ss58_address)  # fmt: skip
+    headers = http_auth.sign(
+        ALICE, method="POST", path="/prove", body=body, receiver_ss58=BOB.ss58_address
+    )
     first = httpx.post(f"{server}/prove", content=body, headers=headers, timeout=10)
     assert first.status_code == 422
     replay = httpx.post(f"{server}/prove", content=body, headers=headers, timeout=10)

@@ -37,8 +37,9 @@ def sliced_mlp(zoo_files, srs_dir, module_tmp):
 def test_requests_are_authenticated_on_arrival_while_a_proof_runs(mlp_package, srs_dir):
     """Four requests at once, one prover, signatures fresh for 1.5 s (a proof takes longer):
     every one is proved; none goes stale waiting; /health answers while proving."""
-    with serving([mlp_package.package_dir], srs_dir, "--workers", 1, "--max-age", 1.5,
-                 "--no-warmup") as url:  # fmt: skip
+    with serving(
+        [mlp_package.package_dir], srs_dir, "--workers", 1, "--max-age", 1.5, "--no-warmup"
+    ) as url:
         with ThreadPoolExecutor(1) as poll:
             health = poll.submit(
                 lambda: (time.sleep(1.0), httpx.get(f"{url}/health", timeout=2))[1]
@@ -74,8 +75,9 @@ def test_a_deadline_shorter_than_a_proof_is_refused_at_once(mlp_package, srs_dir
 def test_a_request_whose_deadline_passes_in_the_queue_is_not_proved(mlp_package, srs_dir):
     """No estimate yet (no warm-up): both are admitted; the second waits past its 1 s
     deadline behind the first proof (seconds long) and is dropped unproved."""
-    with serving([mlp_package.package_dir], srs_dir, "--workers", 1, "--deadline", 1,
-                 "--no-warmup") as url:  # fmt: skip
+    with serving(
+        [mlp_package.package_dir], srs_dir, "--workers", 1, "--deadline", 1, "--no-warmup"
+    ) as url:
         replies = _at_once(url, "/prove", [_doc(0), _doc(1)])
     dropped = [r for r in replies if r.status_code == 503]
     assert len(dropped) == 1 and "passed while it was queued" in dropped[0].json()["detail"]
@@ -93,7 +95,9 @@ def test_two_circuits_one_of_them_sliced_in_one_server(mlp_package, sliced_mlp, 
             url, f"/prove/{whole.circuit_id}", [_doc(2)]
         )
     assert {c["circuit_id"]: c["sliced"] for c in health["circuits"]} == {
-        pieces.circuit_id: True, whole.circuit_id: False}  # fmt: skip
+        pieces.circuit_id: True,
+        whole.circuit_id: False,
+    }
     assert unnamed.status_code == 404 and pieces.circuit_id in unnamed.json()["detail"]
     assert [a.status_code for a in answers] == [200, 200], [a.text[:200] for a in answers]
     arrays = pieces.inputs(x["inputs"])
@@ -105,17 +109,36 @@ def test_two_circuits_one_of_them_sliced_in_one_server(mlp_package, sliced_mlp, 
         check_answer(whole, whole.inputs(_doc(2)["inputs"]), answers[0].json())
 
 
-def test_query_verifies_the_answer_and_refuses_a_tampered_one(zkc, mlp_package, srs_dir,
-                                                              tmp_path):  # fmt: skip
+def test_query_verifies_the_answer_and_refuses_a_tampered_one(zkc, mlp_package, srs_dir, tmp_path):
     (tmp_path / "in.json").write_text(json.dumps(_doc(3)))
     package = str(mlp_package.package_dir)
     with serving([mlp_package.package_dir], srs_dir, "--workers", 1) as url:
-        code, out, err = zkc("query", url, tmp_path / "in.json", "--package", package,
-                             "--hotkey-uri", "//Alice", "--srs-dir", srs_dir, "--json")  # fmt: skip
+        code, out, err = zkc(
+            "query",
+            url,
+            tmp_path / "in.json",
+            "--package",
+            package,
+            "--hotkey-uri",
+            "//Alice",
+            "--srs-dir",
+            srs_dir,
+            "--json",
+        )
         answer = signed_post(url, f"/prove/{mlp_package.circuit_id}", _doc(3)).json()
-        code_other, _, err_other = zkc("query", url, tmp_path / "in.json", "--package", package,
-                                       "--circuit", "ab" * 32, "--hotkey-uri", "//Alice",
-                                       "--srs-dir", srs_dir)  # fmt: skip
+        code_other, _, err_other = zkc(
+            "query",
+            url,
+            tmp_path / "in.json",
+            "--package",
+            package,
+            "--circuit",
+            "ab" * 32,
+            "--hotkey-uri",
+            "//Alice",
+            "--srs-dir",
+            srs_dir,
+        )
     assert code == 0, err
     assert json.loads(out)["verified"] is True
     assert code_other == 1 and "is not the circuit whose keys were given" in err_other

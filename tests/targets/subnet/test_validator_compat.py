@@ -29,12 +29,21 @@ def miner_prove(package_dir, pk_path, request: dict, work) -> dict:
     """The miner's two steps, on `{"input_data": to_array()}`."""
     (work / "in.json").write_text(json.dumps({"input_data": list(request.values())}))
     _resolve(
-        ezkl.gen_witness(str(work / "in.json"), str(package_dir / "model.compiled"),
-                         str(work / "w.json"), vk_path=str(package_dir / "vk.key"),
-                         srs_path=_srs(package_dir))
-    )  # fmt: skip
-    assert ezkl.prove(str(work / "w.json"), str(package_dir / "model.compiled"), str(pk_path),
-                      str(work / "proof.json"), _srs(package_dir))  # fmt: skip
+        ezkl.gen_witness(
+            str(work / "in.json"),
+            str(package_dir / "model.compiled"),
+            str(work / "w.json"),
+            vk_path=str(package_dir / "vk.key"),
+            srs_path=_srs(package_dir),
+        )
+    )
+    assert ezkl.prove(
+        str(work / "w.json"),
+        str(package_dir / "model.compiled"),
+        str(pk_path),
+        str(work / "proof.json"),
+        _srs(package_dir),
+    )
     return json.loads((work / "proof.json").read_text())
 
 
@@ -51,8 +60,14 @@ def validator_verify(package_dir, proof: dict, request: dict, work) -> bool:
     proof["transcript_type"] = "EVM"
     (work / "checked.json").write_text(json.dumps(proof))
     try:
-        return bool(ezkl.verify(str(work / "checked.json"), str(package_dir / "settings.json"),
-                                str(package_dir / "vk.key"), _srs(package_dir)))  # fmt: skip
+        return bool(
+            ezkl.verify(
+                str(work / "checked.json"),
+                str(package_dir / "settings.json"),
+                str(package_dir / "vk.key"),
+                _srs(package_dir),
+            )
+        )
     except RuntimeError:
         return False
 

@@ -11,10 +11,20 @@ pytestmark = pytest.mark.slow
 FAST_CASES = [c for c in CASES if c.op not in ("LSTM", "GRU") and c.name != "pow_tensor"]
 # Measured on EZKL 23.0.5: what plain EZKL gets wrong, and so why the rewrites exist.
 PLAIN_BROKEN = {
-    "conv2d", "conv1d_dilated", "conv2d_dilated", "conv3d_dilated", "convtranspose1d",
-    "convtranspose2d_outpad", "pad_reflect", "pad_edge", "pad_constant_value", "tile", "maxpool_pads",
-    "maxpool_dilated", "maxpool_dilated_strided",
-}  # fmt: skip
+    "conv2d",
+    "conv1d_dilated",
+    "conv2d_dilated",
+    "conv3d_dilated",
+    "convtranspose1d",
+    "convtranspose2d_outpad",
+    "pad_reflect",
+    "pad_edge",
+    "pad_constant_value",
+    "tile",
+    "maxpool_pads",
+    "maxpool_dilated",
+    "maxpool_dilated_strided",
+}
 
 
 @pytest.mark.parametrize("case", FAST_CASES, ids=lambda c: c.name)
@@ -33,9 +43,20 @@ def test_tensor_exponent_is_refused_with_node_and_reason(tmp_path):
 # A sample of the op-family cases (the whole set runs in `make ops`, ~90 cases): each must do
 # in zkc what the checked-in op table says it measured, computed within tolerance or refused
 # with the node named, never passed to EZKL to fail.
-FAMILY_SAMPLE = ["softplus", "elu", "hardsigmoid", "identity", "gather_elements", "trilu",
-                 "instancenormalization", "resize_nearest", "reducel2", "greater_where",
-                 "and_logic", "lrn"]  # fmt: skip
+FAMILY_SAMPLE = [
+    "softplus",
+    "elu",
+    "hardsigmoid",
+    "identity",
+    "gather_elements",
+    "trilu",
+    "instancenormalization",
+    "resize_nearest",
+    "reducel2",
+    "greater_where",
+    "and_logic",
+    "lrn",
+]
 
 
 @pytest.mark.parametrize("name", FAMILY_SAMPLE)
