@@ -21,7 +21,7 @@ start = time.perf_counter()
 r = c.prove(inputs, workers=int(workers), scheduler=scheduler or None)
 wall = time.perf_counter() - start
 Path(out).write_text(json.dumps(r.envelope.model_dump(mode="json")))
-from zkc.compiler.parallel import peak_rss_mb
+from zkc.compiler.compute.runners import peak_rss_mb
 workers = (r.run or {}).get("slice_peak_rss_mb") if int(workers) > 1 or scheduler else None
 print(json.dumps({"wall": wall, "run": r.run, "self_mb": peak_rss_mb(), "children_mb": max(workers or [0])}))
 """
@@ -62,7 +62,7 @@ def prove_in_subprocess(
 
 
 def verify_seconds(artifact: Path, proof: Path, srs_dir: Path) -> tuple[float, int, int]:
-    from zkc.compiler.proof import load_proof
+    from zkc.compiler.artifacts.proof import load_proof
 
     c = open_dev(artifact, srs_dir)
     envelope = load_proof(proof)

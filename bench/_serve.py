@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 from _zkc import compile_dev
 
-from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets import make_target
 from zkc.targets.subnet.circuit import ServedCircuit

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from zkc.compiler.compile import CompileRequest, CompileResult, compile_model
+from zkc.compiler.driver.compile import CompileRequest, CompileResult, compile_model
 from zkc.targets import make_target, open_artifact
 
 

@@ -21,9 +21,9 @@ from _results import host, write_results
 from _zkc import compile_dev, open_dev
 from registry import start_registry
 
-from zkc.compiler.compile import CompileRequest
+from zkc.compiler.artifacts.download import ShippedFiles
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.download import ShippedFiles
+from zkc.compiler.driver.compile import CompileRequest
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.reference import parse_ref

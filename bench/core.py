@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 from _zkc import compile_dev, open_dev
 
-from zkc.compiler.compile import CompileRequest
+from zkc.compiler.artifacts.proof import load_proof
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.proof import load_proof
+from zkc.compiler.driver.compile import CompileRequest
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 

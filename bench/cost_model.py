@@ -22,11 +22,11 @@ import numpy as np
 import onnx
 
 from zkc.compiler.errors import ToolError
-from zkc.compiler.model_io import load_model, save_model
-from zkc.compiler.partition import crossing_values, node_view
-from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, run_pipeline
-from zkc.compiler.slicing import extract_submodel
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pieces.slices import extract_submodel
+from zkc.compiler.pipeline.base import PassOptions
+from zkc.compiler.pipeline.runner import instantiate, run_pipeline
+from zkc.compiler.planning.partition import crossing_values, node_view
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.ezkl.bench_support.rows import circuit_rows
 from zkc.targets.ezkl.cost_model import (

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.model_io import load_model, save_model
-from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, run_pipeline
-from zkc.compiler.slicing import extract_submodel
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pieces.slices import extract_submodel
+from zkc.compiler.pipeline.base import PassOptions
+from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets.ezkl.bench_support.link_modes import measure_link_modes
 from zkc.targets.ezkl.pipelines import pipeline_passes

@@ -24,9 +24,9 @@ import numpy as np
 from _prove import projected, prove_in_subprocess, verify_seconds
 from _results import host, write_results
 
-from zkc.compiler.artifact import load_manifest
+from zkc.compiler.artifacts.manifest import load_manifest
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.planning import plan_model
+from zkc.compiler.driver.plan import plan_model
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets import make_target
 

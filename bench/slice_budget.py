@@ -18,8 +18,8 @@ from pathlib import Path
 from _results import host, write_results
 from _zkc import compile_dev
 
-from zkc.compiler.compile import CompileRequest
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest
 from zkc.model_zoo.export import export_zoo_model
 
 SLICINGS = {"lenet_digits": {"max_logrows": 14}, "resnet_tiny": {"max_logrows": 15}}

@@ -24,9 +24,9 @@ import numpy as np
 from _prove import projected, prove_in_subprocess, verify_seconds
 from _zkc import compile_dev
 
-from zkc.compiler.artifact import load_manifest
-from zkc.compiler.compile import CompileRequest
+from zkc.compiler.artifacts.manifest import load_manifest
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest
 from zkc.model_zoo.export import export_zoo_model
 
 SCALE = 13

@@ -31,13 +31,13 @@ def audit_command(artifact, model_path, srs_dir, as_json):
       zkc audit build/lenet.zkc --model build/lenet.onnx
       zkc audit deployment_layer/model_<id> --model lenet.onnx --json
     """
-    from zkc.compiler.artifact import MANIFEST, load_manifest
+    from zkc.compiler.artifacts.manifest import MANIFEST, load_manifest
     from zkc.compiler.errors import UserInputError, VerificationError
     from zkc.targets import make_target
 
     reporter = RichReporter(quiet=as_json)
     if (Path(artifact) / MANIFEST).is_file():
-        from zkc.compiler.audit import audit_artifact
+        from zkc.compiler.driver.audit import audit_artifact
 
         target = make_target(load_manifest(artifact).target, srs_dir)
         report = audit_artifact(artifact, model_path, target, reporter)

@@ -38,8 +38,8 @@ def bench_command(artifact, input_json, repeat, workers, scheduler, srs_dir, as_
       zkc bench build/lenet.zkc --repeat 5
       zkc bench build/resnet.zkc input.json --workers 2 --json
     """
-    from zkc.compiler.data import parse_input_json
-    from zkc.compiler.measure import measure
+    from zkc.compiler.data.samples import parse_input_json
+    from zkc.compiler.driver.measure import measure
     from zkc.targets import open_artifact
 
     inputs = None

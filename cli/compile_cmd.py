@@ -155,9 +155,9 @@ def compile_command(
       zkc compile build/resnet.onnx --calibration build/calib.npz -o build/resnet.zkc \\
           --max-logrows 15 --dev-srs          # sliced: every slice within logrows 15
     """
-    from zkc.compiler.compile import CompileRequest, compile_model
+    from zkc.compiler.compute.runners import ProveRunner, default_workers
     from zkc.compiler.config import CompileConfig
-    from zkc.compiler.parallel import ProveRunner, default_workers
+    from zkc.compiler.driver.compile import CompileRequest, compile_model
     from zkc.targets import make_target
 
     config = CompileConfig(

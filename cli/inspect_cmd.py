@@ -20,7 +20,7 @@ def inspect_command(artifact, no_verify, as_json):
     Example:
       zkc inspect build/lenet.zkc --json
     """
-    from zkc.compiler.artifact import PROVENANCE, load_manifest, verify_files
+    from zkc.compiler.artifacts.manifest import PROVENANCE, load_manifest, verify_files
 
     manifest = load_manifest(artifact)
     if not no_verify:

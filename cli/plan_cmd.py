@@ -39,7 +39,7 @@ def plan_command(model, max_logrows, slices, link, pipeline, input_shapes, as_js
       zkc plan build/resnet8.onnx --max-logrows 17
     """
     from zkc.compiler.config import CompileConfig
-    from zkc.compiler.planning import plan_model
+    from zkc.compiler.driver.plan import plan_model
     from zkc.targets import make_target
 
     config = CompileConfig(

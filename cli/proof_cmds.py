@@ -29,7 +29,7 @@ def _shipped(
     password: str | None,
 ):
     """Where cluster workers fetch the artifact's files: the registry it was published to."""
-    from zkc.compiler.download import ShippedFiles
+    from zkc.compiler.artifacts.download import ShippedFiles
     from zkc.targets.registry.shipping import blob_sources
 
     sources = blob_sources(
@@ -50,7 +50,7 @@ def run_command(artifact, input_json, srs_dir, as_json):
     Example:
       zkc run build/lenet.zkc input.json --json
     """
-    from zkc.compiler.data import parse_input_json
+    from zkc.compiler.data.samples import parse_input_json
 
     compiled = _open(artifact, srs_dir)
     outputs = compiled.run(parse_input_json(input_json, compiled.spec))
@@ -133,8 +133,8 @@ def prove_command(
       zkc prove build/resnet.zkc input.json -o proof.json --scheduler tcp://10.0.0.5:8786 \\
           --blobs-from oci://10.0.0.2:5000/zkc/resnet
     """
-    from zkc.compiler.atomic import write_bytes_atomic
-    from zkc.compiler.data import parse_input_json
+    from zkc.compiler.artifacts.atomic import write_bytes_atomic
+    from zkc.compiler.data.samples import parse_input_json
 
     compiled = _open(artifact, srs_dir)
     inputs = parse_input_json(input_json, compiled.spec)
@@ -178,8 +178,8 @@ def verify_command(artifact, proof, srs_dir, as_json):
     Example:
       zkc verify build/lenet.zkc proof.json
     """
+    from zkc.compiler.artifacts.proof import load_proof
     from zkc.compiler.errors import VerificationError
-    from zkc.compiler.proof import load_proof
 
     compiled = _open(artifact, srs_dir)
     envelope = load_proof(proof)

@@ -56,7 +56,7 @@ def query_command(
       zkc query http://127.0.0.1:8090 input.json --package deployment_layer/model_<id> \\
           --wallet validator/default
     """
-    from zkc.compiler.data import read_json
+    from zkc.compiler.data.samples import read_json
     from zkc.compiler.errors import UserInputError, VerificationError
     from zkc.targets.subnet.circuit import load_circuit
     from zkc.targets.subnet.hotkeys import load_hotkey

@@ -91,8 +91,8 @@ def serve_command(
     """
     import uvicorn
 
+    from zkc.compiler.compute.runners import default_workers
     from zkc.compiler.errors import UserInputError
-    from zkc.compiler.parallel import default_workers
     from zkc.targets.subnet.circuit import circuit_paths, load_circuit
     from zkc.targets.subnet.hotkeys import load_hotkey
     from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool

@@ -109,7 +109,7 @@ def zoo_sample(data, index, output):
 
     import numpy as np
 
-    from zkc.compiler.atomic import write_bytes_atomic
+    from zkc.compiler.artifacts.atomic import write_bytes_atomic
     from zkc.compiler.errors import UserInputError
 
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.atomic import write_bytes_atomic
+from zkc.compiler.artifacts.atomic import write_bytes_atomic
 from zkc.compiler.errors import UserInputError
 from zkc.model_zoo.digits import DataSplit, load_digits32_split, load_digits_split
 from zkc.model_zoo.models import ZOO, ZooEntry

@@ -2,7 +2,7 @@
 
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.pipeline.base import ZkcPass
 
 NONCE_INPUT = "nonce"
 

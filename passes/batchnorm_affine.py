@@ -4,9 +4,9 @@ per-channel Mul and Add (EZKL's op table has no BatchNormalization)."""
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import Rewrite, is_onnx, static_shape
-from zkc.passes._graph import constant_array
+from zkc.compiler.ir.graph import constant_array
+from zkc.compiler.ir.rewrite import Rewrite, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class BatchNormAffinePass(ir.passes.InPlacePass, ZkcPass):

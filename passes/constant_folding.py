@@ -4,7 +4,7 @@ import onnx_ir as ir
 from onnx_ir.passes.common import RemoveUnusedNodesPass
 from onnxscript.optimizer import fold_constants
 
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class ConstantFoldingPass(ir.passes.InPlacePass, ZkcPass):

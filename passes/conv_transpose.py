@@ -3,9 +3,9 @@
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import Rewrite, gather_axis, int_list, is_onnx, static_shape
-from zkc.passes._graph import constant_array
+from zkc.compiler.ir.graph import constant_array
+from zkc.compiler.ir.rewrite import Rewrite, gather_axis, int_list, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 from zkc.passes.dilated_conv import dilate_kernel
 
 

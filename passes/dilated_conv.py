@@ -3,9 +3,9 @@
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import int_list, is_onnx
-from zkc.passes._graph import add_initializer, constant_array
+from zkc.compiler.ir.graph import add_initializer, constant_array
+from zkc.compiler.ir.rewrite import int_list, is_onnx
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 def dilate_kernel(weight: np.ndarray, dilations: list[int]) -> np.ndarray:

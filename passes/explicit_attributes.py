@@ -4,8 +4,8 @@ import math
 
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import int_list, is_onnx, static_shape
+from zkc.compiler.ir.rewrite import int_list, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 
 WINDOWED = ("Conv", "ConvTranspose", "MaxPool", "AveragePool")
 

@@ -3,8 +3,8 @@
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._graph import add_initializer, bypass_node, constant_array
+from zkc.compiler.ir.graph import add_initializer, bypass_node, constant_array
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class FoldBatchNormPass(ir.passes.InPlacePass, ZkcPass):

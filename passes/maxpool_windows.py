@@ -4,8 +4,8 @@ import itertools
 
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import Rewrite, gather_axis, int_list, is_onnx, static_shape
+from zkc.compiler.ir.rewrite import Rewrite, gather_axis, int_list, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 from zkc.passes.pad_modes import pad_by_gather
 
 

@@ -4,9 +4,9 @@ constant padding with a value other than 0 becomes zero padding of x - value, pl
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import Rewrite, gather_axis, is_onnx, static_shape
-from zkc.passes._graph import bypass_node, constant_array
+from zkc.compiler.ir.graph import bypass_node, constant_array
+from zkc.compiler.ir.rewrite import Rewrite, gather_axis, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 def pad_indices(size: int, before: int, after: int, mode: str) -> list[int] | None:

@@ -2,8 +2,8 @@
 
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._graph import bypass_node
+from zkc.compiler.ir.graph import bypass_node
+from zkc.compiler.pipeline.base import ZkcPass
 
 NO_OP_TYPES = frozenset({"Identity", "Dropout"})
 

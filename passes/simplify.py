@@ -4,8 +4,8 @@ import onnx_ir as ir
 import onnxsim
 
 from zkc.compiler.errors import ToolError
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._graph import graph_signature
+from zkc.compiler.ir.graph import graph_signature
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class SimplifyPass(ir.passes.FunctionalPass, ZkcPass):

@@ -4,8 +4,8 @@ import onnx_ir as ir
 from onnx_ir.passes.common import ShapeInferencePass
 
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.input_shapes import pinned_input_shapes
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.ir.input_shapes import pinned_input_shapes
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class StaticShapesPass(ir.passes.InPlacePass, ZkcPass):

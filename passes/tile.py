@@ -2,9 +2,9 @@
 
 import onnx_ir as ir
 
-from zkc.compiler.pass_base import ZkcPass
-from zkc.passes._build import Rewrite, gather_axis, is_onnx, static_shape
-from zkc.passes._graph import bypass_node, constant_array
+from zkc.compiler.ir.graph import bypass_node, constant_array
+from zkc.compiler.ir.rewrite import Rewrite, gather_axis, is_onnx, static_shape
+from zkc.compiler.pipeline.base import ZkcPass
 
 
 class TilePass(ir.passes.InPlacePass, ZkcPass):

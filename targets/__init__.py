@@ -1,4 +1,4 @@
-"""zkc.targets: proof backends behind one protocol (zkc.targets.base.Target), one explicit
+"""zkc.targets: proof backends behind one protocol (zkc.compiler.target.protocol.Target), one explicit
 registry of them, and the packaging and distribution of what they build (subnet, registry)."""
 
 from collections.abc import Callable
@@ -28,9 +28,9 @@ def make_target(name: str, srs_dir: Path | None = None, allow_dev_srs: bool = Fa
 
 def open_artifact(path: Path, srs_dir: Path | None = None):
     """An artifact directory, checked against its manifest, with the target that built it
-    (a zkc.compiler.runtime.CompiledArtifact)."""
-    from zkc.compiler.artifact import load_verified
-    from zkc.compiler.runtime import CompiledArtifact
+    (a zkc.compiler.driver.runtime.CompiledArtifact)."""
+    from zkc.compiler.artifacts.manifest import load_verified
+    from zkc.compiler.driver.runtime import CompiledArtifact
 
     manifest = load_verified(Path(path))
     target = make_target(manifest.target, srs_dir)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from zkc.cli.main import main
-from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.targets import make_target
 
 # Insecure, test-only SRS files, generated once per logrows and reused across runs.

@@ -5,7 +5,7 @@ import onnx
 import onnx_ir as ir
 from onnx import TensorProto, helper, numpy_helper
 
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.data.reference import ReferenceRunner
 
 
 def make_model(nodes, inputs, outputs, initializers=(), opset=17) -> ir.Model:

@@ -45,7 +45,7 @@ ALLOWED = {
 
 
 def layer(module: str) -> str:
-    """`zkc.targets.ezkl.chain_build` -> `targets.ezkl`; `zkc.targets.base` -> `targets`."""
+    """`zkc.targets.ezkl.chain_build` -> `targets.ezkl`; `zkc.compiler.target.protocol` -> `targets`."""
     parts = module.split(".")[1:]
     if parts[0] == "targets" and len(parts) > 2:
         return f"targets.{parts[1]}"

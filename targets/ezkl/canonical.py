@@ -16,7 +16,7 @@ import json
 import struct
 from pathlib import Path
 
-from zkc.compiler.atomic import write_bytes_atomic
+from zkc.compiler.artifacts.atomic import write_bytes_atomic
 from zkc.compiler.errors import ToolError
 
 _U64 = struct.Struct("<Q")

@@ -16,15 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.chain import CircuitModel, EmitRequest
+from zkc.compiler.artifacts.facts import SrsFacts
+from zkc.compiler.artifacts.hashing import sha256_file
+from zkc.compiler.compute.runners import run_jobs
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import Samples
+from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
-from zkc.compiler.facts import SrsFacts
-from zkc.compiler.hashing import sha256_file
-from zkc.compiler.io_spec import TensorSpec
-from zkc.compiler.parallel import run_jobs
+from zkc.compiler.ir.io_spec import TensorSpec
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.chain import CircuitModel, EmitRequest
 from zkc.targets.ezkl import srs
 from zkc.targets.ezkl.chain_prove import peak_prove_bytes
 from zkc.targets.ezkl.circuit import MODEL_FILE, SETTINGS_FILE, VK_FILE, compile_circuit, setup_keys

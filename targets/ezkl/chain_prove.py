@@ -1,8 +1,8 @@
 """Proving a chain: witnesses chained in the calling process (they are cheap), then one proof
-per circuit, run inline, in a local process pool, or on a Dask cluster (zkc.compiler.parallel).
+per circuit, run inline, in a local process pool, or on a Dask cluster (zkc.compiler.compute.runners).
 
 Cluster workers either see the artifact and the work directory at the same paths, or, with
-shipped files (zkc.compiler.download.ShippedFiles), fetch each circuit's compiled circuit and
+shipped files (zkc.compiler.artifacts.download.ShippedFiles), fetch each circuit's compiled circuit and
 proving key by digest and receive the witness in the job (zkc.targets.ezkl.remote).
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.chain import ChainProof
-from zkc.compiler.facts import ChainFacts
-from zkc.compiler.io_spec import IOSpec
-from zkc.compiler.parallel import ProveRunner, peak_rss_mb, run_jobs
+from zkc.compiler.artifacts.facts import ChainFacts
+from zkc.compiler.compute.runners import ProveRunner, peak_rss_mb, run_jobs
+from zkc.compiler.ir.io_spec import IOSpec
+from zkc.compiler.target.chain import ChainProof
 from zkc.targets.ezkl import proving, remote, srs
 from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE, VK_FILE
 from zkc.targets.ezkl.witness import CircuitWitness, CommitKeys, Runnable, response, witness_dag

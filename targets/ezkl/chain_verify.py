@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.chain import cut_part, paste_part
+from zkc.compiler.artifacts.facts import ChainFacts
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.facts import ChainFacts
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
+from zkc.compiler.target.chain import cut_part, paste_part
 from zkc.targets.ezkl import proving
 from zkc.targets.ezkl.circuit import SETTINGS_FILE, VK_FILE
 from zkc.targets.ezkl.srs import SrsDirectory

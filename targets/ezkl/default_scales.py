@@ -11,9 +11,9 @@ users pay them on every request; the search costs compile time once.
 
 from pathlib import Path
 
+from zkc.compiler.artifacts.facts import QuantizationRecord, SearchPoint
+from zkc.compiler.data.fidelity import Budget, fidelity_report
 from zkc.compiler.errors import ZkcError
-from zkc.compiler.facts import QuantizationRecord, SearchPoint
-from zkc.compiler.fidelity import Budget, fidelity_report
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild
 from zkc.targets.ezkl.circuit import SETTINGS_FILE

@@ -5,11 +5,11 @@ or a fixed shared scale), then setup of every distinct circuit, then the links."
 import time
 from pathlib import Path
 
-from zkc.compiler.chain import EmitRequest
+from zkc.compiler.artifacts.facts import ChainFacts, CircuitFacts, QuantizationRecord
+from zkc.compiler.data.fidelity import Budget
 from zkc.compiler.errors import ToolError
-from zkc.compiler.facts import ChainFacts, CircuitFacts, QuantizationRecord
-from zkc.compiler.fidelity import Budget
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.chain import EmitRequest
 from zkc.targets.ezkl.chain_build import ChainBuild, public_count
 from zkc.targets.ezkl.cost_model import decomposition_key
 from zkc.targets.ezkl.default_scales import calibrate_then_search

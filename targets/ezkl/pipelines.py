@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.pipeline.base import ZkcPass
 from zkc.passes.add_nonce import AddNonceInputPass
 from zkc.passes.batchnorm_affine import BatchNormAffinePass
 from zkc.passes.constant_folding import ConstantFoldingPass

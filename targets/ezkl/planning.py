@@ -1,4 +1,4 @@
-"""The EZKL target's cost functions for the planner (zkc.compiler.partition_search.CircuitCost).
+"""The EZKL target's cost functions for the planner (zkc.compiler.planning.search.CircuitCost).
 
 A circuit's size is the row cost model's estimate (zkc.targets.ezkl.cost_model) of its nodes,
 its public or committed elements and, for `hashed` links, the Poseidon chip beside the body.

@@ -7,7 +7,7 @@ import ezkl
 import numpy as np
 
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl, captured_native_output
 
 

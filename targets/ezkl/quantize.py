@@ -12,11 +12,11 @@ decomposition base sets, smaller bases are tried too.
 
 from dataclasses import dataclass
 
+from zkc.compiler.artifacts.facts import QuantizationRecord
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import Samples, split_samples
+from zkc.compiler.data.fidelity import Budget, fidelity_report
+from zkc.compiler.data.samples import Samples, split_samples
 from zkc.compiler.errors import ZkcError
-from zkc.compiler.facts import QuantizationRecord
-from zkc.compiler.fidelity import Budget, fidelity_report
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild
 from zkc.targets.ezkl.scale_search import (

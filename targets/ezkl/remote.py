@@ -1,7 +1,7 @@
 """Circuit proofs on cluster workers that share no filesystem with the client.
 
 A job carries the circuit's compiled circuit and proving key as blob sources
-(zkc.compiler.download.BlobSource, built by the caller: e.g. the registry the artifact was
+(zkc.compiler.artifacts.download.BlobSource, built by the caller: e.g. the registry the artifact was
 published to), its witness as JSON text, and the SRS the circuit was set up with (logrows and
 sha256). The worker keeps a cache of blobs by digest: it downloads a file the first time a
 circuit lands on it, checked against the digest, and reuses it for every later request. SRS
@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from zkc.compiler.download import BlobSource, ShippedFiles, download_checked, env_auth
+from zkc.compiler.artifacts.download import BlobSource, ShippedFiles, download_checked, env_auth
+from zkc.compiler.artifacts.facts import ChainFacts, SrsFacts
+from zkc.compiler.compute.runners import peak_rss_mb
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.facts import ChainFacts, SrsFacts
-from zkc.compiler.parallel import peak_rss_mb
 from zkc.targets.ezkl import proving, srs
 from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE
 

@@ -10,9 +10,9 @@ same (accuracy for free). Each point is built by the caller: one circuit, or eve
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from zkc.compiler.artifacts.facts import SearchPoint
+from zkc.compiler.data.fidelity import Budget, FidelityReport
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.facts import SearchPoint
-from zkc.compiler.fidelity import Budget, FidelityReport
 
 SCALES = range(4, 17)
 SEARCH_SAMPLES = 24  # held-out samples each point is measured on

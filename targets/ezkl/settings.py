@@ -8,7 +8,7 @@ import numpy as np
 
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ToolError
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl
 from zkc.targets.ezkl.canonical import write_settings
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import ezkl
 
-from zkc.compiler.atomic import write_json_atomic
+from zkc.compiler.artifacts.atomic import write_json_atomic
+from zkc.compiler.artifacts.facts import SrsFacts
+from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.facts import SrsFacts
-from zkc.compiler.hashing import sha256_file
 from zkc.targets.ezkl._native import call_ezkl
 
 

@@ -6,15 +6,15 @@ from pathlib import Path
 import numpy as np
 import onnx_ir as ir
 
-from zkc.compiler.chain import ChainProof, CircuitEstimate, EmitRequest
+from zkc.compiler.artifacts.facts import ChainFacts
+from zkc.compiler.artifacts.hashing import sha256_file
+from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import Samples
-from zkc.compiler.facts import ChainFacts
-from zkc.compiler.hashing import sha256_file
-from zkc.compiler.io_spec import IOSpec
-from zkc.compiler.parallel import ProveRunner
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.data.samples import Samples
+from zkc.compiler.ir.io_spec import IOSpec
+from zkc.compiler.pipeline.base import ZkcPass
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.chain import ChainProof, CircuitEstimate, EmitRequest
 from zkc.targets.ezkl import DEFAULT_SRS_DIR, ops, pipelines, planning, srs
 from zkc.targets.ezkl.chain_prove import peak_prove_bytes, prove_chain, runnable
 from zkc.targets.ezkl.chain_verify import verify_chain

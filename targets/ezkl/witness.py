@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.chain import cut_part, paste_part
-from zkc.compiler.data import Samples, sample_count
+from zkc.compiler.artifacts.facts import PieceFacts
+from zkc.compiler.data.samples import Samples, sample_count
 from zkc.compiler.errors import ToolError
-from zkc.compiler.facts import PieceFacts
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.chain import cut_part, paste_part
 from zkc.targets.ezkl import proving
 from zkc.targets.ezkl.circuit import COMPILED_FILE
 
@@ -142,7 +142,7 @@ def commitments(witness: dict, side: str, link: str) -> list[list]:
 
 def _outputs_job(art_dir: str, facts_json: str, spec_json: str, chunk: dict) -> dict:
     """The model outputs of a chunk of samples (a pool or cluster job)."""
-    from zkc.compiler.facts import ChainFacts
+    from zkc.compiler.artifacts.facts import ChainFacts
 
     facts = ChainFacts.model_validate_json(facts_json)
     spec = IOSpec.model_validate_json(spec_json)
@@ -155,7 +155,7 @@ def run_spread(
     art_dir: Path, facts, spec: IOSpec, samples: Samples, runner
 ) -> dict[str, np.ndarray]:
     """`dag_outputs` with the samples split among the runner's workers."""
-    from zkc.compiler.parallel import run_jobs
+    from zkc.compiler.compute.runners import run_jobs
 
     count = sample_count(samples)
     parts = max(1, min(count, (runner.workers if not runner.scheduler else 8) * 2))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import requests
 
-from zkc.compiler.atomic import write_bytes_atomic, write_json_atomic
-from zkc.compiler.download import CHUNK, copy_verified
+from zkc.compiler.artifacts.atomic import write_bytes_atomic, write_json_atomic
+from zkc.compiler.artifacts.download import CHUNK, copy_verified
 from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
 from zkc.targets.registry.media import MANIFEST_MEDIA_TYPE, REF_NAME
 from zkc.targets.registry.reference import ArtifactRef

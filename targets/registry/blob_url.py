@@ -1,5 +1,5 @@
 """Registry blob URLs as download locations: the URL names the digest, so a download is checked
-(zkc.compiler.download.download_checked).
+(zkc.compiler.artifacts.download.download_checked).
 
 An OCI registry serves every blob at `http(s)://HOST:PORT/v2/REPO/blobs/sha256:<hex>`. A subnet
 package whose `external_files["pk.key"]` is such a URL lets a miner check what it downloaded

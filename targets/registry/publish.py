@@ -4,8 +4,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkc.compiler import artifact as art
-from zkc.compiler.hashing import sha256_file
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.targets.registry import media
 from zkc.targets.registry.backends import open_backend
 from zkc.targets.registry.reference import ArtifactRef

@@ -7,8 +7,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkc.compiler import artifact as art
-from zkc.compiler.atomic import atomic_directory
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.atomic import atomic_directory
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.targets.registry import DEFAULT_PULL_CACHE as DEFAULT_CACHE
 from zkc.targets.registry import media

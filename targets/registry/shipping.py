@@ -2,7 +2,7 @@
 
 A Dask worker on another machine shares no filesystem with the client. Every file of a
 published artifact is a registry blob addressed by the sha256 the manifest records, so a
-proof job carries URLs and digests (zkc.compiler.download.BlobSource) instead of paths; the
+proof job carries URLs and digests (zkc.compiler.artifacts.download.BlobSource) instead of paths; the
 worker downloads what its cache lacks and refuses bytes whose digest differs.
 
 Credentials never travel in a job: a registry that needs them is read with the user and
@@ -10,8 +10,8 @@ password each worker has in its own environment ($ZKC_REGISTRY_USER, $ZKC_REGIST
 as for `zkc pull`).
 """
 
-from zkc.compiler.artifact import Manifest
-from zkc.compiler.download import BlobSource
+from zkc.compiler.artifacts.download import BlobSource
+from zkc.compiler.artifacts.manifest import Manifest
 from zkc.compiler.errors import UserInputError
 from zkc.targets.registry.blob_url import require_blob
 from zkc.targets.registry.reference import parse_ref

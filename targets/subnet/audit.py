@@ -10,13 +10,13 @@ circuit id: a rebuilt vk.key with another sha256 is not this model's.
 import tempfile
 from pathlib import Path
 
-from zkc.compiler import artifact as art
-from zkc.compiler.audit import AuditReport, compare_files, rebuild_inputs, vk_digests
-from zkc.compiler.build import lower
-from zkc.compiler.compile import compile_inputs
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.hashing import sha256_file
-from zkc.compiler.model_io import save_model
+from zkc.compiler.driver.audit import AuditReport, compare_files, rebuild_inputs, vk_digests
+from zkc.compiler.driver.build import lower
+from zkc.compiler.driver.compile import compile_inputs
+from zkc.compiler.ir.model_io import save_model
 from zkc.compiler.progress import Reporter
 from zkc.targets.subnet.circuit import verified_package
 from zkc.targets.subnet.lock import BuildRecord

@@ -1,6 +1,6 @@
 """What a circuit must satisfy before zkc packages it for subnet 2 (each failure a clear error)."""
 
-from zkc.compiler.artifact import Manifest
+from zkc.compiler.artifacts.manifest import Manifest
 from zkc.compiler.errors import UserInputError
 from zkc.passes.add_nonce import NONCE_INPUT
 

@@ -1,5 +1,5 @@
 """What a miner serves: `load_circuit(artifact_or_package)` checks every file once, finds
-pk.key and the SRS, and returns the compiled chain (zkc.compiler.runtime.CompiledArtifact,
+pk.key and the SRS, and returns the compiled chain (zkc.compiler.driver.runtime.CompiledArtifact,
 the one load-and-prove class) with the circuit's subnet id and the calibrated input ranges a
 request must fall in.
 """
@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from zkc.compiler import artifact as art
-from zkc.compiler.data import inputs_from_doc
-from zkc.compiler.download import download_checked
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.download import download_checked
+from zkc.compiler.artifacts.hashing import sha256_file
+from zkc.compiler.data.samples import inputs_from_doc
+from zkc.compiler.driver.runtime import CompiledArtifact, ProofResult
 from zkc.compiler.errors import ArtifactError, UserInputError
-from zkc.compiler.hashing import sha256_file
-from zkc.compiler.runtime import CompiledArtifact, ProofResult
 from zkc.targets import make_target
 from zkc.targets.subnet.checks import refuse_sliced
 from zkc.targets.subnet.lock import (

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkc.compiler import artifact as art
+from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.errors import ToolError, UserInputError
 
 DOMAIN = b"zkc-commit/1:"  # offline signatures cover DOMAIN + the canonical call JSON

@@ -9,9 +9,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkc.compiler.atomic import atomic_directory
-from zkc.compiler.derive import derive_artifact
-from zkc.compiler.hashing import sha256_file
+from zkc.compiler.artifacts.atomic import atomic_directory
+from zkc.compiler.artifacts.hashing import sha256_file
+from zkc.compiler.driver.derive import derive_artifact
 from zkc.compiler.progress import Reporter
 
 COMPETITION_VISIBILITY = {
@@ -40,7 +40,7 @@ def build_submission(
     """Rebuild the artifact with the competition's visibilities (by `target`, the EZKL target)
     and write the two files. `model.compiled` is canonical (zkc.targets.ezkl.canonical), so
     its sha256, the submission's name and on-chain commitment, is reproducible."""
-    from zkc.compiler.artifact import load_verified
+    from zkc.compiler.artifacts.manifest import load_verified
     from zkc.targets.subnet.checks import refuse_sliced
 
     refuse_sliced(load_verified(artifact), str(artifact))

@@ -5,7 +5,7 @@ from importlib import resources
 
 import jinja2
 
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.subnet.lock import RANGE_SLACK, InputRange
 
 

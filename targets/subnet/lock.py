@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from zkc.compiler.artifact import FileEntry
+from zkc.compiler.artifacts.facts import ChainFacts
+from zkc.compiler.artifacts.manifest import FileEntry
 from zkc.compiler.errors import ArtifactError, UserInputError
-from zkc.compiler.facts import ChainFacts
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.passes.add_nonce import NONCE_INPUT
 
 # Values may stray this far outside the calibrated range (a fraction of its span).

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from zkc.compiler import artifact as art
-from zkc.compiler.atomic import atomic_directory
-from zkc.compiler.compile import DEFAULT_CACHE_DIR
-from zkc.compiler.derive import derive_artifact
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.atomic import atomic_directory
+from zkc.compiler.driver.compile import DEFAULT_CACHE_DIR
+from zkc.compiler.driver.derive import derive_artifact
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.progress import Reporter
 from zkc.compiler.versions import zkc_version

@@ -43,8 +43,8 @@ def die(*args):
 
 
 def test_a_proving_process_that_dies_is_an_error_not_a_traceback(mlp_artifact, srs_dir):
+    from zkc.compiler.driver.measure import measure
     from zkc.compiler.errors import ToolError
-    from zkc.compiler.measure import measure
     from zkc.targets import open_artifact
 
     with pytest.raises(ToolError, match="proving process died in run 1"):

@@ -7,7 +7,7 @@ from onnx import helper
 
 from tests.cli.helpers import assert_one_error_line
 from tests.graphs import make_model, tensor
-from zkc.compiler.model_io import save_model
+from zkc.compiler.ir.model_io import save_model
 
 pytestmark = pytest.mark.slow
 

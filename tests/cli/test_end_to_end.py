@@ -59,8 +59,8 @@ def test_prove_then_verify(zkc, mlp_artifact, mlp_proof, srs_dir):
 def test_run_json_matches_proof_outputs_and_onnxruntime(
     zkc, mlp_artifact, mlp_input, mlp_proof, srs_dir
 ):
-    from zkc.compiler.model_io import load_model
-    from zkc.compiler.reference import ReferenceRunner
+    from zkc.compiler.data.reference import ReferenceRunner
+    from zkc.compiler.ir.model_io import load_model
 
     code, out, _ = zkc("run", mlp_artifact.path, mlp_input, "--json", "--srs-dir", srs_dir)
     assert code == 0

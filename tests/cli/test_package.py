@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.cli.helpers import assert_one_error_line
-from zkc.compiler.hashing import sha256_file
+from zkc.compiler.artifacts.hashing import sha256_file
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import subdir
-from zkc.compiler.hashing import sha256_file
+from zkc.compiler.artifacts.hashing import sha256_file
 
 pytestmark = pytest.mark.slow
 

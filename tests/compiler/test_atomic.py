@@ -1,6 +1,6 @@
 import pytest
 
-from zkc.compiler.atomic import atomic_directory
+from zkc.compiler.artifacts.atomic import atomic_directory
 
 
 def test_failed_block_leaves_nothing_and_keeps_previous(tmp_path):

@@ -3,9 +3,9 @@ import json
 import numpy as np
 import pytest
 
-from zkc.compiler.data import load_samples, parse_input_json, samples_digest
+from zkc.compiler.data.samples import load_samples, parse_input_json, samples_digest
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.io_spec import IOSpec, TensorSpec
+from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
 
 SPEC = IOSpec(inputs=[TensorSpec(name="x", shape=[1, 4], dtype="float")], outputs=[])
 

@@ -1,6 +1,6 @@
 """Fidelity reports and budgets."""
 
-from zkc.compiler.fidelity import Budget, FidelityReport
+from zkc.compiler.data.fidelity import Budget, FidelityReport
 
 
 def _report(err, top1=None):

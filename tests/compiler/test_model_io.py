@@ -1,7 +1,7 @@
 import pytest
 
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.model_io import load_model
+from zkc.compiler.ir.model_io import load_model
 
 
 def test_not_onnx(tmp_path):
@@ -36,9 +36,9 @@ def test_a_pre_ir4_model_whose_initializers_are_not_inputs_runs_the_pipeline(tmp
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    from zkc.compiler.pass_base import PassOptions
-    from zkc.compiler.pipeline import instantiate, run_pipeline
-    from zkc.compiler.reference import ReferenceRunner
+    from zkc.compiler.data.reference import ReferenceRunner
+    from zkc.compiler.pipeline.base import PassOptions
+    from zkc.compiler.pipeline.runner import instantiate, run_pipeline
     from zkc.targets.ezkl.pipelines import pipeline_passes
 
     graph = helper.make_graph(
@@ -68,10 +68,10 @@ def test_an_upgraded_ir3_model_takes_a_current_ir_and_runs_the_pipeline():
     import onnx
     from onnx import numpy_helper
 
-    from zkc.compiler.io_spec import io_spec
-    from zkc.compiler.pass_base import PassOptions
-    from zkc.compiler.pipeline import instantiate, run_pipeline
-    from zkc.compiler.reference import ReferenceRunner
+    from zkc.compiler.data.reference import ReferenceRunner
+    from zkc.compiler.ir.io_spec import io_spec
+    from zkc.compiler.pipeline.base import PassOptions
+    from zkc.compiler.pipeline.runner import instantiate, run_pipeline
     from zkc.targets.ezkl.pipelines import pipeline_passes
 
     case = Path(onnx.__file__).parent / "backend/test/data/pytorch-converted/test_AvgPool1d"

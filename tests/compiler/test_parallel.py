@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from zkc.compiler import parallel
+from zkc.compiler.compute import runners as parallel
 from zkc.compiler.errors import ToolError
 
 

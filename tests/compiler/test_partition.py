@@ -11,14 +11,14 @@ import pytest
 from onnx import helper
 
 from tests.graphs import make_model, tensor
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.errors import ToolError, UserInputError
-from zkc.compiler.io_spec import io_spec
-from zkc.compiler.model_io import save_model
-from zkc.compiler.partition import crossing_values, node_view
-from zkc.compiler.piece_build import plan_pieces
-from zkc.compiler.piece_runner import PieceRunner
-from zkc.compiler.plan import choose_plan, plan_partition
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.ir.model_io import save_model
+from zkc.compiler.pieces.build import plan_pieces
+from zkc.compiler.pieces.runner import PieceRunner
+from zkc.compiler.planning.partition import crossing_values, node_view
+from zkc.compiler.planning.plan import choose_plan, plan_partition
 
 RNG = np.random.default_rng(0)
 

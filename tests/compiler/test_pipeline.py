@@ -6,9 +6,13 @@ import pytest
 from onnx import helper
 
 from tests.graphs import make_model, tensor
-from zkc.compiler.instruments import EquivalenceInstrument, IRDumpInstrument, PassEquivalenceError
-from zkc.compiler.pass_base import PassOptions, ZkcPass
-from zkc.compiler.pipeline import instantiate, run_pipeline
+from zkc.compiler.pipeline.base import PassOptions, ZkcPass
+from zkc.compiler.pipeline.instruments import (
+    EquivalenceInstrument,
+    IRDumpInstrument,
+    PassEquivalenceError,
+)
+from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.targets.ezkl.pipelines import pipeline_passes
 
 

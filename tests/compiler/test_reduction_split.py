@@ -7,14 +7,14 @@ from onnx import helper
 
 from tests.graphs import save_xy_model
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.io_spec import io_spec
-from zkc.compiler.model_io import load_model, save_model
-from zkc.compiler.piece_build import plan_pieces
-from zkc.compiler.piece_runner import PieceRunner
-from zkc.compiler.plan import choose_plan
-from zkc.compiler.reduction_split import split_for_budget
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pieces.build import plan_pieces
+from zkc.compiler.pieces.runner import PieceRunner
+from zkc.compiler.planning.plan import choose_plan
+from zkc.compiler.planning.reduction_split import split_for_budget
 from zkc.targets import make_target
 
 RNG = np.random.default_rng(11)

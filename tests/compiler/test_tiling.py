@@ -7,12 +7,12 @@ import onnx_ir as ir
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from zkc.compiler.io_spec import io_spec
-from zkc.compiler.partition import PartitionPlan, SlicePlan
-from zkc.compiler.piece_build import plan_pieces
-from zkc.compiler.piece_runner import PieceRunner
-from zkc.compiler.reference import ReferenceRunner
-from zkc.compiler.tiling import TilePlan, find_unit
+from zkc.compiler.data.reference import ReferenceRunner
+from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.pieces.build import plan_pieces
+from zkc.compiler.pieces.runner import PieceRunner
+from zkc.compiler.planning.partition import PartitionPlan, SlicePlan
+from zkc.compiler.planning.units import TilePlan, find_unit
 
 RNG = np.random.default_rng(7)
 
@@ -190,9 +190,9 @@ def test_a_chain_of_conv_gathers_maxpool_and_pad_is_tiled_whole(tmp_path):
 
 def test_tiles_that_do_not_cover_their_window_are_refused(tmp_path):
     """A part missing from the grid a tile reads is a clear error, not a wrong result."""
+    from zkc.compiler.artifacts.facts import PartRef
     from zkc.compiler.errors import ToolError
-    from zkc.compiler.facts import PartRef
-    from zkc.compiler.pieces import PartIndex
+    from zkc.compiler.pieces.parts import PartIndex
 
     index = PartIndex(
         [
@@ -208,7 +208,7 @@ def test_tile_estimate_counts_the_halo_ops_before_the_last_recompute():
     """Conv -> Relu -> Conv, tiles of 8 channels x 1 row: every tile recomputes the first
     conv on all 16 channels over the 3 rows the second reads (the plan's estimate must see
     it: estimated by share of the tile, 1/64 of each op, it was 3.5x below EZKL's rows)."""
-    from zkc.compiler.plan_split import tile_shares
+    from zkc.compiler.planning.splitter import tile_shares
 
     w1 = RNG.normal(size=(16, 16, 3, 3)).astype(np.float32)
     w2 = RNG.normal(size=(16, 16, 3, 3)).astype(np.float32)

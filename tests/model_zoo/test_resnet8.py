@@ -9,13 +9,13 @@ import numpy as np
 import onnx
 import pytest
 
-from zkc.compiler.build import lower
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.io_spec import io_spec
-from zkc.compiler.model_io import load_model, save_model
-from zkc.compiler.piece_build import plan_pieces
-from zkc.compiler.piece_runner import PieceRunner
-from zkc.compiler.plan import choose_plan
+from zkc.compiler.driver.build import lower
+from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pieces.build import plan_pieces
+from zkc.compiler.pieces.runner import PieceRunner
+from zkc.compiler.planning.plan import choose_plan
 from zkc.compiler.progress import Reporter
 from zkc.model_zoo.export import export_zoo_model
 from zkc.targets import make_target

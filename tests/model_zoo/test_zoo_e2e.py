@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import dev_target
-from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 from zkc.targets import open_artifact

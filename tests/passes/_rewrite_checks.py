@@ -5,7 +5,7 @@ import numpy as np
 import onnx_ir as ir
 
 from tests.graphs import op_types
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.model_zoo.op_cases import BY_NAME
 
 

@@ -2,7 +2,7 @@ import numpy as np
 from onnx import helper
 
 from tests.graphs import make_model, tensor
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.passes.add_nonce import NONCE_INPUT, AddNonceInputPass
 
 

@@ -4,8 +4,8 @@ from onnx import helper
 
 from tests.graphs import make_model, outputs_of, tensor
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.input_shapes import pinned_input_shapes
-from zkc.compiler.pass_base import PassOptions
+from zkc.compiler.ir.input_shapes import pinned_input_shapes
+from zkc.compiler.pipeline.base import PassOptions
 from zkc.passes.static_shapes import StaticShapesPass
 
 

@@ -12,13 +12,13 @@ import onnx
 import onnx_ir as ir
 
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.errors import ZkcError
-from zkc.compiler.instruments import EquivalenceInstrument
-from zkc.compiler.io_spec import io_spec
-from zkc.compiler.model_io import load_model, save_model
-from zkc.compiler.pass_base import PassOptions
-from zkc.compiler.pipeline import instantiate, run_pipeline
-from zkc.compiler.reference import ReferenceRunner
+from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pipeline.base import PassOptions
+from zkc.compiler.pipeline.instruments import EquivalenceInstrument
+from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.targets.ezkl.bench_support.witness_check import witness_outputs
 from zkc.targets.ezkl.ops import check_ops
 from zkc.targets.ezkl.pipelines import pipeline_passes

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.data import Samples
+from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
-from zkc.compiler.io_spec import IOSpec
+from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl import circuit, proving
 from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
 

@@ -7,7 +7,7 @@ import pytest
 
 import zkc.passes
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.pass_base import ZkcPass
+from zkc.compiler.pipeline.base import ZkcPass
 from zkc.targets.ezkl.pipelines import PIPELINES, pipeline_passes
 
 

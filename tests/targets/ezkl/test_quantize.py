@@ -3,8 +3,8 @@
 import pytest
 
 from tests.conftest import FAST, dev_target
-from zkc.compiler.compile import CompileRequest, compile_model
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.compiler.errors import UserInputError
 
 

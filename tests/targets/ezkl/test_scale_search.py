@@ -2,8 +2,8 @@
 
 import pytest
 
+from zkc.compiler.data.fidelity import Budget, FidelityReport
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.fidelity import Budget, FidelityReport
 from zkc.targets.ezkl.scale_search import Candidate, budget_failure, search_scales
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import FAST, _compile, dev_target, subdir
+from zkc.compiler.artifacts.proof import ProofEnvelope
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.proof import ProofEnvelope
 from zkc.targets import open_artifact
 
 pytestmark = pytest.mark.slow
@@ -221,7 +221,7 @@ def test_another_request_or_a_tampered_proof_is_refused(compiled, proofs):
 
 
 def test_default_workers_follow_the_cores(compiled, zoo_files, monkeypatch):
-    from zkc.compiler import parallel
+    from zkc.compiler.compute import runners as parallel
 
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)  # two proofs at a time
     result = compiled.prove(_sample(zoo_files, 6))
@@ -323,9 +323,9 @@ def test_compile_on_a_dask_cluster_builds_the_same_artifact(
     byte for byte the artifact the inline compile built."""
     from distributed import Client, LocalCluster
 
-    from zkc.compiler.compile import CompileRequest, compile_model
+    from zkc.compiler.compute.runners import ProveRunner
     from zkc.compiler.config import CompileConfig
-    from zkc.compiler.parallel import ProveRunner
+    from zkc.compiler.driver.compile import CompileRequest, compile_model
 
     onnx_path, calib, holdout = zoo_files["mlp_digits"]
     with LocalCluster(
@@ -380,9 +380,9 @@ def test_a_skip_connection_spanning_a_slice_is_linked_to_its_producer(srs_dir, t
     """A residual block cut twice: a slice reads the skip tensor from the slice that made it,
     two slices back (a link between non-neighbours), and the proofs verify."""
     from tests.compiler.test_partition import residual_model
-    from zkc.compiler.compile import CompileRequest, compile_model
     from zkc.compiler.config import CompileConfig
-    from zkc.compiler.model_io import save_model
+    from zkc.compiler.driver.compile import CompileRequest, compile_model
+    from zkc.compiler.ir.model_io import save_model
 
     save_model(residual_model(blocks=1), tmp_path / "res.onnx")
     rng = np.random.default_rng(1)

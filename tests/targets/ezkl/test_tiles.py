@@ -12,10 +12,10 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from tests.conftest import dev_target
-from zkc.compiler.compile import CompileRequest, compile_model
+from zkc.compiler.artifacts.proof import ProofEnvelope
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.compiler.errors import VerificationError
-from zkc.compiler.proof import ProofEnvelope
 from zkc.targets import open_artifact
 
 pytestmark = pytest.mark.slow

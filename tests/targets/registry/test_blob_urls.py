@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import dev_target
 from tests.targets.subnet.conftest import package_request
-from zkc.compiler.derive import derive_artifact
-from zkc.compiler.download import download_checked
+from zkc.compiler.artifacts.download import download_checked
+from zkc.compiler.driver.derive import derive_artifact
 from zkc.compiler.errors import ArtifactError, UserInputError
 from zkc.targets.registry.blob_url import blob_resolver
 from zkc.targets.registry.publish import publish

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import _compile, subdir
 from tests.targets.registry.conftest import PASSWORD, USER
-from zkc.compiler.download import ShippedFiles
+from zkc.compiler.artifacts.download import ShippedFiles
 from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
 from zkc.targets import open_artifact
 from zkc.targets.registry.publish import publish

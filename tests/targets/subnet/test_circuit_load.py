@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-import zkc.compiler.artifact as art_module
+import zkc.compiler.artifacts.manifest as art_module
 import zkc.targets.ezkl.srs as srs_module
 import zkc.targets.subnet.circuit as circuit_module
 from zkc.compiler.errors import ArtifactError, UserInputError, VerificationError

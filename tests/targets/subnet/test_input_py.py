@@ -61,7 +61,7 @@ def test_validate_rejects_bad_input(handler, data, message):
 def test_integer_and_boolean_inputs_are_generated_whole(tmp_path):
     """A circuit with a boolean and an int64 input: the validator's generated requests hold
     whole numbers in the calibrated range for them, reals for the float input."""
-    from zkc.compiler.io_spec import IOSpec, TensorSpec
+    from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
     from zkc.targets.subnet.input_py import render_input_py
     from zkc.targets.subnet.lock import InputRange
 

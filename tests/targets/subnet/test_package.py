@@ -6,8 +6,8 @@ import pytest
 
 from tests.conftest import dev_target
 from tests.targets.subnet.conftest import PK_URL, package_request
-from zkc.compiler import artifact as art
-from zkc.compiler.hashing import sha256_file
+from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.targets.subnet.checks import PackageCheckError, check_packageable
 from zkc.targets.subnet.package import package_for_subnet
 

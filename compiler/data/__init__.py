@@ -1,0 +1,1 @@
+"""zkc.compiler.data.samples: sample files, the onnxruntime reference, fidelity and budgets."""

@@ -1,0 +1,70 @@
+"""`zkc plan`: the plan a compile would build for a model and budget, with its estimated costs,
+in seconds and without EZKL (the passes run on random inputs in the model's shapes, each
+checked against onnxruntime)."""
+
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.driver.build import lower
+from zkc.compiler.ir.input_shapes import pinned_input_shapes
+from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.pieces.build import plan_pieces
+from zkc.compiler.pipeline.base import PassOptions
+from zkc.compiler.planning.plan import choose_plan
+from zkc.compiler.planning.reduction_split import split_for_budget
+from zkc.compiler.planning.report import PlanReport, plan_report, whole_rows
+from zkc.compiler.progress import Reporter
+
+RANDOM_SAMPLES = 2
+
+
+class _Inputs:
+    """What `lower` reads: the model and a few random samples in its input shapes."""
+
+    def __init__(self, model_path: Path, config: CompileConfig):
+        self.model_path, self.model = model_path, load_model(model_path)
+        options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
+        rng = np.random.default_rng(0)
+        shapes = pinned_input_shapes(self.model, options)
+        self.calibration = {
+            n: rng.random((RANDOM_SAMPLES, *s), dtype=np.float32) for n, s in shapes.items()
+        }
+        self.evaluation = self.calibration
+
+
+def plan_model(
+    model_path: Path, config: CompileConfig, target, reporter: Reporter | None = None
+) -> PlanReport:
+    """The plan `zkc compile` would build for this model and config, with its figures."""
+    start = time.perf_counter()
+    reporter = reporter or Reporter()
+    inputs = _Inputs(Path(model_path), config)
+    passes = target.pipeline(config.pipeline, config.disabled_passes)
+    low = lower(
+        inputs, config.model_copy(update={"equivalence_samples": RANDOM_SAMPLES}), passes, reporter
+    )
+    target.check_model(low.model, str(model_path))
+    with tempfile.TemporaryDirectory(prefix="zkc-plan-") as tmp:
+        path = Path(tmp) / "model.onnx"
+        save_model(low.model, path)
+        planned = load_model(path, infer_shapes=True)
+        costs = target.circuit_costs(config)
+        if (
+            config.slices is None
+            and config.max_logrows is not None
+            and split_for_budget(planned, costs, config.max_logrows)
+        ):
+            save_model(planned, path)
+            planned = load_model(path, infer_shapes=True)
+        with reporter.step("planning"):
+            plan = choose_plan(planned, costs, config.max_logrows, config.slices)
+            build = plan_pieces(plan, path) if plan.sliced else None
+    cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
+    slices = [p.slice for p in build.pieces] if build else [0]
+    circuits = [p.circuit for p in build.pieces] if build else [0]
+    report = plan_report(plan, slices, circuits, target, whole_rows(planned, cost))
+    return report.model_copy(update={"plan_seconds": round(time.perf_counter() - start, 2)})

@@ -1,0 +1,1 @@
+"""zkc.compiler.pipeline.runner: the pass base, the pass runner, instruments."""

@@ -1,0 +1,1 @@
+"""zkc.compiler.driver.plan: the DAG cut, the split search, tiles and reduction splits, the plan report."""

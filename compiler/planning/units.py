@@ -1,0 +1,242 @@
+"""Splits inside a node: when one op (with the ops after it that keep tiles whole) alone is
+larger than the budget, it is cut into tiles that each compute a box of the output.
+
+A **unit** is a chain of ops, each reading the previous one's result (plus constants, or
+for element-wise ops same-shaped tensors made earlier): a head (Conv with constant weights,
+MaxPool/AveragePool, Gemm/MatMul by constant weights, a Concat along channels, or any chain
+op) and what follows it:
+element-wise ops, pools, Gathers with constant indices and constant Pads. A tile of the
+unit's output box is computed backwards: each op maps the box it must produce to the box of
+its input it reads (a convolution's or pool's receptive field, halo included; a Gather's
+indices; a Pad's offsets), and the tile re-runs every op on those boxes: convolutions with
+their output channels' weights and explicit zero padding at the input's edges, pools with
+their own padding there. Tiles are bands of rows times groups of channels (columns for a
+Gemm chain). They compute exactly the unit's output (checked with onnxruntime,
+zkc.compiler.pieces.runner, before any circuit is built).
+"""
+
+import math
+from dataclasses import dataclass
+
+import onnx_ir as ir
+
+ELEMENTWISE = frozenset(
+    {
+        "Relu",
+        "LeakyRelu",
+        "Sigmoid",
+        "Tanh",
+        "Clip",
+        "HardSigmoid",
+        "HardSwish",
+        "Erf",
+        "Abs",
+        "Neg",
+        "Exp",
+        "Softplus",
+        "Elu",
+        "Add",
+        "Sub",
+        "Mul",
+        "Div",
+        "Max",
+        "Min",
+        "PRelu",
+        "Sum",
+    }
+)
+POOLS = frozenset({"MaxPool", "AveragePool"})
+GLOBAL_POOLS = frozenset({"GlobalAveragePool", "GlobalMaxPool"})
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A splittable chain of nodes: its kind (`conv`, `pool`, `gemm` or `elementwise`: the
+    head's), the nodes, and the chain's output shape."""
+
+    kind: str
+    head: ir.Node
+    nodes: list[ir.Node]
+    shape: tuple[int, ...]
+
+    @property
+    def output(self) -> str:
+        return self.nodes[-1].outputs[0].name
+
+
+@dataclass(frozen=True)
+class TilePlan:
+    """How a unit is cut: the tile size along each split axis (others whole)."""
+
+    kind: str
+    sizes: dict[int, int]  # axis -> tile extent
+    shape: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        return math.prod(self.shape[a] // s for a, s in self.sizes.items())
+
+    def boxes(self) -> list[list[tuple[int, int]]]:
+        """Every tile's output box, channel groups outermost, then bands."""
+        boxes = [[]]
+        for axis, extent in enumerate(self.shape):
+            size = self.sizes.get(axis, extent)
+            boxes = [box + [(s, s + size)] for box in boxes for s in range(0, extent, size)]
+        return boxes
+
+
+def _const(value: ir.Value | None) -> bool:
+    if value is None:
+        return True
+    if value.is_initializer() or value.const_value is not None:
+        return True
+    producer = value.producer()
+    return producer is not None and producer.op_type == "Constant"
+
+
+def _static(value: ir.Value) -> tuple[int, ...] | None:
+    shape = value.shape
+    if shape is None or not all(isinstance(d, int) for d in shape):
+        return None
+    return tuple(shape)
+
+
+def _array(value: ir.Value | None):
+    """A constant input's values (numpy), or None."""
+    if value is None:
+        return None
+    if value.const_value is not None:
+        return value.const_value.numpy()
+    producer = value.producer()
+    if producer is not None and producer.op_type == "Constant":
+        return producer.attributes["value"].value.numpy()
+    return None
+
+
+def _int(node: ir.Node, name: str, default: int) -> int:
+    attr = node.attributes.get(name)
+    return attr.value if attr is not None else default
+
+
+def op_kind(node: ir.Node) -> str | None:
+    """What a node is in a chain: conv, pool, gather, pad, slice (a window), concat (along
+    channels), gemm, elementwise; or None."""
+    out = _static(node.outputs[0]) if node.outputs else None
+    if out is None or not out or out[0] != 1 or len(node.outputs) != 1:
+        return None
+    op, rest = node.op_type, node.inputs[1:]
+    if op == "Conv" and len(out) == 4 and all(_const(v) for v in rest):
+        return "conv"
+    if op in POOLS and len(out) == 4 and _int(node, "ceil_mode", 0) == 0:
+        return "pool"
+    if op in GLOBAL_POOLS and len(out) == 4:
+        return "pool"  # tiles are channel groups, each reading its channels whole
+    if op == "Gather" and all(_const(v) for v in rest) and _int(node, "axis", 0) >= 2:
+        return "gather" if len(out) == 4 else None
+    if op == "Pad" and len(out) == 4 and all(_const(v) for v in rest) and rest:
+        mode = node.attributes.get("mode")
+        pads = _array(node.inputs[1])
+        spatial_only = pads is not None and not any(pads[[0, 1, 4, 5]])
+        return (
+            "pad"
+            if spatial_only and (mode is None or mode.value in ("constant", b"constant"))
+            else None
+        )
+    if op == "Slice" and len(out) in (2, 4) and _unit_slice(node) is not None:
+        return "slice"
+    if op == "Concat" and len(out) == 4 and _int(node, "axis", 0) in (1, -3):
+        inputs = list(node.inputs)
+        return "concat" if all(not _const(v) and _static(v) for v in inputs) else None
+    if op in ("Gemm", "MatMul") and len(out) == 2 and all(_const(v) for v in rest):
+        return "gemm" if _int(node, "transA", 0) == 0 else None
+    if op in ELEMENTWISE and len(out) in (2, 3, 4):
+        return "elementwise"
+    return None
+
+
+def _unit_slice(node: ir.Node) -> dict[int, int] | None:
+    """A Slice with constant starts, ends and axes and unit steps along axes >= 1 (a window,
+    e.g. a group of channels): its start per axis; else None."""
+    ins = list(node.inputs)
+    shape = _static(ins[0]) if ins and ins[0] is not None else None
+    consts = [_array(v) for v in ins[1:]]
+    if shape is None or len(consts) < 3 or any(c is None for c in consts[:3]):
+        return None
+    starts, _, axes = (c.reshape(-1).tolist() for c in consts[:3])
+    steps = consts[3].reshape(-1).tolist() if len(consts) > 3 else [1] * len(axes)
+    axes = [a % len(shape) for a in axes]
+    if any(a == 0 for a in axes) or any(st != 1 for st in steps):
+        return None
+    return {
+        a: min(max(int(x) if x >= 0 else int(x) + shape[a], 0), shape[a])
+        for a, x in zip(axes, starts, strict=True)
+    }
+
+
+def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
+    """Whether `node` (of `kind`) continues a chain whose last result is `running`."""
+    if kind == "concat" or running not in list(node.inputs):
+        return False  # a concat heads its unit: a tile reads each of its inputs
+    if kind == "gemm":  # only after a window of its input (a partial of a reduction split)
+        return node.inputs[0] is running and running.producer().op_type == "Slice"
+    if kind != "elementwise":
+        return node.inputs[0] is running
+    shape = _static(node.outputs[0])
+    return shape == _static(running) and all(
+        v is running or _const(v) or _static(v) == shape for v in node.inputs
+    )
+
+
+def find_unit(nodes: list[ir.Node]) -> Unit | None:
+    """The unit these nodes (a contiguous run of the order) form, or None. Its kind is its
+    head's, or for a window (Slice) head the kind of the op after it."""
+    if not nodes:
+        return None
+    kinds = [op_kind(node) for node in nodes]
+    if kinds[0] is None:
+        return None
+    running, gemm = nodes[0].outputs[0], kinds[0] == "gemm"
+    for node, following in zip(nodes[1:], kinds[1:], strict=True):
+        if following is None or len(running.uses()) != 1 or not _follows(node, running, following):
+            return None
+        if gemm and following != "elementwise":
+            return None  # after a Gemm/MatMul only element-wise ops
+        gemm, running = gemm or following == "gemm", node.outputs[0]
+    kind = kinds[1] if kinds[0] == "slice" and len(kinds) > 1 else kinds[0]
+    return Unit(kind, nodes[0], list(nodes), _static(running))
+
+
+def split_axes(unit: Unit) -> dict[int, list[int]]:
+    """Per axis that may be split, the tile extents allowed (divisors of the extent)."""
+    shape = unit.shape
+    axes = {1: _divisors(shape[1])}
+    if len(shape) >= 3 and unit.kind != "gemm":
+        axes[2] = _divisors(shape[2])
+    for node in unit.nodes:
+        group = _int(node, "group", 1) if node.op_type == "Conv" else 1
+        if group > 1:  # a tile holds whole groups of channels
+            per_group = node.outputs[0].shape[1] // group
+            axes[1] = [d for d in axes[1] if d % per_group == 0]
+    return axes
+
+
+def _divisors(n: int) -> list[int]:
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def choose_tiles(unit: Unit, tile_logrows, limit: int) -> TilePlan | None:
+    """The cut with the fewest tiles whose every tile fits `limit`; ties go to fewer channel
+    groups (fewer distinct weights, so fewer distinct circuits), then taller bands.
+
+    `tile_logrows(plan)` estimates the logrows of the plan's largest tile."""
+    axes = split_axes(unit)
+    options = []
+    for cg in axes[1]:
+        for hb in axes.get(2, [None]):
+            sizes = {1: cg} if hb is None else {1: cg, 2: hb}
+            plan = TilePlan(unit.kind, sizes, unit.shape)
+            # one tile is a cut too when the head is a window: it reads only that window
+            whole = plan.count == 1 and unit.head.op_type != "Slice"
+            if not whole and tile_logrows(plan) <= limit:
+                options.append((plan.count, unit.shape[1] // cg, -(hb or 0), plan))
+    return min(options, key=lambda o: o[:3])[3] if options else None

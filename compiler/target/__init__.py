@@ -1,0 +1,1 @@
+"""zkc.compiler.target: the Target protocol and what the compiler hands a target and gets back."""
