@@ -379,7 +379,7 @@ def test_impossible_slicing_requests_are_one_line_errors(zkc, zoo_files, srs_dir
 def test_a_skip_connection_spanning_a_slice_is_linked_to_its_producer(srs_dir, tmp_path):
     """A residual block cut twice: a slice reads the skip tensor from the slice that made it,
     two slices back (a link between non-neighbours), and the proofs verify."""
-    from tests.compiler.test_partition import residual_model
+    from tests.compiler.planning.test_partition import residual_model
     from zkc.compiler.config import CompileConfig
     from zkc.compiler.driver.compile import CompileRequest, compile_model
     from zkc.compiler.ir.model_io import save_model
