@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from zkc.cli.options import cache_dir_option, json_option, parse_input_shape, srs_dir_option
+from zkc.cli.config_options import config_from, plan_options, quantize_options
+from zkc.cli.options import cache_dir_option, json_option, srs_dir_option
 from zkc.cli.render import RichReporter, print_json, quantization_line
 
 
@@ -42,71 +43,8 @@ from zkc.cli.render import RichReporter, print_json, quantization_line
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the IR as text after every pass.",
 )
-@click.option("--pipeline", default="ezkl-default", show_default=True, help="Named pass pipeline.")
-@click.option(
-    "--disable-pass",
-    "disabled",
-    multiple=True,
-    help="Skip a pass of the pipeline (repeatable; for bisecting).",
-)
-@click.option(
-    "--input-scale",
-    type=click.IntRange(0, 24),
-    help="Fix the input scale (bits) instead of calibrating it.",
-)
-@click.option("--param-scale", type=click.IntRange(0, 24), help="Fix the parameter scale (bits).")
-@click.option(
-    "--max-logrows",
-    type=click.IntRange(1, 25),
-    help="Upper bound on every circuit's logrows: a model that does not fit is cut into "
-    "linked slices that do.",
-)
-@click.option(
-    "--slices",
-    type=click.IntRange(1),
-    help="Cut the model into exactly this many linked slices (one circuit each).",
-)
-@click.option(
-    "--link",
-    type=click.Choice(["polycommit", "hashed"]),
-    default="polycommit",
-    show_default=True,
-    help="How slices are linked: KZG commitments compared in the proofs, or public Poseidon hashes.",
-)
-@click.option(
-    "--calibration-target",
-    type=click.Choice(["resources", "accuracy"]),
-    default="resources",
-    show_default=True,
-    help="EZKL's calibration target (the starting point of --quantize search).",
-)
-@click.option(
-    "--quantize",
-    type=click.Choice(["search", "ezkl"]),
-    default="search",
-    show_default=True,
-    help="Without a budget: 'search' keeps EZKL's calibration unless zkc's scale search finds "
-    "fewer logrows at least as faithful on held-out samples; 'ezkl' keeps EZKL's calibration.",
-)
-@click.option(
-    "--max-error",
-    type=click.FloatRange(0, min_open=True),
-    help="Fidelity budget: max |error| on held-out samples; zkc then searches scales and "
-    "decomposition for the smallest logrows meeting it.",
-)
-@click.option(
-    "--min-top1",
-    type=click.FloatRange(0, 1, min_open=True),
-    help="Fidelity budget for classifiers: minimum top-1 agreement (e.g. 0.99).",
-)
-@click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True)
-@click.option(
-    "--input-shape",
-    "input_shapes",
-    multiple=True,
-    callback=parse_input_shape,
-    help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
-)
+@plan_options
+@quantize_options
 @click.option(
     "--workers",
     type=click.IntRange(1),
@@ -130,22 +68,10 @@ def compile_command(
     cache_dir,
     no_cache,
     dump_ir,
-    pipeline,
-    disabled,
-    input_scale,
-    param_scale,
-    max_logrows,
-    slices,
-    link,
-    calibration_target,
-    quantize,
-    max_error,
-    min_top1,
-    batch_size,
-    input_shapes,
     workers,
     scheduler,
     as_json,
+    **params,
 ):
     """Compile an ONNX model into a proving artifact (settings, circuit, keys, manifest).
 
@@ -156,25 +82,10 @@ def compile_command(
           --max-logrows 15 --dev-srs          # sliced: every slice within logrows 15
     """
     from zkc.compiler.compute.runners import ProveRunner, default_workers
-    from zkc.compiler.config import CompileConfig
     from zkc.compiler.driver.compile import CompileRequest, compile_model
     from zkc.targets import make_target
 
-    config = CompileConfig(
-        pipeline=pipeline,
-        disabled_passes=tuple(disabled),
-        batch_size=batch_size,
-        input_shapes=input_shapes,
-        input_scale=input_scale,
-        param_scale=param_scale,
-        max_logrows=max_logrows,
-        slices=slices,
-        link=link,
-        calibration_target=calibration_target,
-        quantize=quantize,
-        max_error=max_error,
-        min_top1=min_top1,
-    )
+    config = config_from(params)
     runner = ProveRunner(workers or default_workers(), scheduler)
     request = CompileRequest(
         model_path=model,

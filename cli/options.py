@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from zkc.compiler.driver.compile import DEFAULT_CACHE_DIR
+from zkc.compiler.limits import DEFAULT_CACHE_DIR
 from zkc.targets.ezkl import DEFAULT_SRS_DIR
 
 srs_dir_option = click.option(

@@ -1,10 +1,17 @@
-"""The compile configuration: everything besides the model and data that decides an artifact."""
+"""The compile configuration: everything besides the model and data that decides an artifact.
 
-from typing import Literal
+The fields here mean the same to every target. What only one backend knows (for EZKL: run args,
+scales, decomposition, columns, link mode, visibilities, its calibration) is that target's
+`options`, validated by the target (`Target.configure`). A config is built flat
+(`CompileConfig(max_logrows=17, decomp_base=1024)`): a name that is not a field here is an
+option. Its record (the artifact key, the manifest) is flat too: these fields and the options.
+"""
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
-Visibility = Literal["public", "private", "fixed", "hashed", "polycommit"]
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from zkc.compiler.limits import MAX_LOGROWS
 
 
 class CompileConfig(BaseModel):
@@ -13,33 +20,46 @@ class CompileConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     target: str = "ezkl"
-    pipeline: str = "ezkl-default"
+    pipeline: str | None = None  # None: the target's default pipeline (set by configure)
     disabled_passes: tuple[str, ...] = ()
     batch_size: int = Field(1, ge=1)
     input_shapes: dict[str, tuple[int, ...]] = Field(default_factory=dict)
-    input_visibility: Visibility = "public"
-    output_visibility: Visibility = "public"
-    param_visibility: Visibility = "fixed"
-    input_scale: int | None = Field(None, ge=0, le=24)
-    param_scale: int | None = Field(None, ge=0, le=24)
-    max_logrows: int | None = Field(None, ge=1, le=25)
+    max_logrows: int | None = Field(None, ge=1, le=MAX_LOGROWS)
     # Slicing: a model whose estimated logrows exceed max_logrows (or any model, given a slice
     # count) is cut into linked slices, one circuit each.
     slices: int | None = Field(None, ge=1)
-    # How slices are linked: KZG commitments to the crossing tensors (compared in the proofs)
-    # or public Poseidon hashes of them (compared in the instances).
-    link: Literal["polycommit", "hashed"] = "polycommit"
-    num_inner_cols: int = Field(2, ge=1)
-    decomp_base: int = Field(16384, ge=2)
-    decomp_legs: int = Field(2, ge=1)
-    # A fidelity budget switches calibration to zkc's search for the smallest logrows meeting it.
+    # A fidelity budget switches calibration to the target's search for the smallest circuit
+    # meeting it.
     max_error: float | None = Field(None, gt=0)
     min_top1: float | None = Field(None, gt=0, le=1)
-    calibration_target: Literal["resources", "accuracy"] = "resources"
-    # Without a budget: "search" runs EZKL's calibration, then keeps the smallest logrows at least
-    # as faithful on held-out samples; "ezkl" keeps EZKL's calibration as is.
-    quantize: Literal["search", "ezkl"] = "search"
     max_calibration_samples: int = Field(100, ge=1)
     max_eval_samples: int = Field(300, ge=1)
     holdout_fraction: float = Field(0.25, gt=0.0, lt=1.0)
     equivalence_samples: int = Field(8, ge=1)
+    # The target's own options (zkc.targets.<name>), validated there.
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _options_from_flat(cls, data: Any) -> Any:
+        """Names that are not fields of this class are the target's options."""
+        if not isinstance(data, dict):
+            return data
+        own = set(cls.model_fields)
+        flat = {k: v for k, v in data.items() if k not in own}
+        if not flat:
+            return data
+        kept = {k: v for k, v in data.items() if k in own}
+        return kept | {"options": {**dict(kept.get("options") or {}), **flat}}
+
+    def record(self) -> dict[str, Any]:
+        """The flat form hashed into the artifact key and written to the manifest."""
+        generic = self.model_dump(mode="json", exclude={"options"})
+        clash = set(generic) & set(self.options)
+        if clash:
+            raise ValueError(f"target options shadow compile fields: {sorted(clash)}")
+        return generic | self.options
+
+    def with_options(self, **options: Any) -> "CompileConfig":
+        """A copy with some target options replaced."""
+        return self.model_copy(update={"options": self.options | options})

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from zkc.compiler.artifacts.download import ShippedFiles
 from zkc.compiler.errors import ToolError, UserInputError
+from zkc.compiler.limits import CORES_PER_WORKER
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,11 @@ def peak_rss_mb() -> float:
 
 
 # One EZKL proof keeps about two cores busy (EZKL_NOTES: ~180% CPU on a 2-core machine).
-CORES_PER_PROOF = 2
 
 
 def default_workers() -> int:
-    """Concurrent slice proofs when none is asked for: one per CORES_PER_PROOF cores."""
-    return max(1, (os.cpu_count() or 1) // CORES_PER_PROOF)
+    """Concurrent slice proofs when none is asked for: one per CORES_PER_WORKER cores."""
+    return max(1, (os.cpu_count() or 1) // CORES_PER_WORKER)
 
 
 def pool_size(workers: int, jobs: int, peak_bytes: int) -> int:

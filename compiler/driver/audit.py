@@ -23,6 +23,7 @@ from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
 from zkc.compiler.ir.model_io import load_model
 from zkc.compiler.pipeline.base import PassOptions
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.protocol import Target
 
 
 class FileCheck(BaseModel):
@@ -111,7 +112,7 @@ def vk_digests(facts: ChainFacts) -> list[str]:
 
 
 def audit_artifact(
-    path: Path, model_path: Path, target, reporter: Reporter | None = None
+    path: Path, model_path: Path, target: Target, reporter: Reporter | None = None
 ) -> AuditReport:
     """Rebuild the artifact at `path` from `model_path` with its recorded config and data."""
     path = Path(path)

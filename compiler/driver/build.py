@@ -19,6 +19,7 @@ from zkc.compiler.data.samples import Samples, samples_digest, save_samples, wit
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.ir.io_spec import io_spec
 from zkc.compiler.ir.model_io import load_model, save_model
+from zkc.compiler.limits import LARGE_LOGROWS
 from zkc.compiler.pieces.build import build_pieces
 from zkc.compiler.pieces.slices import MODEL_FILE
 from zkc.compiler.pipeline.base import PassOptions
@@ -29,6 +30,7 @@ from zkc.compiler.planning.reduction_split import split_for_budget
 from zkc.compiler.planning.report import plan_report, whole_rows
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import EmitRequest, find_links
+from zkc.compiler.target.protocol import Target
 from zkc.compiler.versions import tool_versions, zkc_version
 
 
@@ -75,7 +77,7 @@ def build_artifact(
     key: str,
     config: CompileConfig,
     passes: list,
-    target,
+    target: Target,
     reporter: Reporter,
     dump_ir: Path | None = None,
     runner: ProveRunner | None = None,
@@ -132,7 +134,7 @@ def build_artifact(
         zkc_version=zkc_version(),
         tools=tool_versions(),
         source=source_record(inputs),
-        config=config.model_dump(mode="json"),
+        config=config.record(),
         pipeline=config.pipeline,
         passes=[art.PassLogEntry(**r.model_dump(exclude={"seconds"})) for r in low.pass_log],
         io=spec,
@@ -158,10 +160,6 @@ def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> N
     )
     for line in report.lines():
         reporter.info(line)
-
-
-# Above this many logrows one circuit takes minutes to calibrate and set up, and gigabytes.
-LARGE_LOGROWS = 20
 
 
 def announce_size(tmp: Path, model, cost, reporter: Reporter) -> None:

@@ -5,6 +5,7 @@ held-out samples it uses (the artifact stores exactly those), their label, the p
 their versions, the planner's version, the config, and the versions of zkc and its tools.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,16 +23,16 @@ from zkc.compiler.data.samples import (
     split_samples,
 )
 from zkc.compiler.driver.build import build_artifact
-from zkc.compiler.errors import UserInputError
+from zkc.compiler.errors import ToolError, UserInputError
 from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
 from zkc.compiler.ir.model_io import load_model
-from zkc.compiler.pipeline.base import PassOptions
+from zkc.compiler.limits import DEFAULT_CACHE_DIR
+from zkc.compiler.pipeline.base import PassOptions, ZkcPass
 from zkc.compiler.planning.partition import PLANNER_VERSION
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.protocol import Target
 from zkc.compiler.versions import tool_versions, zkc_version
-
-DEFAULT_CACHE_DIR = Path("~/.cache/zkc")
 
 
 @dataclass
@@ -70,7 +71,9 @@ class BuildInputs:
     eval_source: str  # how the held-out samples were chosen (shown in the fidelity report)
 
 
-def artifact_key(inputs: BuildInputs, config: CompileConfig, passes: list) -> str:
+def artifact_key(
+    inputs: BuildInputs, config: CompileConfig, passes: Sequence[type[ZkcPass]]
+) -> str:
     """sha256 over everything that determines an artifact (Merkle-style over input digests)."""
     return sha256_json(
         {
@@ -83,7 +86,7 @@ def artifact_key(inputs: BuildInputs, config: CompileConfig, passes: list) -> st
             "eval": samples_digest(inputs.evaluation),
             "eval_source": inputs.eval_source,
             "passes": [[p.pass_name, p.version] for p in passes],
-            "config": config.model_dump(mode="json"),
+            "config": config.record(),
         }
     )
 
@@ -123,7 +126,7 @@ def read_inputs(request: CompileRequest) -> BuildInputs:
 
 
 def compile_model(
-    request: CompileRequest, target, reporter: Reporter | None = None
+    request: CompileRequest, target: Target, reporter: Reporter | None = None
 ) -> CompileResult:
     """Compile a model into an artifact at `request.output`, reusing the cache when the key matches."""
     return compile_inputs(
@@ -141,15 +144,17 @@ def compile_model(
 def compile_inputs(
     inputs: BuildInputs,
     config: CompileConfig,
-    target,
+    target: Target,
     output: Path,
     cache_dir: Path | None,
     reporter: Reporter,
     dump_ir: Path | None = None,
     runner: ProveRunner | None = None,
 ) -> CompileResult:
-    """Build (or take from the cache) the artifact for these inputs; write it to `output`."""
-    passes = target.pipeline(config.pipeline, config.disabled_passes)
+    """Build (or take from the cache) the artifact for these inputs; write it to `output`.
+    The target configures `config` first: the key and the manifest hold its defaults too."""
+    config = target.configure(config)
+    passes = target.pipeline(pipeline_name(config), config.disabled_passes)
     key = artifact_key(inputs, config, passes)
     store = art.ArtifactStore(cache_dir) if cache_dir is not None else None
     if store is not None and (cached := store.lookup(key)) is not None:
@@ -165,3 +170,10 @@ def compile_inputs(
     if store is not None:
         art.copy_artifact(store.path(key), output)
     return CompileResult(Path(output), manifest, cached=False)
+
+
+def pipeline_name(config: CompileConfig) -> str:
+    """The pipeline of a configured config (Target.configure names the target's default)."""
+    if config.pipeline is None:
+        raise ToolError("the config was not configured by its target (no pipeline)")
+    return config.pipeline

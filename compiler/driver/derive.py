@@ -11,13 +11,14 @@ from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.compile import CompileRequest, CompileResult, compile_model
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.protocol import Target
 
 
 def derive_artifact(
     source: Path,
     overrides: dict,
     output: Path,
-    target,
+    target: Target,
     cache_dir: Path | None,
     reporter: Reporter | None = None,
 ) -> CompileResult:
@@ -27,10 +28,7 @@ def derive_artifact(
     same numbers; the overrides may still change them.
     """
     manifest = art.load_verified(source)
-    config = manifest.config | {
-        "input_scale": manifest.circuit.first.input_scales[0],
-        "param_scale": manifest.circuit.first.param_scale,
-    }
+    config = manifest.config | target.pinned_options(manifest.circuit)
     request = CompileRequest(
         model_path=Path(source) / "model.onnx",
         calibration_path=Path(source) / art.CALIBRATION_FILE,

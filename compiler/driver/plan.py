@@ -10,6 +10,7 @@ import numpy as np
 
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.build import lower
+from zkc.compiler.driver.compile import pipeline_name
 from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.pieces.build import plan_pieces
@@ -18,6 +19,7 @@ from zkc.compiler.planning.plan import choose_plan
 from zkc.compiler.planning.reduction_split import split_for_budget
 from zkc.compiler.planning.report import PlanReport, plan_report, whole_rows
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.protocol import Target
 
 RANDOM_SAMPLES = 2
 
@@ -37,13 +39,14 @@ class _Inputs:
 
 
 def plan_model(
-    model_path: Path, config: CompileConfig, target, reporter: Reporter | None = None
+    model_path: Path, config: CompileConfig, target: Target, reporter: Reporter | None = None
 ) -> PlanReport:
     """The plan `zkc compile` would build for this model and config, with its figures."""
     start = time.perf_counter()
     reporter = reporter or Reporter()
     inputs = _Inputs(Path(model_path), config)
-    passes = target.pipeline(config.pipeline, config.disabled_passes)
+    config = target.configure(config)
+    passes = target.pipeline(pipeline_name(config), config.disabled_passes)
     low = lower(
         inputs, config.model_copy(update={"equivalence_samples": RANDOM_SAMPLES}), passes, reporter
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import onnx_ir as ir
 
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.limits import MAX_LOGROWS
 from zkc.compiler.planning.partition import (
     Boundaries,
     PartitionPlan,
@@ -133,7 +134,7 @@ def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> Use
     """The error for a budget no plan meets: the first node no circuit (or tiles of it) can
     hold, its estimated rows, and the smallest --max-logrows that would work."""
     what = f"{slices} slices" if slices else f"logrows {max_logrows}"
-    limit = max_logrows or 25
+    limit = max_logrows or MAX_LOGROWS
     stuck = next(
         (
             i
@@ -144,12 +145,17 @@ def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> Use
     )
     rows = cost.circuit_size(node_rows[stuck], 0, 0, 0, margin=False)[0]
     smallest = next(
-        (k for k in range(limit + 1, 26) if choose(segments, legal, k, slices) is not None), None
+        (
+            k
+            for k in range(limit + 1, MAX_LOGROWS + 1)
+            if choose(segments, legal, k, slices) is not None
+        ),
+        None,
     )
     hint = (
         f"the smallest --max-logrows that fits is {smallest}"
         if smallest
-        else ("no --max-logrows up to 25 fits")
+        else f"no --max-logrows up to {MAX_LOGROWS} fits"
     )
     node = nodes[stuck]
     linked = sum(

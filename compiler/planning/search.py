@@ -7,6 +7,8 @@ from typing import Protocol
 
 import onnx_ir as ir
 
+from zkc.compiler.limits import MAX_LOGROWS, UNBOUNDED_LOGROWS
+
 
 class CircuitCost(Protocol):
     """What the planner asks a target about circuit sizes, for one way of building them.
@@ -159,23 +161,23 @@ def choose(
     limit they were chosen within, or None."""
     floor = segments.cost.min_logrows
     whole = segments.rows_and_logrows(0, segments.n, margin=False)[1]
-    if slices is None and whole <= (max_logrows or 64):
-        found = solve(segments, legal, 64, 1)  # the whole model fits: it is not cut
-        return (found, 64) if found else None
+    if slices is None and whole <= (max_logrows or UNBOUNDED_LOGROWS):
+        found = solve(segments, legal, UNBOUNDED_LOGROWS, 1)  # the whole model fits: it is not cut
+        return (found, UNBOUNDED_LOGROWS) if found else None
     if slices is None and segments.cost.uniform:
         # One logrows for all: the k whose fewest pieces cost least (count x 2^k).
         options = []
-        for k in range(floor, (max_logrows or 30) + 1):
+        for k in range(floor, (max_logrows or MAX_LOGROWS) + 1):
             if found := solve(segments, legal, k, None):
                 pieces = sum(segments.option(a, b, k)[0] for a, b in found)
                 options.append((pieces * 2.0**k, k, found))
         best = min(options, key=lambda o: o[:2]) if options else None
         return (best[2], best[1]) if best else None
     if slices is None:
-        found = solve(segments, legal, max_logrows or 64, None)
-        return (found, max_logrows or 64) if found else None
+        found = solve(segments, legal, max_logrows or UNBOUNDED_LOGROWS, None)
+        return (found, max_logrows or UNBOUNDED_LOGROWS) if found else None
     # Exactly N slices: the smallest largest-slice logrows first, then the least work.
-    for k in range(floor, (max_logrows or 30) + 1):
+    for k in range(floor, (max_logrows or MAX_LOGROWS) + 1):
         if found := solve(segments, legal, k, slices):
             return found, k
     return None

@@ -9,7 +9,7 @@ an artifact, it runs, proves and verifies the chain. No method has a `_sliced` t
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import onnx_ir as ir
@@ -30,27 +30,45 @@ class Target(Protocol):
 
     name: str
 
+    def configure(self, config: CompileConfig) -> CompileConfig:
+        """The config with this target's defaults filled in (its default pipeline, every one of
+        its `options`), validated: UserInputError names an option it does not know or a bad
+        value. The compiler keys and records the configured config."""
+        ...
+
     def pipeline(self, name: str, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
         """The pass classes of a named pipeline of this target, minus disabled ones."""
+        ...
 
     def check_model(self, model: ir.Model, source: str) -> None:
         """Refuse, naming the node, what this target cannot compile."""
+        ...
 
     def circuit_costs(self, config: CompileConfig) -> list[CircuitCost]:
         """The cost functions the planner may cut the model with (one per way of building)."""
+        ...
 
     def estimate(self, logrows: int) -> CircuitEstimate:
         """Expected setup and proving cost of one circuit of `logrows` (no EZKL run)."""
+        ...
 
     def emit(self, request: EmitRequest, reporter: Reporter) -> tuple[ChainFacts, dict[str, float]]:
         """Build every circuit of the chain into the artifact; returns its facts, and the
         seconds its steps took (for provenance.json, never the manifest)."""
+        ...
 
     def can_reuse(self, facts: ChainFacts) -> bool:
         """Whether a cached build of this chain is valid here (e.g. its SRS files unchanged)."""
+        ...
+
+    def pinned_options(self, facts: ChainFacts) -> dict[str, Any]:
+        """Options that make a rebuild of this chain compute the same numbers (a derived
+        build keeps them unless it overrides them)."""
+        ...
 
     def files(self, facts: ChainFacts) -> list[str]:
         """The files `emit` wrote, relative to the artifact."""
+        ...
 
     def run(
         self,
@@ -63,6 +81,7 @@ class Target(Protocol):
     ) -> dict[str, np.ndarray]:
         """The chain's outputs (witnesses, no proofs) for every sample, stacked per output;
         with `runner`, spread over its workers."""
+        ...
 
     def prove(
         self,
@@ -75,6 +94,7 @@ class Target(Protocol):
     ) -> ChainProof:
         """Prove one inference through every circuit of the chain. `located`: files kept
         outside `art_dir`, by their name inside it (a subnet package's pk.key)."""
+        ...
 
     def verify(
         self,
@@ -87,3 +107,4 @@ class Target(Protocol):
     ) -> dict[str, np.ndarray]:
         """Check a chain's proofs, links, request and response; returns the proved outputs.
         VerificationError names what failed."""
+        ...

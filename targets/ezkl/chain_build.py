@@ -19,7 +19,6 @@ import numpy as np
 from zkc.compiler.artifacts.facts import SrsFacts
 from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.compute.runners import run_jobs
-from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import TensorSpec
@@ -28,11 +27,14 @@ from zkc.compiler.target.chain import CircuitModel, EmitRequest
 from zkc.targets.ezkl import srs
 from zkc.targets.ezkl.chain_prove import peak_prove_bytes
 from zkc.targets.ezkl.circuit import MODEL_FILE, SETTINGS_FILE, VK_FILE, compile_circuit, setup_keys
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.planning import decomposition
 from zkc.targets.ezkl.settings import generate_and_calibrate, set_logrows, write_calibration_data
 from zkc.targets.ezkl.witness import CommitKeys, Runnable, commitments, dag_outputs, witness_dag
 
 DEFAULT_LINK_SCALE = 13
+# Calibration jobs of a circuit whose size is not known yet are sized (memory) as this logrows.
+CALIBRATION_LOGROWS = 17
 
 
 def public_count(visibility: str, tensors: list[TensorSpec]) -> int:
@@ -50,8 +52,10 @@ class ChainBuild:
         self.request, self.srs_dir, self.allow_dev_srs = request, srs_dir, allow_dev_srs
         self.circuits: list[CircuitModel] = request.circuits
         self.count = len(self.circuits)
-        base, legs = decomposition(request.cost_key, request.config)
-        self.config = request.config.model_copy(update={"decomp_base": base, "decomp_legs": legs})
+        base, legs = decomposition(request.cost_key, EzklConfig.of(request.config))
+        self.config = EzklConfig.of(request.config).model_copy(
+            update={"decomp_base": base, "decomp_legs": legs}
+        )
         self.link = "none" if len(request.pieces) == 1 else self.config.link
         self.dirs = [c.directory for c in self.circuits]
         self.run = Runnable(request.pieces, self.dirs)
@@ -77,7 +81,7 @@ class ChainBuild:
             ends.append(kinds == {True})
         return ends[0], ends[1]
 
-    def circuit_config(self, config: CompileConfig, index: int) -> CompileConfig:
+    def circuit_config(self, config: EzklConfig, index: int) -> EzklConfig:
         """One circuit's EZKL settings: the config for a whole model; for several pieces the
         shared fixed scale, committed links and public ends."""
         if self.link == "none":
@@ -97,7 +101,7 @@ class ChainBuild:
             }
         )
 
-    def calibrate(self, config: CompileConfig, calibration: list[Samples] | None = None):
+    def calibrate(self, config: EzklConfig, calibration: list[Samples] | None = None):
         """Write every circuit's calibrated settings (on `calibration`, per circuit; default
         all its calibration inputs); returns (settings, the logrows each alone needs).
         Polycommit links are then raised to one shared logrows."""
@@ -155,7 +159,7 @@ class ChainBuild:
     def run_jobs(self, fn, jobs: list[tuple], logrows: int | None = None) -> list:
         """fn(*job) for every job: inline, in the local pool or on the cluster of the request."""
         runner = self.request.runner
-        peak = peak_prove_bytes(logrows or self.config.max_logrows or 17)
+        peak = peak_prove_bytes(logrows or self.config.max_logrows or CALIBRATION_LOGROWS)
         return run_jobs(fn, jobs, runner.workers, runner.scheduler, peak)
 
     def commitments(self, used: list[SrsFacts]) -> tuple[list[list[int]], list[list[int]]]:
@@ -209,7 +213,7 @@ def _counts(per_tensor: list[list], tensors: int) -> list[int]:
 def calibrate_job(directory: str, data: str, config_json: str) -> dict:
     """Generate and calibrate one circuit's settings (a pool or cluster job)."""
     root = Path(directory)
-    config = CompileConfig.model_validate_json(config_json)
+    config = EzklConfig.model_validate_json(config_json)
     return generate_and_calibrate(root / MODEL_FILE, root / SETTINGS_FILE, Path(data), config)
 
 

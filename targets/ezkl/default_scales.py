@@ -14,6 +14,7 @@ from pathlib import Path
 from zkc.compiler.artifacts.facts import QuantizationRecord, SearchPoint
 from zkc.compiler.data.fidelity import Budget, fidelity_report
 from zkc.compiler.errors import ZkcError
+from zkc.compiler.limits import MAX_LOGROWS
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild
 from zkc.targets.ezkl.circuit import SETTINGS_FILE
@@ -31,7 +32,7 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
     ezkl_files = [(d / SETTINGS_FILE).read_bytes() for d in build.dirs]
     ezkl_logrows = max(s["run_args"]["logrows"] for s in settings)
     search = ChainSearch(build)
-    limit = config.max_logrows or 25
+    limit = config.max_logrows or MAX_LOGROWS
     with reporter.step(f"searching for fewer than {ezkl_logrows} logrows at EZKL's fidelity"):
         try:
             outs = build.outputs(settings, search.held, Reporter())

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import onnx_ir as ir
 
 from zkc.compiler.config import CompileConfig
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.cost_model import CostModel, decomposition_key, default_cost_model
 
 # Circuits are planned 5% above the estimate: the cost model's mean error on the zoo is ~5%
@@ -59,8 +60,9 @@ class EzklCircuitCost:
         return max(rows, hashing), logrows
 
 
-def circuit_costs(config: CompileConfig) -> list[EzklCircuitCost]:
+def circuit_costs(compile_config: CompileConfig) -> list[EzklCircuitCost]:
     """The config's decomposition, and the small one when the config's is larger."""
+    config = EzklConfig.of(compile_config)
     candidates = [(config.decomp_base, config.decomp_legs)]
     if config.decomp_base > SMALL_DECOMPOSITION[0]:
         candidates.append(SMALL_DECOMPOSITION)
@@ -73,7 +75,7 @@ def circuit_costs(config: CompileConfig) -> list[EzklCircuitCost]:
     return costs
 
 
-def decomposition(cost_key: str | None, config: CompileConfig) -> tuple[int, int]:
+def decomposition(cost_key: str | None, config: EzklConfig) -> tuple[int, int]:
     """(base, legs) of a planned way of building (`16384^2`), or the config's."""
     if cost_key is None:
         return config.decomp_base, config.decomp_legs

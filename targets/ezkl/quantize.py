@@ -13,12 +13,13 @@ decomposition base sets, smaller bases are tried too.
 from dataclasses import dataclass
 
 from zkc.compiler.artifacts.facts import QuantizationRecord
-from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.fidelity import Budget, fidelity_report
 from zkc.compiler.data.samples import Samples, split_samples
 from zkc.compiler.errors import ZkcError
+from zkc.compiler.limits import MAX_LOGROWS
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.scale_search import (
     SEARCH_CALIBRATION,
     SEARCH_SAMPLES,
@@ -37,7 +38,7 @@ class SearchResult:
     """The chosen config, its record for the manifest, and the settings written for it
     (calibrated on every calibration sample), with the logrows each circuit alone needs."""
 
-    config: CompileConfig
+    config: EzklConfig
     record: QuantizationRecord
     settings: list[dict]
     own_logrows: list[int]
@@ -54,14 +55,14 @@ class ChainSearch:
         self.tried: dict[tuple[int, int, int], Candidate] = {}
         self.last: tuple[list[dict], list[int]] = ([], [])
 
-    def config(self, scale: int, base: int, legs: int) -> CompileConfig:
+    def config(self, scale: int, base: int, legs: int) -> EzklConfig:
         return self.build.config.model_copy(
             update={
                 "input_scale": scale,
                 "param_scale": scale,
                 "decomp_base": base,
                 "decomp_legs": legs,
-                "max_logrows": 25,
+                "max_logrows": MAX_LOGROWS,
             }
         )
 
@@ -93,7 +94,7 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
     when no point within the logrows limit meets it."""
     config = build.config
     budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
-    limit = config.max_logrows or 25
+    limit = config.max_logrows or MAX_LOGROWS
     search = ChainSearch(build)
     whole = build.link == "none"
     what = "scales" if whole else "the slices' shared scale"

@@ -6,14 +6,14 @@ from pathlib import Path
 import ezkl
 import numpy as np
 
-from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl
 from zkc.targets.ezkl.canonical import write_settings
+from zkc.targets.ezkl.config import EzklConfig
 
 
-def run_args(config: CompileConfig) -> "ezkl.PyRunArgs":
+def run_args(config: EzklConfig) -> "ezkl.PyRunArgs":
     """EZKL run args for a config: visibilities, columns, fixed scales if given."""
     args = ezkl.PyRunArgs()
     args.input_visibility = config.input_visibility
@@ -37,7 +37,7 @@ def write_calibration_data(path: Path, samples: dict[str, np.ndarray], spec: IOS
 
 
 def generate_and_calibrate(
-    model_path: Path, settings_path: Path, calibration_path: Path, config: CompileConfig
+    model_path: Path, settings_path: Path, calibration_path: Path, config: EzklConfig
 ) -> dict:
     """Generate settings, calibrate them on the calibration file, and write them canonically
     (zkc.targets.ezkl.canonical); returns them.

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx_ir as ir
@@ -15,15 +16,17 @@ from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.pipeline.base import ZkcPass
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import ChainProof, CircuitEstimate, EmitRequest
+from zkc.compiler.target.protocol import Target
 from zkc.targets.ezkl import DEFAULT_SRS_DIR, ops, pipelines, planning, srs
 from zkc.targets.ezkl.chain_prove import peak_prove_bytes, prove_chain, runnable
 from zkc.targets.ezkl.chain_verify import verify_chain
 from zkc.targets.ezkl.circuit import CIRCUIT_FILES
+from zkc.targets.ezkl.config import DEFAULT_PIPELINE, configure_options
 from zkc.targets.ezkl.emit import emit_chain
 from zkc.targets.ezkl.witness import dag_outputs, run_spread
 
 
-class EzklTarget:
+class EzklTarget(Target):
     """The EZKL backend. SRS files come from `srs_dir`, never a download; with
     `allow_dev_srs` a missing one is generated locally (insecure, marked as such)."""
 
@@ -33,6 +36,14 @@ class EzklTarget:
         self.srs_dir = Path(srs_dir).expanduser()
         self.srs = srs.SrsDirectory(self.srs_dir)
         self.allow_dev_srs = allow_dev_srs
+
+    def configure(self, config: CompileConfig) -> CompileConfig:
+        return config.model_copy(
+            update={
+                "pipeline": config.pipeline or DEFAULT_PIPELINE,
+                "options": configure_options(config.options),
+            }
+        )
 
     def pipeline(self, name: str, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
         return pipelines.pipeline_passes(name, disabled)
@@ -60,6 +71,10 @@ class EzklTarget:
             if not path.is_file() or sha256_file(path) != circuit.srs.sha256:
                 return False
         return True
+
+    def pinned_options(self, facts: ChainFacts) -> dict[str, Any]:
+        """The scales the chain was calibrated to."""
+        return {"input_scale": facts.first.input_scales[0], "param_scale": facts.first.param_scale}
 
     def files(self, facts: ChainFacts) -> list[str]:
         return [str(Path(c.directory) / name) for c in facts.circuits for name in CIRCUIT_FILES]

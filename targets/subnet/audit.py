@@ -15,16 +15,17 @@ from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.audit import AuditReport, compare_files, rebuild_inputs, vk_digests
 from zkc.compiler.driver.build import lower
-from zkc.compiler.driver.compile import compile_inputs
+from zkc.compiler.driver.compile import compile_inputs, pipeline_name
 from zkc.compiler.ir.model_io import save_model
 from zkc.compiler.progress import Reporter
+from zkc.compiler.target.protocol import Target
 from zkc.targets.subnet.circuit import verified_package
 from zkc.targets.subnet.lock import BuildRecord
 from zkc.targets.subnet.package import COPIED, DATA
 
 
 def audit_package(
-    path: Path, model_path: Path, target, reporter: Reporter | None = None
+    path: Path, model_path: Path, target: Target, reporter: Reporter | None = None
 ) -> AuditReport:
     """Rebuild the package at `path` from `model_path`; compare its files (and pk.key's hash)."""
     path, reporter = Path(path), reporter or Reporter()
@@ -55,11 +56,11 @@ def audit_package(
 
 
 def _lowered_parent(
-    model_path: Path, parent: BuildRecord, data, target, work: Path, reporter: Reporter
+    model_path: Path, parent: BuildRecord, data, target: Target, work: Path, reporter: Reporter
 ) -> Path:
     """The model the packaged artifact was derived from: the source after its parent's passes."""
-    config = CompileConfig.model_validate(parent.config)
+    config = target.configure(CompileConfig.model_validate(parent.config))
     inputs = rebuild_inputs(model_path, *data, config, parent.eval_source)
-    passes = target.pipeline(config.pipeline, config.disabled_passes)
+    passes = target.pipeline(pipeline_name(config), config.disabled_passes)
     save_model(lower(inputs, config, passes, reporter).model, work / "model.onnx")
     return work / "model.onnx"

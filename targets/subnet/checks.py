@@ -2,9 +2,8 @@
 
 from zkc.compiler.artifacts.manifest import Manifest
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.limits import MAX_LOGROWS  # miners fetch SRS files for logrows 1..25 only
 from zkc.passes.add_nonce import NONCE_INPUT
-
-MAX_LOGROWS = 25  # miners fetch SRS files for logrows 1..25 only
 
 
 class PackageCheckError(UserInputError):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.artifacts.atomic import atomic_directory
-from zkc.compiler.driver.compile import DEFAULT_CACHE_DIR
 from zkc.compiler.driver.derive import derive_artifact
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.limits import DEFAULT_CACHE_DIR
 from zkc.compiler.progress import Reporter
 from zkc.compiler.versions import zkc_version
 from zkc.passes.add_nonce import NONCE_INPUT

@@ -11,7 +11,6 @@ import numpy as np
 import onnx
 import onnx_ir as ir
 
-from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.errors import ZkcError
 from zkc.compiler.ir.io_spec import io_spec
@@ -20,6 +19,7 @@ from zkc.compiler.pipeline.base import PassOptions
 from zkc.compiler.pipeline.instruments import EquivalenceInstrument
 from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.targets.ezkl.bench_support.witness_check import witness_outputs
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.ops import check_ops
 from zkc.targets.ezkl.pipelines import pipeline_passes
 
@@ -29,7 +29,7 @@ SAMPLES = 4
 def _compare(model_path: Path, samples, reference) -> dict:
     spec = io_spec(ir.load(model_path))
     try:
-        outputs, settings = witness_outputs(model_path, samples, spec, CompileConfig())
+        outputs, settings = witness_outputs(model_path, samples, spec, EzklConfig())
     except ZkcError as exc:
         return {"status": "fails", "detail": str(exc)[:160]}
     err = max(

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl import circuit, proving
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.settings import generate_and_calibrate, write_calibration_data
 
 
@@ -22,7 +22,7 @@ def witness_outputs(
     model_path: Path,
     samples: Samples,
     spec: IOSpec,
-    config: CompileConfig,
+    config: EzklConfig,
     measure: Samples | None = None,
 ) -> tuple[dict[str, np.ndarray], dict]:
     """Calibrate on `samples`, then the circuit's outputs for every sample of `measure`

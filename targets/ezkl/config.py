@@ -1,0 +1,75 @@
+"""The EZKL target's own options (a compile config's `options`), validated here.
+
+`EzklOptions` are what only EZKL knows: visibilities, fixed-point scales, columns, the
+range-check decomposition, how linked circuits commit to the tensors they share, EZKL's
+calibration target, and whether zkc's default scale search runs. `EzklConfig` is the view the
+EZKL recipe works with: those options and the compile fields it reads, in one frozen model.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from zkc.compiler.config import CompileConfig
+from zkc.compiler.errors import UserInputError
+from zkc.compiler.limits import MAX_LOGROWS
+
+Visibility = Literal["public", "private", "fixed", "hashed", "polycommit"]
+DEFAULT_PIPELINE = "ezkl-default"
+
+
+class EzklOptions(BaseModel):
+    """EZKL's options; every one goes into the artifact key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input_visibility: Visibility = "public"
+    output_visibility: Visibility = "public"
+    param_visibility: Visibility = "fixed"
+    input_scale: int | None = Field(None, ge=0, le=24)
+    param_scale: int | None = Field(None, ge=0, le=24)
+    # How slices are linked: KZG commitments to the crossing tensors (compared in the proofs)
+    # or public Poseidon hashes of them (compared in the instances).
+    link: Literal["polycommit", "hashed"] = "polycommit"
+    num_inner_cols: int = Field(2, ge=1)
+    decomp_base: int = Field(16384, ge=2)
+    decomp_legs: int = Field(2, ge=1)
+    calibration_target: Literal["resources", "accuracy"] = "resources"
+    # Without a budget: "search" runs EZKL's calibration, then keeps the smallest logrows at least
+    # as faithful on held-out samples; "ezkl" keeps EZKL's calibration as is.
+    quantize: Literal["search", "ezkl"] = "search"
+
+
+class EzklConfig(EzklOptions):
+    """EZKL's options with the compile fields its recipe reads."""
+
+    batch_size: int = Field(1, ge=1)
+    max_logrows: int | None = Field(None, ge=1, le=MAX_LOGROWS)
+    max_error: float | None = None
+    min_top1: float | None = None
+
+    @classmethod
+    def of(cls, config: CompileConfig) -> "EzklConfig":
+        """The view of a compile config (whose options `configure_options` validated)."""
+        return cls(
+            batch_size=config.batch_size,
+            max_logrows=config.max_logrows,
+            max_error=config.max_error,
+            min_top1=config.min_top1,
+            **config.options,
+        )
+
+
+def configure_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The options with EZKL's defaults filled in; UserInputError naming an unknown or
+    invalid one."""
+    try:
+        return EzklOptions.model_validate(options).model_dump(mode="json")
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "options"
+        if error["type"] == "extra_forbidden":
+            raise UserInputError(f"unknown option '{field}' for the ezkl target") from None
+        raise UserInputError(
+            f"option '{field}' of the ezkl target: {error['msg']} (got {error.get('input')!r})"
+        ) from None
