@@ -120,3 +120,15 @@ def _checker_message(exc: BaseException) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def checked_bytes(model: ir.Model) -> bytes:
+    """Serialise a model zkc built, after onnx's checker accepted it (it raises otherwise)."""
+    proto = ir.serde.serialize_model(model)
+    onnx.checker.check_model(proto)
+    return proto.SerializeToString(deterministic=True)
+
+
+def model_from_bytes(data: bytes) -> ir.Model:
+    """A serialised model (one zkc wrote) as an ir.Model."""
+    return ir.serde.deserialize_model(onnx.ModelProto.FromString(data))

@@ -11,19 +11,20 @@ written once under `slices/NN/` (NN: the circuit's index).
 """
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
-
-import onnx
-from onnx import helper
 
 from zkc.compiler.artifacts.facts import PartRef, PieceFacts
 from zkc.compiler.artifacts.hashing import sha256_bytes
 from zkc.compiler.data.samples import Samples
+from zkc.compiler.ir.index import ModelIndex
 from zkc.compiler.ir.io_spec import IOSpec, io_spec
-from zkc.compiler.pieces.parts import Box, PartIndex, TileGraph, assemble
+from zkc.compiler.ir.model_io import checked_bytes, load_model, model_from_bytes
+from zkc.compiler.ops.base import Box
+from zkc.compiler.pieces.parts import PartIndex
 from zkc.compiler.pieces.runner import PieceRunner
-from zkc.compiler.pieces.slices import MODEL_FILE, extract_submodel, slice_dir
-from zkc.compiler.pieces.tiles import ModelIndex, describe_tile, pointwise, tile_windows
+from zkc.compiler.pieces.slices import MODEL_FILE, SliceSource, slice_dir
+from zkc.compiler.pieces.tiles import describe_tile, pointwise, tile_windows
 from zkc.compiler.planning.partition import PartitionPlan, SlicePlan
 from zkc.compiler.target.chain import CircuitModel, whole_part
 
@@ -47,7 +48,7 @@ def part_layouts(plan: PartitionPlan, index: ModelIndex) -> dict[str, list[Box]]
     for s in reversed(plan.slices):
         if s.tiles is None:
             continue
-        output = index.nodes[s.nodes[-1]].output[0]
+        output = index.nodes[s.nodes[-1]].outputs[0].name or ""
         for box in s.tiles.boxes():
             cut(output, box)
         boxes = s.tiles.boxes()
@@ -74,78 +75,23 @@ def _parts(tensor: str, index: ModelIndex, layouts: dict) -> list[PartRef]:
     return [PartRef(tensor=tensor, box=box) for box in boxes]
 
 
-def slice_model(proto: onnx.ModelProto, s: SlicePlan, index: ModelIndex, layouts: dict):
-    """A whole slice's model, reading and writing its tensors' parts; (model, reads, writes)."""
-    sub = extract_submodel(proto, s.inputs, s.outputs)
-    graph, reads, writes = sub.graph, [], []
-    inputs, prologue = [], []
-    for value in graph.input:
-        parts = _parts(value.name, index, layouts)
-        reads += parts
-        if len(parts) == 1:
-            inputs.append(value)
-            continue
-        tile = TileGraph()
-        names = [tile.part_input(p) for p in parts]
-        joined = assemble(tile, parts, names, _full(index.shapes[value.name]))
-        protos, constants, infos = tile.node_protos(), tile.constant_protos(), tile.input_infos()
-        rename = {n: f"{value.name}__{n}" for n in [*names, *(x.output[0] for x in protos)]}
-        rename.update({c.name: f"{value.name}__{c.name}" for c in constants})
-        for node in protos:
-            node.input[:] = [rename.get(i, i) for i in node.input]
-            node.output[:] = [value.name if o == joined else rename[o] for o in node.output]
-            node.name = f"{value.name}__{node.name}"
-        for constant in constants:
-            constant.name = rename[constant.name]
-        graph.initializer.extend(constants)
-        prologue += protos
-        for info in infos:
-            info.name = rename[info.name]
-            inputs.append(info)
-    outputs, epilogue = [], []
-    for value in graph.output:
-        parts = _parts(value.name, index, layouts)
-        writes += parts
-        if len(parts) == 1:
-            outputs.append(value)
-            continue
-        for k, part in enumerate(parts):
-            name = f"{value.name}__part{k}"
-            starts, ends = [a for a, _ in part.box], [b for _, b in part.box]
-            consts = [f"{name}__{w}" for w in ("starts", "ends")]
-            graph.initializer.extend(
-                [
-                    helper.make_tensor(consts[0], onnx.TensorProto.INT64, [len(starts)], starts),
-                    helper.make_tensor(consts[1], onnx.TensorProto.INT64, [len(ends)], ends),
-                ]
-            )
-            epilogue.append(
-                helper.make_node("Slice", [value.name, *consts], [name], name=f"{name}__slice")
-            )
-            outputs.append(
-                helper.make_tensor_value_info(
-                    name, onnx.TensorProto.FLOAT, [b - a for a, b in part.box]
-                )
-            )
-    nodes = [*prologue, *graph.node, *epilogue]
-    del graph.node[:], graph.input[:], graph.output[:]
-    graph.node.extend(nodes)
-    graph.input.extend(inputs)
-    graph.output.extend(outputs)
-    onnx.checker.check_model(sub)
-    return sub, reads, writes
-
-
 class PieceBuild:
     """Pieces in proving order, grouped into circuits by the function they compute; a
     circuit's model is built once, from its first piece."""
 
     def __init__(self):
-        self.makers: list = []  # per circuit: a function building its model
+        self.makers: list[Callable[[], bytes]] = []  # per circuit: its model's bytes
         self.pieces: list[PieceFacts] = []
         self._circuit: dict[str, int] = {}
 
-    def add(self, signature: str, make, s: SlicePlan, reads: list, writes: list) -> None:
+    def add(
+        self,
+        signature: str,
+        make: Callable[[], bytes],
+        s: SlicePlan,
+        reads: list[PartRef],
+        writes: list[PartRef],
+    ) -> None:
         if signature not in self._circuit:
             self._circuit[signature] = len(self.makers)
             self.makers.append(make)
@@ -164,29 +110,38 @@ class PieceBuild:
 
     def models(self) -> list[bytes]:
         """Every circuit's model, serialised."""
-        return [make().SerializeToString(deterministic=True) for make in self.makers]
+        return [make() for make in self.makers]
 
 
 def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
     """Every piece of the plan, grouped into circuits (no tile model is built)."""
-    proto = onnx.shape_inference.infer_shapes(onnx.load(str(model_path)), strict_mode=True)
-    index = ModelIndex.of(proto)
+    model = load_model(model_path, infer_shapes=True)
+    index = ModelIndex.of(model)
     layouts = part_layouts(plan, index)
-    written = {i.name: PartIndex(_parts(i.name, index, layouts)) for i in proto.graph.input}
+    written = {v.name: PartIndex(_parts(v.name, index, layouts)) for v in model.graph.inputs}
+    source = SliceSource(model_path)
     build = PieceBuild()
     for s in plan.slices:
         if s.tiles is None:
-            model, reads, writes = slice_model(proto, s, index, layouts)
-            data = model.SerializeToString(deterministic=True)
-            build.add(sha256_bytes(data), lambda model=model: model, s, reads, writes)
+            reads = [_parts(n, index, layouts) for n in s.inputs]
+            writes = [_parts(n, index, layouts) for n in s.outputs]
+            data = source.slice_model(s.inputs, s.outputs, reads, writes, index.shapes)
+            reads, writes = sum(reads, []), sum(writes, [])
+            build.add(sha256_bytes(data), lambda data=data: data, s, reads, writes)
             for tensor in {p.tensor for p in writes}:
                 written[tensor] = PartIndex([p for p in writes if p.tensor == tensor])
             continue
-        output = index.nodes[s.nodes[-1]].output[0]
+        output = index.nodes[s.nodes[-1]].outputs[0].name or ""
         parts = PartIndex(_parts(output, index, layouts))
         for box in s.tiles.boxes():  # the grid is cut at every tile's edges: parts inside it
             tile = describe_tile(index, s.nodes, box, written, parts.covering(box))
-            build.add(tile.signature, tile.model, s, tile.reads, tile.writes)
+            build.add(
+                tile.signature,
+                lambda tile=tile: checked_bytes(tile.model()),
+                s,
+                tile.reads,
+                tile.writes,
+            )
         written[output] = parts
     return build
 
@@ -227,15 +182,9 @@ def build_pieces(
     calib = runner.calibration(calibration)
     circuits = []
     for c, data in enumerate(models):
-        circuit_spec = io_spec(_ir(data))
+        circuit_spec = io_spec(model_from_bytes(data))
         users = [p.index for p in build.pieces if p.circuit == c]
         circuits.append(
             CircuitModel(c, art_dir / slice_dir(c), slice_dir(c), circuit_spec, calib[c], users)
         )
     return circuits, build.pieces, files
-
-
-def _ir(data: bytes):
-    import onnx_ir as ir
-
-    return ir.serde.deserialize_model(onnx.ModelProto.FromString(data))

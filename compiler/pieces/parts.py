@@ -10,16 +10,15 @@ compute the same function serialise to the same bytes and share one circuit.
 
 import itertools
 import math
+from typing import Any
 
 import numpy as np
-import onnx
-from onnx import helper, numpy_helper
+import onnx_ir as ir
 
 from zkc.compiler.artifacts.facts import PartRef
 from zkc.compiler.artifacts.hashing import sha256_bytes
 from zkc.compiler.errors import ToolError
-
-Box = list[tuple[int, int]]
+from zkc.compiler.ops.base import Box
 
 
 class TileGraph:
@@ -64,24 +63,61 @@ class TileGraph:
         described = repr((self.nodes, self.inputs, [(n, k) for n, k, _ in self.constants], output))
         return sha256_bytes(described.encode())
 
-    def node_protos(self) -> list[onnx.NodeProto]:
-        return [
-            helper.make_node(op, ins, [out], name=f"n{i}", **attrs)
-            for i, (op, ins, out, attrs) in enumerate(self.nodes)
-        ]
-
-    def constant_protos(self) -> list[onnx.TensorProto]:
-        made = []
+    def to_ir(self) -> tuple[list[ir.Value], list[ir.Node], list[ir.Value]]:
+        """The graph's inputs, nodes (`n0`, `n1`, ...) and initializers as onnx-ir objects."""
+        values: dict[str, ir.Value] = {}
+        inputs = []
+        for name, shape in self.inputs:
+            value = ir.Value(
+                name=name, type=ir.TensorType(ir.DataType.FLOAT), shape=ir.Shape(shape)
+            )
+            values[name] = value
+            inputs.append(value)
+        initializers = []
         for name, _, array in self.constants:
-            value = array() if callable(array) else array
-            made.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
-        return made
-
-    def input_infos(self) -> list[onnx.ValueInfoProto]:
-        return [
-            helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, shape)
-            for n, shape in self.inputs
+            data = np.ascontiguousarray(array() if callable(array) else array)
+            value = ir.Value(name=name, const_value=ir.tensor(data, name=name))
+            values[name] = value
+            initializers.append(value)
+        nodes = [
+            _node(op, [values[i] for i in ins], out, attrs, f"n{k}", values)
+            for k, (op, ins, out, attrs) in enumerate(self.nodes)
         ]
+        return inputs, nodes, initializers
+
+    def to_model(self, outs: list[str], shapes: list[list[int]], opset: int) -> ir.Model:
+        """The tile's model: its graph with the tensors `outs` (of `shapes`) as the outputs
+        `out_0`, `out_1`, ..."""
+        inputs, nodes, initializers = self.to_ir()
+        made = {v.name: v for node in nodes for v in node.outputs}
+        outputs = []
+        for k, (out, shape) in enumerate(zip(outs, shapes, strict=True)):
+            node = _node("Identity", [made[out]], f"out_{k}", {}, f"n{len(nodes)}", made)
+            final = node.outputs[0]
+            final.type, final.shape = ir.TensorType(ir.DataType.FLOAT), ir.Shape(shape)
+            nodes.append(node)
+            outputs.append(final)
+        graph = ir.Graph(
+            inputs, outputs, nodes=nodes, initializers=initializers, opset_imports={"": opset}
+        )
+        graph.name = "zkc_tile"
+        return ir.Model(graph, ir_version=8)
+
+
+def _node(
+    op: str,
+    inputs: list[ir.Value],
+    output: str,
+    attrs: dict[str, Any],
+    name: str,
+    values: dict[str, ir.Value],
+) -> ir.Node:
+    """A node with one named output (registered in `values`), attributes sorted by name."""
+    attributes = ir.convenience.convert_attributes(dict(sorted(attrs.items())))
+    node = ir.Node("", op, inputs, attributes, num_outputs=1, name=name)
+    node.outputs[0].name = output
+    values[output] = node.outputs[0]
+    return node
 
 
 class PartIndex:
@@ -160,28 +196,6 @@ def _concat_grid(graph: TileGraph, parts: list[PartRef], names: list[str]) -> st
     return next(iter(cells.values()))
 
 
-def conv_window(
-    attrs: dict, in_shape: tuple, out_box: Box, out_per_group: int | None
-) -> tuple[Box, list[int]]:
-    """The input box a conv (or pool) tile reads for its output box, and the padding (ONNX
-    order: begins then ends, over all four axes) it needs at the input's edges.
-    `out_per_group`: output channels per group of a grouped conv, or per channel of a pool
-    (None: a conv that is not grouped, reading every input channel)."""
-    kh = attrs["kernel_shape"][0]
-    sh = attrs.get("strides", [1, 1])[0]
-    dh = attrs.get("dilations", [1, 1])[0]
-    pt, pl, _, pr = attrs.get("pads", [0, 0, 0, 0])
-    (o0, o1), (c0, c1) = out_box[2], out_box[1]
-    start, end = o0 * sh - pt, (o1 - 1) * sh - pt + (kh - 1) * dh + 1
-    rows = (max(start, 0), min(end, in_shape[2]))
-    channels = (0, in_shape[1])
-    if out_per_group is not None:
-        in_per_group = in_shape[1] // (attrs.get("out_channels", in_shape[1]) // out_per_group)
-        channels = (c0 // out_per_group * in_per_group, c1 // out_per_group * in_per_group)
-    pads = [0, 0, max(0, -start), pl, 0, 0, max(0, end - in_shape[2]), pr]
-    return [(0, 1), channels, rows, (0, in_shape[3])], pads
-
-
 def const_cut(shape: tuple, box: Box, rank: int) -> tuple:
     """How a constant broadcast against a tensor of `rank` axes is cut to a box of that tensor:
     per axis (start, stop), or None where the constant has extent 1 (kept whole)."""
@@ -193,26 +207,3 @@ def slice_const(array: np.ndarray, box: Box, rank: int) -> np.ndarray:
     """A constant broadcast against a tensor of `rank` axes, cut to a box of that tensor."""
     cut = const_cut(array.shape, box, rank)
     return array[tuple(slice(*c) if c is not None else slice(None) for c in cut)]
-
-
-def finish(
-    graph: TileGraph, outs: list[str], shapes: list[list[int]], opset: int
-) -> onnx.ModelProto:
-    """The tile's model: its graph with the tensors `outs` (of `shapes`) as the outputs
-    `out_0`, `out_1`, ..."""
-    nodes = graph.node_protos()
-    nodes += [
-        helper.make_node("Identity", [out], [f"out_{k}"], name=f"n{len(nodes) + k}")
-        for k, out in enumerate(outs)
-    ]
-    outputs = [
-        helper.make_tensor_value_info(f"out_{k}", onnx.TensorProto.FLOAT, shape)
-        for k, shape in enumerate(shapes)
-    ]
-    model = helper.make_model(
-        helper.make_graph(nodes, "zkc_tile", graph.input_infos(), outputs, graph.constant_protos()),
-        opset_imports=[helper.make_opsetid("", opset)],
-    )
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import onnx_ir as ir
 
+from zkc.compiler.errors import ToolError
+from zkc.compiler.ops.registry import tile_op
 from zkc.compiler.planning.partition import Boundaries, tensor_elements
 from zkc.compiler.planning.search import CircuitCost
 from zkc.compiler.planning.units import TilePlan, Unit, choose_tiles, find_unit
@@ -27,25 +29,11 @@ class Split:
 
 def _window(node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
     """The rows and channels of a chain op's main input it reads for `rows` x `channels` of
-    its output."""
-    shape = node.inputs[0].shape
-    attrs = node.attributes
-    if node.op_type in ("GlobalAveragePool", "GlobalMaxPool"):
-        return shape[2], channels
-    if node.op_type == "Concat":  # each input: the tile's rows, its channels (at most)
-        return rows, min(channels, shape[1])
-    if "kernel_shape" in attrs:  # Conv, MaxPool, AveragePool
-        kernel = attrs["kernel_shape"].value[0]
-        stride = attrs["strides"].value[0] if "strides" in attrs else 1
-        dilation = attrs["dilations"].value[0] if "dilations" in attrs else 1
-        rows = min(shape[2], (rows - 1) * stride + (kernel - 1) * dilation + 1)
-    if node.op_type == "Conv":
-        group = attrs["group"].value if "group" in attrs else 1
-        per_group = node.outputs[0].shape[1] // group
-        channels = shape[1] if group == 1 else -(-channels // per_group) * (shape[1] // group)
-    if len(shape) != 4:
-        return rows, shape[1] if node.op_type in ("Gemm", "MatMul") else channels
-    return min(rows, shape[2]), channels
+    its output (zkc.compiler.ops)."""
+    family = tile_op(node.op_type)
+    if family is None:
+        raise ToolError(f"node '{node.name}' ({node.op_type}) is in a unit but cannot be tiled")
+    return family.read_extent(node, rows, channels)
 
 
 def tile_shares(unit: Unit, tiles: TilePlan) -> tuple[list[float], float]:

@@ -20,33 +20,8 @@ from dataclasses import dataclass
 
 import onnx_ir as ir
 
-ELEMENTWISE = frozenset(
-    {
-        "Relu",
-        "LeakyRelu",
-        "Sigmoid",
-        "Tanh",
-        "Clip",
-        "HardSigmoid",
-        "HardSwish",
-        "Erf",
-        "Abs",
-        "Neg",
-        "Exp",
-        "Softplus",
-        "Elu",
-        "Add",
-        "Sub",
-        "Mul",
-        "Div",
-        "Max",
-        "Min",
-        "PRelu",
-        "Sum",
-    }
-)
-POOLS = frozenset({"MaxPool", "AveragePool"})
-GLOBAL_POOLS = frozenset({"GlobalAveragePool", "GlobalMaxPool"})
+from zkc.compiler.ops.base import int_attr, is_const, static
+from zkc.compiler.ops.registry import tile_op
 
 
 @dataclass(frozen=True)
@@ -85,92 +60,14 @@ class TilePlan:
         return boxes
 
 
-def _const(value: ir.Value | None) -> bool:
-    if value is None:
-        return True
-    if value.is_initializer() or value.const_value is not None:
-        return True
-    producer = value.producer()
-    return producer is not None and producer.op_type == "Constant"
-
-
-def _static(value: ir.Value) -> tuple[int, ...] | None:
-    shape = value.shape
-    if shape is None or not all(isinstance(d, int) for d in shape):
-        return None
-    return tuple(shape)
-
-
-def _array(value: ir.Value | None):
-    """A constant input's values (numpy), or None."""
-    if value is None:
-        return None
-    if value.const_value is not None:
-        return value.const_value.numpy()
-    producer = value.producer()
-    if producer is not None and producer.op_type == "Constant":
-        return producer.attributes["value"].value.numpy()
-    return None
-
-
-def _int(node: ir.Node, name: str, default: int) -> int:
-    attr = node.attributes.get(name)
-    return attr.value if attr is not None else default
-
-
 def op_kind(node: ir.Node) -> str | None:
     """What a node is in a chain: conv, pool, gather, pad, slice (a window), concat (along
-    channels), gemm, elementwise; or None."""
-    out = _static(node.outputs[0]) if node.outputs else None
+    channels), gemm, elementwise (zkc.compiler.ops); or None. Tiles have batch 1."""
+    out = static(node.outputs[0]) if node.outputs else None
     if out is None or not out or out[0] != 1 or len(node.outputs) != 1:
         return None
-    op, rest = node.op_type, node.inputs[1:]
-    if op == "Conv" and len(out) == 4 and all(_const(v) for v in rest):
-        return "conv"
-    if op in POOLS and len(out) == 4 and _int(node, "ceil_mode", 0) == 0:
-        return "pool"
-    if op in GLOBAL_POOLS and len(out) == 4:
-        return "pool"  # tiles are channel groups, each reading its channels whole
-    if op == "Gather" and all(_const(v) for v in rest) and _int(node, "axis", 0) >= 2:
-        return "gather" if len(out) == 4 else None
-    if op == "Pad" and len(out) == 4 and all(_const(v) for v in rest) and rest:
-        mode = node.attributes.get("mode")
-        pads = _array(node.inputs[1])
-        spatial_only = pads is not None and not any(pads[[0, 1, 4, 5]])
-        return (
-            "pad"
-            if spatial_only and (mode is None or mode.value in ("constant", b"constant"))
-            else None
-        )
-    if op == "Slice" and len(out) in (2, 4) and _unit_slice(node) is not None:
-        return "slice"
-    if op == "Concat" and len(out) == 4 and _int(node, "axis", 0) in (1, -3):
-        inputs = list(node.inputs)
-        return "concat" if all(not _const(v) and _static(v) for v in inputs) else None
-    if op in ("Gemm", "MatMul") and len(out) == 2 and all(_const(v) for v in rest):
-        return "gemm" if _int(node, "transA", 0) == 0 else None
-    if op in ELEMENTWISE and len(out) in (2, 3, 4):
-        return "elementwise"
-    return None
-
-
-def _unit_slice(node: ir.Node) -> dict[int, int] | None:
-    """A Slice with constant starts, ends and axes and unit steps along axes >= 1 (a window,
-    e.g. a group of channels): its start per axis; else None."""
-    ins = list(node.inputs)
-    shape = _static(ins[0]) if ins and ins[0] is not None else None
-    consts = [_array(v) for v in ins[1:]]
-    if shape is None or len(consts) < 3 or any(c is None for c in consts[:3]):
-        return None
-    starts, _, axes = (c.reshape(-1).tolist() for c in consts[:3])
-    steps = consts[3].reshape(-1).tolist() if len(consts) > 3 else [1] * len(axes)
-    axes = [a % len(shape) for a in axes]
-    if any(a == 0 for a in axes) or any(st != 1 for st in steps):
-        return None
-    return {
-        a: min(max(int(x) if x >= 0 else int(x) + shape[a], 0), shape[a])
-        for a, x in zip(axes, starts, strict=True)
-    }
+    family = tile_op(node.op_type)
+    return family.kind(node, out) if family is not None else None
 
 
 def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
@@ -181,9 +78,9 @@ def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
         return node.inputs[0] is running and running.producer().op_type == "Slice"
     if kind != "elementwise":
         return node.inputs[0] is running
-    shape = _static(node.outputs[0])
-    return shape == _static(running) and all(
-        v is running or _const(v) or _static(v) == shape for v in node.inputs
+    shape = static(node.outputs[0])
+    return shape == static(running) and all(
+        v is running or is_const(v) or static(v) == shape for v in node.inputs
     )
 
 
@@ -203,7 +100,7 @@ def find_unit(nodes: list[ir.Node]) -> Unit | None:
             return None  # after a Gemm/MatMul only element-wise ops
         gemm, running = gemm or following == "gemm", node.outputs[0]
     kind = kinds[1] if kinds[0] == "slice" and len(kinds) > 1 else kinds[0]
-    return Unit(kind, nodes[0], list(nodes), _static(running))
+    return Unit(kind, nodes[0], list(nodes), static(running))
 
 
 def split_axes(unit: Unit) -> dict[int, list[int]]:
@@ -213,7 +110,7 @@ def split_axes(unit: Unit) -> dict[int, list[int]]:
     if len(shape) >= 3 and unit.kind != "gemm":
         axes[2] = _divisors(shape[2])
     for node in unit.nodes:
-        group = _int(node, "group", 1) if node.op_type == "Conv" else 1
+        group = int_attr(node, "group", 1) if node.op_type == "Conv" else 1
         if group > 1:  # a tile holds whole groups of channels
             per_group = node.outputs[0].shape[1] // group
             axes[1] = [d for d in axes[1] if d % per_group == 0]
