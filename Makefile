@@ -9,7 +9,7 @@ ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny resnet_tiny resne
 DEMO   := lenet_digits
 
 .DEFAULT_GOAL := help
-.PHONY: help venv registry-bin demo test lint format zoo circuits bench ops clean
+.PHONY: help venv registry-bin demo test lint typecheck check format zoo circuits bench ops clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -47,9 +47,20 @@ test: venv registry-bin ## run the whole test suite (slow end-to-end tests inclu
 		HOME="$$home" $(abspath $(BIN))/python -m pytest -q $(PYTEST_ARGS); \
 	status=$$?; rm -rf "$$home"; exit $$status
 
-lint: venv ## ruff lint and format check
+lint: venv ## ruff lint and format check, code-size budget
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_code_size.py
+
+# mypy sees the package as it is installed (zkc.compiler, ...) through a tree of links to the
+# root folders (pyproject's package-dir mapping is invisible to it); strict on the compiler.
+TYPECHECK := $(BUILD)/typecheck
+typecheck: venv ## mypy: strict on zkc.compiler (the IR, planning, artifacts, the Target protocol), the rest checked
+	@mkdir -p $(TYPECHECK)/zkc
+	@for d in compiler passes targets model_zoo cli; do ln -sfn ../../../$$d $(TYPECHECK)/zkc/$$d; done
+	cd $(TYPECHECK) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p zkc.compiler -p zkc.passes -p zkc.targets -p zkc.model_zoo -p zkc.cli
+
+check: lint typecheck ## lint and type check (CI runs this before the tests)
 
 format: venv ## apply ruff formatting
 	$(BIN)/ruff format .
