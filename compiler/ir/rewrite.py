@@ -1,5 +1,7 @@
 """A small builder for rewrite passes: new nodes before an anchor node, then swap the result in."""
 
+from typing import overload
+
 import numpy as np
 import onnx_ir as ir
 
@@ -64,6 +66,14 @@ def static_shape(value: ir.Value | None) -> tuple[int, ...] | None:
         return None
     dims = list(value.shape)
     return tuple(int(d) for d in dims) if all(isinstance(d, int) for d in dims) else None
+
+
+@overload
+def int_list(node: ir.Node, name: str, default: list[int]) -> list[int]: ...
+
+
+@overload
+def int_list(node: ir.Node, name: str, default: None) -> list[int] | None: ...
 
 
 def int_list(node: ir.Node, name: str, default: list[int] | None) -> list[int] | None:
