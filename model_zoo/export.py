@@ -127,7 +127,7 @@ def _onnx_bytes(model, entry: ZooEntry) -> bytes:
         torch.onnx.export(
             model,
             (torch.zeros((1, *entry.sample_shape)),),
-            buffer,
+            buffer,  # type: ignore[arg-type]  # a file object is accepted; the stubs say path
             input_names=[entry.input_name],
             output_names=[OUTPUT_NAME],
             dynamic_axes={entry.input_name: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
@@ -141,5 +141,5 @@ def _onnx_bytes(model, entry: ZooEntry) -> bytes:
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stubs type **kwds as allow_pickle
     write_bytes_atomic(Path(path), buffer.getvalue())

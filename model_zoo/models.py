@@ -86,7 +86,7 @@ class BasicBlock(nn.Module):
             nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False),
             nn.BatchNorm2d(outputs),
         )
-        self.skip = nn.Identity()
+        self.skip: nn.Module = nn.Identity()
         if stride != 1 or inputs != outputs:
             self.skip = nn.Sequential(
                 nn.Conv2d(inputs, outputs, 1, stride, bias=False), nn.BatchNorm2d(outputs)

@@ -27,8 +27,8 @@ class BatchNormAffinePass(ir.passes.InPlacePass, ZkcPass):
             if not is_onnx(node, "BatchNormalization") or len(node.outputs) != 1:
                 continue
             shape = static_shape(node.inputs[0])
-            stats = [constant_array(v) for v in node.inputs[1:5]]
-            if shape is None or len(shape) < 2 or any(s is None for s in stats):
+            stats = [s for v in node.inputs[1:5] if (s := constant_array(v)) is not None]
+            if shape is None or len(shape) < 2 or len(stats) != 4:
                 continue
             gamma, beta, mean, var = (s.astype(np.float64).reshape(-1) for s in stats)
             eps = node.attributes["epsilon"].value if "epsilon" in node.attributes else 1e-5

@@ -30,14 +30,16 @@ class FoldBatchNormPass(ir.passes.InPlacePass, ZkcPass):
 
 def _fold(graph: ir.Graph, bn: ir.Node) -> bool:
     x = bn.inputs[0]
-    producer = x.producer() if x is not None else None
+    if x is None:
+        return False
+    producer = x.producer()
     if producer is None or producer.op_type not in ("Conv", "Gemm"):
         return False
     if len(x.uses()) != 1 or x.is_graph_output() or len(bn.outputs) > 1 and bn.outputs[1].uses():
         return False
-    stats = [constant_array(v) for v in bn.inputs[1:5]]
+    stats = [s for v in bn.inputs[1:5] if (s := constant_array(v)) is not None]
     weight = constant_array(producer.inputs[1])
-    if any(s is None for s in stats) or weight is None:
+    if len(stats) != 4 or weight is None:
         return False
     gamma, beta, mean, var = (s.astype(np.float64) for s in stats)
     eps = bn.attributes["epsilon"].value if "epsilon" in bn.attributes else 1e-5

@@ -31,9 +31,9 @@ class MaxPoolWindowsPass(ir.passes.InPlacePass, ZkcPass):
 
 
 def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
-    shape = static_shape(node.inputs[0])
+    source, shape = node.inputs[0], static_shape(node.inputs[0])
     kernel = int_list(node, "kernel_shape", None)
-    if shape is None or kernel is None:
+    if source is None or shape is None or kernel is None:
         return False
     rank = len(kernel)
     pads = int_list(node, "pads", [0] * 2 * rank)
@@ -49,7 +49,10 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
     rw = Rewrite(graph, node)
     if padded:
         full = [0, 0, *pads[:rank], 0, 0, *pads[rank:]]
-        x, x_shape = pad_by_gather(rw, node.inputs[0], shape, full, "edge")
+        gathered = pad_by_gather(rw, source, shape, full, "edge")
+        if gathered is None:
+            return False
+        x, x_shape = gathered
         pool = rw.op(
             "MaxPool",
             [x],
@@ -65,13 +68,15 @@ def _rewrite(graph: ir.Graph, node: ir.Node) -> bool:
         (size - ((k - 1) * d + 1)) // s + 1
         for size, k, d, s in zip(shape[2:], kernel, dilations, strides, strict=True)
     ]
-    result = None
+    result: ir.Value | None = None
     for taps in itertools.product(*(range(k) for k in kernel)):
-        x, x_shape = node.inputs[0], shape
+        x, x_shape = source, shape
         for axis, (tap, out, d, s) in enumerate(zip(taps, outs, dilations, strides, strict=True)):
             x, x_shape = gather_axis(
                 rw, x, x_shape, axis + 2, [i * s + tap * d for i in range(out)]
             )
         result = x if result is None else rw.op("Max", [result, x], x_shape)
+    if result is None:
+        return False
     rw.commit(result)
     return True

@@ -13,14 +13,16 @@ def pad_indices(size: int, before: int, after: int, mode: str) -> list[int] | No
     """Source index of every position of a padded axis, or None if the mode cannot pad that far."""
     positions = np.arange(-before, size + after)
     if mode == "edge":
-        return np.clip(positions, 0, size - 1).tolist()
+        return [int(i) for i in np.clip(positions, 0, size - 1)]
     if before > size - 1 or after > size - 1:
         return None  # ONNX reflect needs pads < size
     reflected = np.abs(positions)
-    return np.where(reflected > size - 1, 2 * (size - 1) - reflected, reflected).tolist()
+    return [int(i) for i in np.where(reflected > size - 1, 2 * (size - 1) - reflected, reflected)]
 
 
-def pad_by_gather(rw: Rewrite, x: ir.Value, shape: tuple[int, ...], pads: list[int], mode: str):
+def pad_by_gather(
+    rw: Rewrite, x: ir.Value, shape: tuple[int, ...], pads: list[int], mode: str
+) -> tuple[ir.Value, tuple[int, ...]] | None:
     """Gather-based padding of x; returns (value, shape) or None when not expressible."""
     rank = len(shape)
     for axis in range(rank):
@@ -54,55 +56,59 @@ class PadModesPass(ir.passes.InPlacePass, ZkcPass):
             if not is_onnx(node, "Pad"):
                 continue
             mode = node.attributes["mode"].value if "mode" in node.attributes else "constant"
-            shape = static_shape(node.inputs[0])
-            pads = _full_pads(node, len(shape)) if shape is not None else None
+            x, shape = node.inputs[0], static_shape(node.inputs[0])
+            if x is None or shape is None:
+                continue
+            pads = _full_pads(node, len(shape))
             if mode == "constant":
                 if pads is not None:
-                    modified |= _shift_constant_value(model.graph, node, shape, pads)
+                    modified |= _shift_constant_value(model.graph, node, x, shape, pads)
                 continue
             if mode not in ("reflect", "edge") or pads is None:
                 continue
             rw = Rewrite(model.graph, node)
-            padded = pad_by_gather(rw, node.inputs[0], shape, pads, mode)
+            padded = pad_by_gather(rw, x, shape, pads, mode)
             if padded is None:
                 continue
             if rw.nodes:
                 rw.commit(padded[0])
                 modified = True
             else:  # all pads are 0
-                modified |= bypass_node(model.graph, node, node.inputs[0], node.outputs[0])
+                modified |= bypass_node(model.graph, node, x, node.outputs[0])
         return ir.passes.PassResult(model, modified=modified)
 
 
-def _shift_constant_value(graph: ir.Graph, node: ir.Node, shape, pads: list[int]) -> bool:
+def _shift_constant_value(
+    graph: ir.Graph, node: ir.Node, x: ir.Value, shape: tuple[int, ...], pads: list[int]
+) -> bool:
     """Pad(x, pads, value) with a constant non-zero value -> Add(Pad(Sub(x, value), pads), value)."""
     value_in = node.inputs[2] if len(node.inputs) > 2 else None
     value = constant_array(value_in) if value_in is not None else None
     if value is None or value.size != 1 or float(value.reshape(-1)[0]) == 0.0:
         return False
-    if node.inputs[0].dtype not in (ir.DataType.FLOAT, None):
+    if x.dtype not in (ir.DataType.FLOAT, None):
         return False
     rw = Rewrite(graph, node)
     c = rw.const(np.asarray(value, np.float32).reshape(()), "value")
-    shifted = rw.op("Sub", [node.inputs[0], c], shape)
+    shifted = rw.op("Sub", [x, c], shape)
     padded = rw.op("Pad", [shifted, rw.const(np.array(pads, np.int64), "pads")], mode="constant")
     rw.commit(rw.op("Add", [padded, c]))
     return True
 
 
 def _full_pads(node: ir.Node, rank: int) -> list[int] | None:
-    pads = constant_array(node.inputs[1]) if len(node.inputs) > 1 else None
-    if pads is None:
+    given = constant_array(node.inputs[1]) if len(node.inputs) > 1 else None
+    if given is None:
         return None
-    pads = [int(p) for p in pads.reshape(-1)]
+    pads = [int(p) for p in given.reshape(-1)]
     axes_in = node.inputs[3] if len(node.inputs) > 3 else None
     if axes_in is None:
         return pads if len(pads) == 2 * rank else None
-    axes = constant_array(axes_in)
-    if axes is None:
+    axes_given = constant_array(axes_in)
+    if axes_given is None:
         return None
     full = [0] * (2 * rank)
-    axes = [int(a) % rank for a in axes.reshape(-1)]
+    axes = [int(a) % rank for a in axes_given.reshape(-1)]
     for i, axis in enumerate(axes):
         full[axis], full[axis + rank] = pads[i], pads[i + len(axes)]
     return full

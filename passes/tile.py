@@ -26,8 +26,11 @@ class TilePass(ir.passes.InPlacePass, ZkcPass):
             repeats = constant_array(node.inputs[1])
             if shape is None or repeats is None:
                 continue
-            rw = Rewrite(model.graph, node)
             x = node.inputs[0]
+            if x is None:
+                continue
+            source = x
+            rw = Rewrite(model.graph, node)
             for axis, count in enumerate(int(r) for r in repeats.reshape(-1)):
                 if count != 1:
                     x, shape = gather_axis(rw, x, shape, axis, list(range(shape[axis])) * count)
@@ -35,5 +38,5 @@ class TilePass(ir.passes.InPlacePass, ZkcPass):
                 rw.commit(x)
                 modified = True
             else:  # all repeats are 1
-                modified |= bypass_node(model.graph, node, node.inputs[0], node.outputs[0])
+                modified |= bypass_node(model.graph, node, source, node.outputs[0])
         return ir.passes.PassResult(model, modified=modified)
