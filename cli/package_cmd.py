@@ -9,6 +9,17 @@ from zkc.cli.options import cache_dir_option, json_option, srs_dir_option
 from zkc.cli.render import RichReporter, print_json
 from zkc.compiler.errors import UserInputError
 
+# metadata.json's fields and the options giving them.
+METADATA_FIELDS = {
+    "name": "name",
+    "description": "description",
+    "author": "author",
+    "version": "version",
+    "type": "circuit_type",
+    "timeout": "timeout",
+    "benchmark_choice_weight": "benchmark_weight",
+}
+
 
 @click.command("package")
 @click.argument("artifact", type=click.Path(path_type=Path))
@@ -59,23 +70,7 @@ from zkc.compiler.errors import UserInputError
 @cache_dir_option
 @json_option
 def package_command(
-    artifact,
-    target,
-    output,
-    external_dir,
-    name,
-    description,
-    author,
-    version,
-    circuit_type,
-    timeout,
-    benchmark_weight,
-    pk_url_base,
-    allow_dev_srs,
-    competition,
-    srs_dir,
-    cache_dir,
-    as_json,
+    artifact, output, allow_dev_srs, competition, srs_dir, cache_dir, as_json, **fields
 ):
     """Package a compiled artifact as a subnet 2 circuit directory.
 
@@ -104,24 +99,16 @@ def package_command(
         else:
             click.echo(f"competition submission {result.sha256}\n  {result.directory}")
         return
-    for flag, value in (("--name", name), ("--author", author), ("--pk-url-base", pk_url_base)):
-        if not value:
-            raise UserInputError(f"{flag} is required for a subnet package")
-    metadata = {
-        "name": name,
-        "description": description,
-        "author": author,
-        "version": version,
-        "type": circuit_type,
-        "timeout": timeout,
-        "benchmark_choice_weight": benchmark_weight,
-    }
+    for flag in ("name", "author", "pk_url_base"):
+        if not fields[flag]:
+            raise UserInputError(f"--{flag.replace('_', '-')} is required for a subnet package")
+    metadata = {key: fields[name] for key, name in METADATA_FIELDS.items()}
     _subnet_package(
         artifact,
         output,
-        external_dir,
+        fields["external_dir"],
         metadata,
-        pk_url_base,
+        fields["pk_url_base"],
         allow_dev_srs,
         cache_dir,
         target,

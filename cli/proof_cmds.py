@@ -109,20 +109,7 @@ def run_command(artifact, input_json, srs_dir, as_json):
 )
 @srs_dir_option
 @json_option
-def prove_command(
-    artifact,
-    input_json,
-    output,
-    workers,
-    scheduler,
-    blobs_from,
-    worker_cache,
-    worker_srs_dir,
-    username,
-    password_env,
-    srs_dir,
-    as_json,
-):
+def prove_command(artifact, input_json, output, workers, scheduler, srs_dir, as_json, **cluster):
     """Prove one inference and write the proof (with its inputs and outputs).
 
     \b
@@ -139,12 +126,19 @@ def prove_command(
     compiled = _open(artifact, srs_dir)
     inputs = parse_input_json(input_json, compiled.spec)
     shipped = None
-    if blobs_from is not None:
+    if cluster["blobs_from"] is not None:
         if not scheduler:
             raise UserInputError("--blobs-from is for proving on a cluster (--scheduler)")
-        password = os.environ.get(password_env) if username else None
+        username = cluster["username"]
+        password = os.environ.get(cluster["password_env"]) if username else None
         shipped = _shipped(
-            compiled, blobs_from, worker_cache, worker_srs_dir, srs_dir, username, password
+            compiled,
+            cluster["blobs_from"],
+            cluster["worker_cache"],
+            cluster["worker_srs_dir"],
+            srs_dir,
+            username,
+            password,
         )
     with RichReporter(quiet=as_json).step(f"proving (logrows {compiled.facts.logrows})"):
         result = compiled.prove(inputs, workers=workers, scheduler=scheduler, shipped=shipped)

@@ -76,10 +76,15 @@ def query_command(
     doc = read_json(input_json)
     inputs = doc.get("inputs", doc) if isinstance(doc, dict) else doc
     result = query(url.rstrip("/"), circuit, inputs, keypair, receiver, timeout)
+    _report(url, circuit.circuit_id, result, as_json)
+
+
+def _report(url: str, circuit_id: str, result, as_json: bool) -> None:
+    """The verified answer, for humans or as JSON."""
     if as_json:
         print_json(
             {
-                "circuit_id": circuit.circuit_id,
+                "circuit_id": circuit_id,
                 "verified": True,
                 "outputs": {k: v.tolist() for k, v in result.outputs.items()},
                 "prove_seconds": result.prove_seconds,
@@ -89,6 +94,6 @@ def query_command(
         return
     click.echo(format_outputs(result.outputs))
     click.echo(
-        f"verified: the proof from {url} is valid for circuit {circuit.circuit_id[:12]} "
+        f"verified: the proof from {url} is valid for circuit {circuit_id[:12]} "
         f"(proved in {result.prove_seconds} s, {result.seconds:.1f} s round trip)"
     )

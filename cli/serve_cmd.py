@@ -63,21 +63,7 @@ from zkc.cli.options import srs_dir_option
 )
 @srs_dir_option
 def serve_command(
-    paths,
-    host,
-    port,
-    wallet,
-    hotkey_uri,
-    allowed,
-    max_body_bytes,
-    max_age,
-    workers,
-    scheduler,
-    deadline,
-    max_queue,
-    warmup,
-    pk_path,
-    srs_dir,
+    paths, host, port, wallet, hotkey_uri, workers, scheduler, pk_path, srs_dir, **policy
 ):
     """Serve proofs for circuits (.zkc artifacts, whole or sliced, or subnet packages) over HTTP.
 
@@ -92,13 +78,38 @@ def serve_command(
     import uvicorn
 
     from zkc.compiler.compute.runners import default_workers
-    from zkc.compiler.errors import UserInputError
-    from zkc.targets.subnet.circuit import circuit_paths, load_circuit
     from zkc.targets.subnet.hotkeys import load_hotkey
-    from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
-    from zkc.targets.subnet.server import Served, ServePolicy, create_app
+    from zkc.targets.subnet.prover_pool import ProverPool
+    from zkc.targets.subnet.server import ServePolicy, create_app
 
     hotkey = load_hotkey(wallet, hotkey_uri, public_only=True).ss58_address
+    served = _served(paths, pk_path, srs_dir)
+    ids = [s.circuit.circuit_id for s in served]
+    serve_policy = ServePolicy(
+        hotkey_ss58=hotkey,
+        allowed_hotkeys=frozenset(policy["allowed"]),
+        max_body_bytes=policy["max_body_bytes"],
+        max_age_seconds=policy["max_age"],
+        deadline_seconds=policy["deadline"],
+        max_queue=policy["max_queue"],
+        warmup=policy["warmup"],
+    )
+    pool = ProverPool(workers or default_workers(), scheduler)
+    click.echo(
+        f"serving {len(served)} circuit(s) ({', '.join(i[:12] for i in ids)}) for "
+        f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)",
+        err=True,
+    )
+    uvicorn.run(create_app(served, serve_policy, pool), host=host, port=port, log_level="warning")
+
+
+def _served(paths: tuple[Path, ...], pk_path: Path | None, srs_dir: Path | None) -> list:
+    """Every circuit the paths hold, loaded and checked, with where provers find its files."""
+    from zkc.compiler.errors import UserInputError
+    from zkc.targets.subnet.circuit import circuit_paths, load_circuit
+    from zkc.targets.subnet.prover_pool import CircuitSource
+    from zkc.targets.subnet.server import Served
+
     found = circuit_paths(paths)
     if pk_path is not None and len(found) > 1:
         raise UserInputError(f"--pk names one pk.key, but {len(found)} circuits are served")
@@ -115,19 +126,4 @@ def serve_command(
     ids = [s.circuit.circuit_id for s in served]
     if len(set(ids)) != len(ids):
         raise UserInputError("two of the paths are the same circuit")
-    policy = ServePolicy(
-        hotkey_ss58=hotkey,
-        allowed_hotkeys=frozenset(allowed),
-        max_body_bytes=max_body_bytes,
-        max_age_seconds=max_age,
-        deadline_seconds=deadline,
-        max_queue=max_queue,
-        warmup=warmup,
-    )
-    pool = ProverPool(workers or default_workers(), scheduler)
-    click.echo(
-        f"serving {len(served)} circuit(s) ({', '.join(i[:12] for i in ids)}) for "
-        f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)",
-        err=True,
-    )
-    uvicorn.run(create_app(served, policy, pool), host=host, port=port, log_level="warning")
+    return served
