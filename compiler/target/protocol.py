@@ -36,8 +36,9 @@ class Target(Protocol):
         value. The compiler keys and records the configured config."""
         ...
 
-    def pipeline(self, name: str, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
-        """The pass classes of a named pipeline of this target, minus disabled ones."""
+    def pipeline(self, name: str | None, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
+        """The pass classes of a named pipeline of this target (None: its default), minus
+        disabled ones."""
         ...
 
     def check_model(self, model: ir.Model, source: str) -> None:

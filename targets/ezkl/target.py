@@ -45,8 +45,8 @@ class EzklTarget(Target):
             }
         )
 
-    def pipeline(self, name: str, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
-        return pipelines.pipeline_passes(name, disabled)
+    def pipeline(self, name: str | None, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
+        return pipelines.pipeline_passes(name or DEFAULT_PIPELINE, disabled)
 
     def check_model(self, model: ir.Model, source: str) -> None:
         ops.check_ops(model, source)
