@@ -55,6 +55,15 @@ def measure_prove(
     return wall, json.loads(out)["prove_seconds"], usage.ru_maxrss * 1024
 
 
+def _first_sample(name: str, holdout: Path, work: Path) -> Path:
+    """The first held-out sample as a prove request."""
+    with np.load(holdout) as data:
+        sample = data[ZOO[name].input_name][0]
+    input_json = work / f"{name}.input.json"
+    input_json.write_text(json.dumps({ZOO[name].input_name: sample.tolist()}))
+    return input_json
+
+
 def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
     """Every figure for one zoo model."""
     exported = export_zoo_model(
@@ -72,10 +81,7 @@ def bench_model(name: str, work: Path, srs_dir: Path) -> dict:
     result = compile_dev(srs_dir, request)
     compile_seconds = time.perf_counter() - start
     provenance = json.loads((result.path / "provenance.json").read_text())
-    with np.load(exported.holdout_path) as data:
-        sample = data[ZOO[name].input_name][0]
-    input_json = work / f"{name}.input.json"
-    input_json.write_text(json.dumps({ZOO[name].input_name: sample.tolist()}))
+    input_json = _first_sample(name, exported.holdout_path, work)
     proof_path = work / f"{name}.proof.json"
     prove_wall, prove_seconds, prove_rss = measure_prove(
         result.path, input_json, proof_path, srs_dir

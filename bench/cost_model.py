@@ -85,29 +85,32 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
         except ToolError as exc:
             print(f"{sub_path.name}: skipped ({exc})")
             continue
-        amounts: dict[str, int] = {}
-        for node in nodes[a:b]:
-            for feature, amount in node_features(node):
-                amounts[feature] = amounts.get(feature, 0) + amount
-        linked = [*(cuts[a] if a > 0 else []), *(cuts[b] if b < len(nodes) else [])]
-        ends = [
-            *(model.graph.inputs if a == 0 else []),
-            *(model.graph.outputs if b == len(nodes) else []),
-        ]
-        amounts["io"] = sum(math.prod(v.shape) for v in (*linked, *ends))
-        samples.append(
-            {
-                "model": path.stem.removesuffix(".opt"),
-                "start": a,
-                "stop": b,
-                "amounts": amounts,
-                "rows": rows,
-                "poseidon_rows": poseidon,
-                "link_elements": sum(math.prod(v.shape) for v in linked),
-                "link_tensors": len(linked),
-            }
-        )
+        samples.append(_sample(path, model, nodes, cuts, a, b, rows, poseidon))
     return samples
+
+
+def _sample(path, model, nodes, cuts, a: int, b: int, rows: int, poseidon: int) -> dict:
+    """One run's measured rows with its summed feature amounts and boundary size."""
+    amounts: dict[str, int] = {}
+    for node in nodes[a:b]:
+        for feature, amount in node_features(node):
+            amounts[feature] = amounts.get(feature, 0) + amount
+    linked = [*(cuts[a] if a > 0 else []), *(cuts[b] if b < len(nodes) else [])]
+    ends = [
+        *(model.graph.inputs if a == 0 else []),
+        *(model.graph.outputs if b == len(nodes) else []),
+    ]
+    amounts["io"] = sum(math.prod(v.shape) for v in (*linked, *ends))
+    return {
+        "model": path.stem.removesuffix(".opt"),
+        "start": a,
+        "stop": b,
+        "amounts": amounts,
+        "rows": rows,
+        "poseidon_rows": poseidon,
+        "link_elements": sum(math.prod(v.shape) for v in linked),
+        "link_tensors": len(linked),
+    }
 
 
 def fit(samples: list[dict]) -> CostModel:
@@ -173,6 +176,34 @@ def evaluate(samples: list[dict], base: int) -> list[dict]:
     return rows
 
 
+def report_lines(evaluation: dict) -> list[str]:
+    """cost_model.md: per decomposition and model, estimate errors and logrows hits."""
+    lines = [
+        "# Cost model: estimated vs EZKL rows (leave-one-model-out)",
+        "",
+        "Each model's circuits are estimated by coefficients fitted on the other models' circuits.",
+        "",
+    ]
+    for key, rows in evaluation.items():
+        lines += [
+            f"## decomposition {key}",
+            "",
+            "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
+            "|---|---|---|---|---|---|",
+        ]
+        for model in sorted({r["model"] for r in rows}) + ["all"]:
+            sel = [r for r in rows if model in ("all", r["model"])]
+            errors = [abs(r["error"]) for r in sel]
+            exact = sum(r["estimated_logrows"] == r["actual_logrows"] for r in sel)
+            near = sum(abs(r["estimated_logrows"] - r["actual_logrows"]) <= 1 for r in sel)
+            lines.append(
+                f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
+                f"{exact / len(sel):.0%} | {near / len(sel):.0%} |"
+            )
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
@@ -200,29 +231,7 @@ def main() -> None:
     if args.write_coefficients:
         doc = {"fitted_by": "bench/cost_model.py", "ezkl": "23.0.5", "models": result["models"]}
         COEFFICIENTS_FILE.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
-    lines = [
-        "# Cost model: estimated vs EZKL rows (leave-one-model-out)",
-        "",
-        "Each model's circuits are estimated by coefficients fitted on the other models' circuits.",
-        "",
-    ]
-    for key, rows in result["evaluation"].items():
-        lines += [
-            f"## decomposition {key}",
-            "",
-            "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
-            "|---|---|---|---|---|---|",
-        ]
-        for model in sorted({r["model"] for r in rows}) + ["all"]:
-            sel = [r for r in rows if model in ("all", r["model"])]
-            errors = [abs(r["error"]) for r in sel]
-            exact = sum(r["estimated_logrows"] == r["actual_logrows"] for r in sel)
-            near = sum(abs(r["estimated_logrows"] - r["actual_logrows"]) <= 1 for r in sel)
-            lines.append(
-                f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
-                f"{exact / len(sel):.0%} | {near / len(sel):.0%} |"
-            )
-        lines.append("")
+    lines = report_lines(result["evaluation"])
     (args.out / "cost_model.md").write_text("\n".join(lines))
     print("\n".join(lines))
 
