@@ -11,127 +11,11 @@ import random
 
 import numpy as np
 import pytest
-from onnx import TensorProto, helper, numpy_helper
 
+from tests.cli.fuzz_corpus import crafted_models
 from tests.cli.helpers import assert_one_error_line
 
 pytestmark = pytest.mark.slow
-
-F = TensorProto.FLOAT
-
-
-def _vi(name, shape, elem=F):
-    return helper.make_tensor_value_info(name, elem, shape)
-
-
-def _model(nodes, inputs, outputs, inits=(), opset=17) -> bytes:
-    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    return proto.SerializeToString()
-
-
-def _relu(shape, elem=F, opset=17) -> bytes:
-    return _model(
-        [helper.make_node("Relu", ["x"], ["y"], name="r")],
-        [_vi("x", shape, elem)],
-        [_vi("y", shape, elem)],
-        opset=opset,
-    )
-
-
-def _crafted_models() -> dict[str, tuple[bytes, str]]:
-    """Hand-made invalid models, each with what its one error line must say."""
-    w = numpy_helper.from_array(np.zeros((5, 3), np.float32), "w")
-    const = numpy_helper.from_array(np.ones((1, 3), np.float32))
-    return {
-        "huge_dims": (_relu([1, 2**40]), "input 'x' has 1,099,511,627,776 elements"),
-        "empty_dims": (_relu([0, 4]), "input 'x' is empty"),
-        "negative_dims": (_relu([-3, 4]), "negative dimension"),
-        "scalar_input": (_relu([]), "input 'x' is a scalar"),
-        "string_input": (
-            _model(
-                [helper.make_node("Identity", ["x"], ["y"], name="i")],
-                [_vi("x", [1, 4], TensorProto.STRING)],
-                [_vi("y", [1, 4], TensorProto.STRING)],
-            ),
-            "element type STRING",
-        ),
-        "complex_input": (_relu([1, 4], TensorProto.COMPLEX64), "element type COMPLEX64"),
-        "future_opset": (_relu([1, 4], opset=99), "opset 99 is newer"),
-        "missing_input": (
-            _model(
-                [helper.make_node("Add", ["x", "nope"], ["y"], name="a")],
-                [_vi("x", [1, 4])],
-                [_vi("y", [1, 4])],
-            ),
-            "'nope'",
-        ),
-        "cycle": (
-            _model(
-                [
-                    helper.make_node("Add", ["x", "z"], ["y"], name="a"),
-                    helper.make_node("Relu", ["y"], ["z"], name="b"),
-                ],
-                [_vi("x", [1, 4])],
-                [_vi("y", [1, 4])],
-            ),
-            "topologically sorted",
-        ),
-        "unknown_op": (
-            _model(
-                [helper.make_node("Frobnicate", ["x"], ["y"], name="f")],
-                [_vi("x", [1, 4])],
-                [_vi("y", [1, 4])],
-            ),
-            "node 'f' (Frobnicate)",
-        ),
-        "bad_attribute": (
-            _model(
-                [
-                    helper.make_node(
-                        "MaxPool", ["x"], ["y"], name="mp", kernel_shape=[2, 2], strides=[0, 0]
-                    )
-                ],
-                [_vi("x", [1, 1, 4, 4])],
-                [_vi("y", [1, 1, 2, 2])],
-            ),
-            "node 'mp' (MaxPool)",
-        ),
-        "shape_mismatch": (
-            _model(
-                [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")],
-                [_vi("x", [1, 4])],
-                [_vi("y", [1, 3])],
-                [w],
-            ),
-            "node 'mm' (MatMul)",
-        ),
-        "bad_expand": (
-            _model(
-                [helper.make_node("Expand", ["x", "s"], ["y"], name="ex")],
-                [_vi("x", [1, 4])],
-                [_vi("y", [1, 4])],
-                [numpy_helper.from_array(np.array([3], np.int64), "s")],
-            ),
-            "node 'ex' (Expand)",
-        ),
-        "no_inputs": (
-            _model(
-                [helper.make_node("Constant", [], ["y"], name="c", value=const)],
-                [],
-                [_vi("y", [1, 3])],
-            ),
-            "no graph inputs",
-        ),
-        "no_outputs": (
-            _model([helper.make_node("Relu", ["x"], ["y"], name="r")], [_vi("x", [1, 4])], []),
-            "no graph outputs",
-        ),
-        "not_a_model": (
-            numpy_helper.from_array(np.zeros(3, np.float32)).SerializeToString(),
-            "not an ONNX model",
-        ),
-    }
 
 
 def _mutated_models(good: bytes, rng: random.Random) -> dict[str, bytes]:
@@ -154,7 +38,7 @@ def _run(zkc, *args):
 
 
 def test_malformed_models_are_one_line_and_exit_2(zkc, zoo_files, tmp_path):
-    for name, (data, message) in _crafted_models().items():
+    for name, (data, message) in crafted_models().items():
         path = tmp_path / f"{name}.onnx"
         path.write_bytes(data)
         code, err = _run(zkc, "plan", path, "--max-logrows", "14")

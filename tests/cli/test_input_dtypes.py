@@ -43,18 +43,9 @@ def test_int_and_bool_inputs_compile_prove_and_verify(zkc, srs_dir, tmp_path):
         i=rng.integers(0, 8, (24, 3)),
     )
     artifact = tmp_path / "dtypes.zkc"
+    flags = ["--srs-dir", srs_dir, "--dev-srs", "--cache-dir", tmp_path / "cache"]
     code, _, err = zkc(
-        "compile",
-        model,
-        "--calibration",
-        tmp_path / "calib.npz",
-        "-o",
-        artifact,
-        "--srs-dir",
-        srs_dir,
-        "--dev-srs",
-        "--cache-dir",
-        tmp_path / "cache",
+        "compile", model, "--calibration", tmp_path / "calib.npz", "-o", artifact, *flags
     )
     assert code == 0, err
     assert "one circuit: ~" in err and "rows estimated (logrows ~" in err  # before EZKL starts
