@@ -10,7 +10,9 @@ from zkc.passes.constant_folding import ConstantFoldingPass
 from zkc.passes.conv_transpose import ConvTransposePass
 from zkc.passes.dilated_conv import DilatedConvPass
 from zkc.passes.explicit_attributes import ExplicitAttributesPass
+from zkc.passes.float_to_int_cast import FloatToIntCastPass
 from zkc.passes.fold_batchnorm import FoldBatchNormPass
+from zkc.passes.integer_division import IntegerDivisionPass
 from zkc.passes.maxpool_windows import MaxPoolWindowsPass
 from zkc.passes.pad_modes import PadModesPass
 from zkc.passes.remove_noops import RemoveNoOpsPass
@@ -26,6 +28,8 @@ _EZKL_DEFAULT: list[type[ZkcPass]] = [
     BatchNormAffinePass,
     ConstantFoldingPass,
     # rewrites into forms EZKL computes correctly (measured: `make ops`, docs/ops.md)
+    IntegerDivisionPass,
+    FloatToIntCastPass,
     ExplicitAttributesPass,
     DilatedConvPass,
     ConvTransposePass,
