@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def env_auth() -> tuple[str, str] | None:
     return (user, os.environ.get(PASSWORD_ENV, "")) if user else None
 
 
-def copy_verified(source, dest: Path, digest: str, size: int, what: str) -> None:
+def copy_verified(source: Iterable[bytes], dest: Path, digest: str, size: int, what: str) -> None:
     """Stream bytes (an iterable of chunks) to `dest` via a temp file; ArtifactError unless
     exactly `size` bytes with this sha256 arrived (nothing is left behind on failure)."""
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ alone: nothing timed, random or host-specific (timings go to provenance.json). T
 them in explicit steps of emission; nothing that computes outputs writes them.
 """
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -84,7 +84,7 @@ class CircuitFacts(_Facts):
     input_scales: list[int]
     output_scales: list[int]
     param_scale: int
-    run_args: dict
+    run_args: dict[str, Any]
     srs: SrsFacts
     vk_sha256: str
     public_inputs: int  # public instance values before the outputs'

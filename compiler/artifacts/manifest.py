@@ -6,7 +6,9 @@ host, paths) go to provenance.json, which no hash covers.
 
 import json
 import shutil
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -49,7 +51,7 @@ class Manifest(BaseModel):
     zkc_version: str
     tools: dict[str, str]
     source: dict[str, str | None]
-    config: dict
+    config: dict[str, Any]
     pipeline: str
     passes: list[PassLogEntry]
     io: IOSpec
@@ -146,7 +148,7 @@ class ArtifactStore:
             return None
         return manifest if manifest.key == key else None
 
-    def building(self, key: str):
+    def building(self, key: str) -> AbstractContextManager[Path]:
         """Context manager yielding a temp directory that becomes the entry for `key` on success."""
         return atomic_directory(self.path(key))
 

@@ -1,8 +1,11 @@
 """The proof file zkc writes: EZKL's proof plus what it claims and which artifact it is for."""
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ValidationError
 
 from zkc.compiler.data.samples import read_json
@@ -17,7 +20,7 @@ class SliceProof(BaseModel):
 
     index: int
     vk_sha256: str
-    proof: dict
+    proof: dict[str, Any]
 
 
 class ProofEnvelope(BaseModel):
@@ -27,9 +30,9 @@ class ProofEnvelope(BaseModel):
     format: str = PROOF_FORMAT
     artifact_key: str
     vk_sha256: str  # for a sliced artifact: sha256 over the slices' vk digests, in order
-    inputs: dict[str, list | float]
-    outputs: dict[str, list | float]
-    proof: dict | None = None
+    inputs: dict[str, list[Any] | float]
+    outputs: dict[str, list[Any] | float]
+    proof: dict[str, Any] | None = None
     slices: list[SliceProof] | None = None
 
     @classmethod
@@ -37,9 +40,9 @@ class ProofEnvelope(BaseModel):
         cls,
         artifact_key: str,
         vk_digests: list[str],
-        inputs: dict,
-        outputs: dict,
-        proofs: list[dict],
+        inputs: Mapping[str, npt.ArrayLike],
+        outputs: Mapping[str, npt.ArrayLike],
+        proofs: list[dict[str, Any]],
     ) -> "ProofEnvelope":
         """The envelope of a chain's proofs: `proof` for a chain of one, else `slices`."""
         common = {
@@ -58,7 +61,7 @@ class ProofEnvelope(BaseModel):
             ],
         )
 
-    def chain_entries(self) -> list[dict]:
+    def chain_entries(self) -> list[dict[str, Any]]:
         """The proofs as a chain: (index, vk digest, EZKL proof) per circuit, in order."""
         if self.slices is not None:
             return [s.model_dump() for s in self.slices]

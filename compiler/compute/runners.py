@@ -21,10 +21,13 @@ import resource
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from zkc.compiler.artifacts.download import ShippedFiles
 from zkc.compiler.errors import ToolError, UserInputError
 from zkc.compiler.limits import CORES_PER_WORKER
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,14 @@ def pool_size(workers: int, jobs: int, peak_bytes: int) -> int:
 
 
 def run_local(
-    fn: Callable, jobs: Sequence[tuple], workers: int, peak_bytes: int, retries: int = 2
-) -> list:
+    fn: Callable[..., T],
+    jobs: Sequence[tuple[Any, ...]],
+    workers: int,
+    peak_bytes: int,
+    retries: int = 2,
+) -> list[T]:
     """fn(*job) for every job in a process pool; results in job order."""
-    results: dict[int, object] = {}
+    results: dict[int, T] = {}
     pending = list(range(len(jobs)))
     context = multiprocessing.get_context("spawn")
     for _attempt in range(retries + 1):
@@ -103,8 +110,12 @@ def run_local(
 
 
 def run_dask(
-    fn: Callable, jobs: Sequence[tuple], scheduler: str, retries: int = 2, timeout: float = 3600
-) -> list:
+    fn: Callable[..., T],
+    jobs: Sequence[tuple[Any, ...]],
+    scheduler: str,
+    retries: int = 2,
+    timeout: float = 3600,
+) -> list[T]:
     """fn(*job) for every job on a Dask cluster; results in job order."""
     try:
         from distributed import Client
@@ -113,7 +124,8 @@ def run_dask(
     if not scheduler.startswith(("tcp://", "tls://", "inproc://")):
         raise UserInputError(f"--scheduler {scheduler}: expected tcp://HOST:PORT")
     try:
-        client = Client(scheduler, timeout=10)
+        # distributed leaves Client.__init__ and Client.close unannotated
+        client = Client(scheduler, timeout=10)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise ToolError(
             f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})"
@@ -133,17 +145,17 @@ def run_dask(
                 raise ToolError(f"a job's workers died {retries + 1} times: {exc}") from exc
             raise
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 def run_jobs(
-    fn: Callable,
-    jobs: Sequence[tuple],
+    fn: Callable[..., T],
+    jobs: Sequence[tuple[Any, ...]],
     workers: int = 1,
     scheduler: str | None = None,
     peak_bytes: int = 0,
     retries: int = 2,
-) -> list:
+) -> list[T]:
     """Dispatch to the cluster when a scheduler is given, else to a local pool (or inline for one worker)."""
     if scheduler:
         return run_dask(fn, jobs, scheduler, retries)

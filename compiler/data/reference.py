@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import numpy.typing as npt
 import onnx_ir as ir
 import onnxruntime as ort
 from onnxruntime.capi import onnxruntime_pybind11_state as ort_state
@@ -73,7 +74,7 @@ class ReferenceRunner:
         return {name: np.stack(values) for name, values in collected.items()}
 
 
-_ORT_TYPES = {
+_ORT_TYPES: dict[str, type[np.generic]] = {
     "tensor(float)": np.float32,
     "tensor(double)": np.float64,
     "tensor(float16)": np.float16,
@@ -89,11 +90,11 @@ _ORT_TYPES = {
 }
 
 
-def _numpy_type(ort_type: str):
+def _numpy_type(ort_type: str) -> type[np.generic]:
     return _ORT_TYPES.get(ort_type, np.float32)
 
 
-def as_type(values, dtype) -> np.ndarray:
+def as_type(values: npt.ArrayLike, dtype: npt.DTypeLike) -> np.ndarray:
     """Numbers held as floats, in an input's element type: integers rounded to the nearest,
     booleans true where non-zero."""
     arr = np.asarray(values)

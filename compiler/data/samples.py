@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.npyio import NpzFile
 
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
@@ -24,7 +25,7 @@ def _per_sample_shape(arr_shape: tuple[int, ...], spec: TensorSpec) -> bool:
 MAX_MAGNITUDE = 2.0**40
 
 
-def _real_array(archive, name: str, path: Path) -> np.ndarray:
+def _real_array(archive: NpzFile, name: str, path: Path) -> np.ndarray:
     """The array as float32: numbers (float, int, bool) only; UserInputError otherwise."""
     try:
         raw = archive[name]
@@ -115,7 +116,8 @@ def with_column(samples: Samples, name: str, shape: tuple[int, ...], seed: int =
 def save_samples(path: Path, samples: Samples) -> None:
     """Write samples as an `.npz` (byte-stable: zip entries carry a fixed date)."""
     with open(path, "wb") as handle:
-        np.savez(handle, **{k: samples[k] for k in sorted(samples)})
+        # allow_pickle=True is savez's default, named so that no array can be taken for it
+        np.savez(handle, allow_pickle=True, **{k: samples[k] for k in sorted(samples)})
 
 
 def sample_count(samples: Samples) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 import onnx_ir as ir
 
 from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.atomic import atomic_directory
 from zkc.compiler.artifacts.hashing import sha256_file, sha256_json
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
@@ -162,7 +163,7 @@ def compile_inputs(
             reporter.info(f"cache hit: artifact {key[:12]} already built, no setup needed")
             art.copy_artifact(store.path(key), output)
             return CompileResult(Path(output), cached, cached=True)
-    build = store.building(key) if store is not None else art.atomic_directory(Path(output))
+    build = store.building(key) if store is not None else atomic_directory(Path(output))
     with build as tmp:
         manifest = build_artifact(
             tmp, inputs, key, config, passes, target, reporter, dump_ir, runner or ProveRunner()

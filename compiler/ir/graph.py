@@ -14,7 +14,7 @@ def constant_array(value: ir.Value | None) -> np.ndarray | None:
         return value.const_value.numpy()
     producer = value.producer()
     if producer is not None and producer.op_type == "Constant" and "value" in producer.attributes:
-        return producer.attributes["value"].value.numpy()
+        return producer.attributes["value"].as_tensor().numpy()
     return None
 
 
@@ -45,9 +45,10 @@ def add_initializer(graph: ir.Graph, name: str, array: np.ndarray) -> ir.Value:
     while candidate in taken:
         n += 1
         candidate = f"{name}_{n}"
-    value = ir.Value(name=candidate, const_value=ir.tensor(array, name=candidate))
+    tensor = ir.tensor(array, name=candidate)
+    value = ir.Value(name=candidate, const_value=tensor)
     value.shape = ir.Shape(array.shape)
-    value.dtype = ir.DataType.FLOAT if array.dtype == np.float32 else value.const_value.dtype
+    value.dtype = ir.DataType.FLOAT if array.dtype == np.float32 else tensor.dtype
     graph.register_initializer(value)
     return value
 

@@ -33,9 +33,9 @@ class ModelIndex:
                 node.op_type == "Constant"
                 and (array := constant_array(node.outputs[0])) is not None
             ):
-                constants[node.outputs[0].name] = array
+                constants[node.outputs[0].name or ""] = array
             for value in node.outputs:
-                shapes[value.name] = _dims(value)
+                shapes[value.name or ""] = _dims(value)
         opset = model.opset_imports.get("", model.opset_imports.get("ai.onnx", DEFAULT_OPSET))
         return cls({n.name or "": n for n in graph}, constants, shapes, opset)
 

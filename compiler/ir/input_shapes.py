@@ -36,7 +36,7 @@ def pinned_input_shapes(model: ir.Model, options: PassOptions) -> dict[str, tupl
                     f"input '{value.name}' has dynamic dimension '{dim}' at axis {axis} that "
                     f"cannot be pinned; give a shape with --input-shape {value.name}=D0,D1,..."
                 )
-        shapes[value.name] = tuple(dims)
+        shapes[value.name or ""] = tuple(dims)
     unknown = set(options.input_shapes) - set(shapes)
     if unknown:
         raise UserInputError(f"--input-shape names no graph input '{sorted(unknown)[0]}'")

@@ -33,10 +33,11 @@ class IOSpec(BaseModel):
 
 def _spec(value: ir.Value) -> TensorSpec:
     dims = list(value.shape) if value.shape is not None else []
-    if not all(isinstance(d, int) for d in dims):
+    static = [d for d in dims if isinstance(d, int)]
+    if len(static) != len(dims):
         raise ValueError(f"tensor '{value.name}' has a dynamic shape {dims}")
     dtype = value.dtype.name.lower() if value.dtype is not None else "float"
-    return TensorSpec(name=value.name, shape=[int(d) for d in dims], dtype=dtype)
+    return TensorSpec(name=value.name, shape=static, dtype=dtype)
 
 
 def io_spec(model: ir.Model) -> IOSpec:

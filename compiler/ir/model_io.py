@@ -92,7 +92,8 @@ def upgraded(proto: onnx.ModelProto, path: Path) -> onnx.ModelProto:
 
 def model_bytes(model: ir.Model) -> bytes:
     """Serialise a model deterministically (the bytes its digest is taken over)."""
-    return ir.serde.serialize_model(model).SerializeToString(deterministic=True)
+    data: bytes = ir.serde.serialize_model(model).SerializeToString(deterministic=True)
+    return data
 
 
 def model_digest(model: ir.Model) -> str:
@@ -126,7 +127,8 @@ def checked_bytes(model: ir.Model) -> bytes:
     """Serialise a model zkc built, after onnx's checker accepted it (it raises otherwise)."""
     proto = ir.serde.serialize_model(model)
     onnx.checker.check_model(proto)
-    return proto.SerializeToString(deterministic=True)
+    data: bytes = proto.SerializeToString(deterministic=True)
+    return data
 
 
 def model_from_bytes(data: bytes) -> ir.Model:

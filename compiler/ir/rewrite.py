@@ -1,6 +1,6 @@
 """A small builder for rewrite passes: new nodes before an anchor node, then swap the result in."""
 
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import onnx_ir as ir
@@ -32,7 +32,7 @@ class Rewrite:
         op_type: str,
         inputs: list[ir.Value | None],
         shape: tuple[int, ...] | list[int] | None = None,
-        **attributes,
+        **attributes: Any,
     ) -> ir.Value:
         """Append one node; returns its (first) output, shaped if `shape` is given."""
         index = len(self.nodes)
@@ -53,7 +53,9 @@ class Rewrite:
         self.graph.insert_before(self.anchor, self.nodes)
         name, was_output = old.name, old.is_graph_output()
         if result.shape is None:
-            result.shape, result.dtype = old.shape, old.dtype
+            result.shape = old.shape
+            if old.dtype is not None:  # a value typed with no dtype cannot be serialised
+                result.dtype = old.dtype
         old.replace_all_uses_with(result, replace_graph_outputs=True)
         self.graph.remove(self.anchor, safe=True)
         if was_output:
@@ -64,8 +66,8 @@ def static_shape(value: ir.Value | None) -> tuple[int, ...] | None:
     """The value's shape if fully static, else None."""
     if value is None or value.shape is None:
         return None
-    dims = list(value.shape)
-    return tuple(int(d) for d in dims) if all(isinstance(d, int) for d in dims) else None
+    dims = [d for d in value.shape if isinstance(d, int)]
+    return tuple(dims) if len(dims) == len(value.shape) else None
 
 
 @overload

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 import onnx_ir as ir
 
+from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.graph import constant_array
 from zkc.compiler.ir.index import ModelIndex
 
@@ -89,9 +90,29 @@ def static(value: ir.Value | None) -> Shape | None:
     """The value's shape when every dimension is known."""
     if value is None or value.shape is None:
         return None
-    if not all(isinstance(d, int) for d in value.shape):
-        return None
-    return tuple(int(d) for d in value.shape)
+    dims = [d for d in value.shape if isinstance(d, int)]
+    return tuple(dims) if len(dims) == len(value.shape) else None
+
+
+def shape_of(value: ir.Value | None) -> ir.Shape:
+    """A tensor's shape; ToolError when it is unknown (tiles and the planner read only
+    tensors whose shapes were inferred)."""
+    if value is None or value.shape is None:
+        raise ToolError(f"tensor '{name_of(value)}' has no known shape")
+    return value.shape
+
+
+def rank_of(value: ir.Value | None) -> int:
+    """The number of axes of a tensor (ToolError when its shape is unknown)."""
+    return len(shape_of(value))
+
+
+def dim_of(value: ir.Value | None, axis: int) -> int:
+    """A tensor's extent along `axis`; ToolError when it is not a known number."""
+    extent = shape_of(value)[axis]
+    if not isinstance(extent, int):
+        raise ToolError(f"tensor '{name_of(value)}' has no static extent along axis {axis}")
+    return extent
 
 
 def array(value: ir.Value | None) -> np.ndarray | None:
@@ -139,7 +160,6 @@ def input_name(node: ir.Node, index: int) -> str | None:
 
 def clipped(node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
     """Rows and channels read of the node's main input, clipped to its extent."""
-    shape = node.inputs[0].shape
-    if len(shape) != 4:
+    if rank_of(node.inputs[0]) != 4:
         return rows, channels
-    return min(rows, int(shape[2])), channels
+    return min(rows, dim_of(node.inputs[0], 2)), channels

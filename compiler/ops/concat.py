@@ -4,7 +4,16 @@ those channels in the tile's rows and columns."""
 import onnx_ir as ir
 
 from zkc.compiler.ir.index import ModelIndex
-from zkc.compiler.ops.base import Box, Shape, TileWriter, int_attr, is_const, name_of, static
+from zkc.compiler.ops.base import (
+    Box,
+    Shape,
+    TileWriter,
+    dim_of,
+    int_attr,
+    is_const,
+    name_of,
+    static,
+)
 
 
 class ConcatTiles:
@@ -19,7 +28,7 @@ class ConcatTiles:
         return "concat" if all(not is_const(v) and static(v) for v in inputs) else None
 
     def read_extent(self, node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
-        return rows, min(channels, int(node.inputs[0].shape[1]))
+        return rows, min(channels, dim_of(node.inputs[0], 1))
 
     def input_box(self, index: ModelIndex, node: ir.Node, box: Box) -> Box:
         return list(box)

@@ -2,6 +2,8 @@
 band's receptive field (halo included) of the channels those outputs see, with explicit zero
 padding where the field meets the input's edges and the weights of its output channels."""
 
+from typing import Any
+
 import numpy as np
 import onnx_ir as ir
 
@@ -12,6 +14,7 @@ from zkc.compiler.ops.base import (
     TileWriter,
     attrs,
     clipped,
+    dim_of,
     input_name,
     int_attr,
     is_const,
@@ -21,7 +24,7 @@ from zkc.compiler.ops.base import (
 from zkc.compiler.ops.windows import conv_window, kernel_rows
 
 
-def _geometry(index: ModelIndex, node: ir.Node) -> tuple[dict, int | None]:
+def _geometry(index: ModelIndex, node: ir.Node) -> tuple[dict[str, Any], int | None]:
     """The conv's attributes (with its output channel count) and its output channels per
     group (None when it is not grouped)."""
     found = attrs(node)
@@ -42,11 +45,11 @@ class ConvTiles:
         return None
 
     def read_extent(self, node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
-        shape = node.inputs[0].shape
-        rows = kernel_rows(attrs(node), rows, int(shape[2]))
+        x = node.inputs[0]
+        rows = kernel_rows(attrs(node), rows, dim_of(x, 2))
         group = int_attr(node, "group", 1)
-        per_group = int(node.outputs[0].shape[1]) // group
-        in_channels = int(shape[1])
+        per_group = dim_of(node.outputs[0], 1) // group
+        in_channels = dim_of(x, 1)
         channels = in_channels if group == 1 else -(-channels // per_group) * (in_channels // group)
         return clipped(node, rows, channels)
 
@@ -67,6 +70,8 @@ class ConvTiles:
         ins = [x, writer.weight(name_of(node.inputs[1]), slice(c0, c1))]
         if (bias := input_name(node, 2)) is not None:
             ins.append(writer.weight(bias, slice(c0, c1)))
-        conv = {k: found[k] for k in ("kernel_shape", "strides", "dilations") if k in found}
+        conv: dict[str, Any] = {
+            k: found[k] for k in ("kernel_shape", "strides", "dilations") if k in found
+        }
         conv["group"] = (c1 - c0) // per_group if per_group else 1
         return writer.op("Conv", ins, pads=[0, 0, 0, 0], **conv)

@@ -9,6 +9,7 @@ from zkc.compiler.ops.base import (
     Shape,
     TileWriter,
     attrs,
+    dim_of,
     input_name,
     int_attr,
     is_const,
@@ -28,7 +29,7 @@ class GemmTiles:
         return None
 
     def read_extent(self, node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
-        return rows, int(node.inputs[0].shape[1])
+        return rows, dim_of(node.inputs[0], 1)
 
     def input_box(self, index: ModelIndex, node: ir.Node, box: Box) -> Box:
         return [(0, d) for d in index.shapes[name_of(node.inputs[0])]]

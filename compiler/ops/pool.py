@@ -12,6 +12,7 @@ from zkc.compiler.ops.base import (
     TileWriter,
     attrs,
     clipped,
+    dim_of,
     int_attr,
     main_input,
     name_of,
@@ -28,7 +29,7 @@ class PoolTiles:
         return "pool" if len(out) == 4 and int_attr(node, "ceil_mode", 0) == 0 else None
 
     def read_extent(self, node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
-        rows = kernel_rows(attrs(node), rows, int(node.inputs[0].shape[2]))
+        rows = kernel_rows(attrs(node), rows, dim_of(node.inputs[0], 2))
         return clipped(node, rows, channels)
 
     def input_box(self, index: ModelIndex, node: ir.Node, box: Box) -> Box:
@@ -53,7 +54,7 @@ class GlobalPoolTiles:
         return "pool" if len(out) == 4 else None
 
     def read_extent(self, node: ir.Node, rows: int, channels: int) -> tuple[int, int]:
-        return int(node.inputs[0].shape[2]), channels
+        return dim_of(node.inputs[0], 2), channels
 
     def input_box(self, index: ModelIndex, node: ir.Node, box: Box) -> Box:
         shape = index.shapes[name_of(node.inputs[0])]

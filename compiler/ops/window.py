@@ -23,10 +23,11 @@ def window_starts(node: ir.Node) -> dict[int, int] | None:
     ins = list(node.inputs)
     shape = static(ins[0]) if ins and ins[0] is not None else None
     consts = [array(v) for v in ins[1:]]
-    if shape is None or len(consts) < 3 or any(c is None for c in consts[:3]):
-        return None
-    starts, _, axes = (c.reshape(-1).tolist() for c in consts[:3])
-    steps = consts[3].reshape(-1).tolist() if len(consts) > 3 else [1] * len(axes)
+    known = [c for c in consts if c is not None]
+    if shape is None or len(known) < 3 or len(known) < len(consts):
+        return None  # starts, ends, axes (and steps) are constants
+    starts, _, axes = (c.reshape(-1).tolist() for c in known[:3])
+    steps = known[3].reshape(-1).tolist() if len(known) > 3 else [1] * len(axes)
     axes = [a % len(shape) for a in axes]
     if any(a == 0 for a in axes) or any(st != 1 for st in steps):
         return None

@@ -32,7 +32,7 @@ def kernel_rows(attrs: dict[str, Any], rows: int, in_rows: int) -> int:
     """Input rows a kernel reads for `rows` output rows (clipped to the input's)."""
     if "kernel_shape" not in attrs:
         return rows
-    kernel = attrs["kernel_shape"][0]
-    stride = attrs["strides"][0] if "strides" in attrs else 1
-    dilation = attrs["dilations"][0] if "dilations" in attrs else 1
+    kernel: int = attrs["kernel_shape"][0]
+    stride: int = attrs["strides"][0] if "strides" in attrs else 1
+    dilation: int = attrs["dilations"][0] if "dilations" in attrs else 1
     return min(in_rows, (rows - 1) * stride + (kernel - 1) * dilation + 1)

@@ -14,8 +14,11 @@ import itertools
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from zkc.compiler.artifacts.facts import PartRef, PieceFacts
 from zkc.compiler.artifacts.hashing import sha256_bytes
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.ir.index import ModelIndex
 from zkc.compiler.ir.io_spec import IOSpec, io_spec
@@ -24,12 +27,12 @@ from zkc.compiler.ops.base import Box
 from zkc.compiler.pieces.parts import PartIndex
 from zkc.compiler.pieces.runner import PieceRunner
 from zkc.compiler.pieces.slices import MODEL_FILE, SliceSource, slice_dir
-from zkc.compiler.pieces.tiles import describe_tile, pointwise, tile_windows
+from zkc.compiler.pieces.tiles import Tile, describe_tile, pointwise, tile_windows
 from zkc.compiler.planning.partition import PartitionPlan, SlicePlan
 from zkc.compiler.target.chain import CircuitModel, whole_part
 
 
-def _full(shape) -> Box:
+def _full(shape: tuple[int, ...]) -> Box:
     return [(0, d) for d in shape]
 
 
@@ -40,7 +43,7 @@ def part_layouts(plan: PartitionPlan, index: ModelIndex) -> dict[str, list[Box]]
     their inputs (an element-wise tile reads a window per part it writes)."""
     cuts: dict[str, list[set[int]]] = {}
 
-    def cut(tensor: str, box) -> None:
+    def cut(tensor: str, box: Box) -> None:
         axes = cuts.setdefault(tensor, [{0, d} for d in index.shapes[tensor]])
         for axis, (low, high) in zip(axes, box, strict=True):
             axis.update((low, high))
@@ -70,7 +73,7 @@ def _grid(cuts: dict[str, list[set[int]]]) -> dict[str, list[Box]]:
     return layouts
 
 
-def _parts(tensor: str, index: ModelIndex, layouts: dict) -> list[PartRef]:
+def _parts(tensor: str, index: ModelIndex, layouts: dict[str, list[Box]]) -> list[PartRef]:
     boxes = layouts.get(tensor) or [_full(index.shapes[tensor])]
     return [PartRef(tensor=tensor, box=box) for box in boxes]
 
@@ -79,7 +82,7 @@ class PieceBuild:
     """Pieces in proving order, grouped into circuits by the function they compute; a
     circuit's model is built once, from its first piece."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.makers: list[Callable[[], bytes]] = []  # per circuit: its model's bytes
         self.pieces: list[PieceFacts] = []
         self._circuit: dict[str, int] = {}
@@ -118,7 +121,8 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
     model = load_model(model_path, infer_shapes=True)
     index = ModelIndex.of(model)
     layouts = part_layouts(plan, index)
-    written = {v.name: PartIndex(_parts(v.name, index, layouts)) for v in model.graph.inputs}
+    requested = [v.name or "" for v in model.graph.inputs]
+    written = {name: PartIndex(_parts(name, index, layouts)) for name in requested}
     source = SliceSource(model_path)
     build = PieceBuild()
     for s in plan.slices:
@@ -126,24 +130,29 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
             reads = [_parts(n, index, layouts) for n in s.inputs]
             writes = [_parts(n, index, layouts) for n in s.outputs]
             data = source.slice_model(s.inputs, s.outputs, reads, writes, index.shapes)
-            reads, writes = sum(reads, []), sum(writes, [])
-            build.add(sha256_bytes(data), lambda data=data: data, s, reads, writes)
-            for tensor in {p.tensor for p in writes}:
-                written[tensor] = PartIndex([p for p in writes if p.tensor == tensor])
+            read_parts = list(itertools.chain.from_iterable(reads))
+            write_parts = list(itertools.chain.from_iterable(writes))
+            build.add(sha256_bytes(data), _serialised(data), s, read_parts, write_parts)
+            for tensor in {p.tensor for p in write_parts}:
+                written[tensor] = PartIndex([p for p in write_parts if p.tensor == tensor])
             continue
         output = index.nodes[s.nodes[-1]].outputs[0].name or ""
         parts = PartIndex(_parts(output, index, layouts))
         for box in s.tiles.boxes():  # the grid is cut at every tile's edges: parts inside it
             tile = describe_tile(index, s.nodes, box, written, parts.covering(box))
-            build.add(
-                tile.signature,
-                lambda tile=tile: checked_bytes(tile.model()),
-                s,
-                tile.reads,
-                tile.writes,
-            )
+            build.add(tile.signature, _tile_bytes(tile), s, tile.reads, tile.writes)
         written[output] = parts
     return build
+
+
+def _serialised(data: bytes) -> Callable[[], bytes]:
+    """The maker of a circuit model serialised already (a whole slice's)."""
+    return lambda: data
+
+
+def _tile_bytes(tile: Tile) -> Callable[[], bytes]:
+    """The maker of a tile's circuit model: built and checked when it is needed."""
+    return lambda: checked_bytes(tile.model())
 
 
 def build_pieces(
@@ -151,9 +160,9 @@ def build_pieces(
     plan: PartitionPlan,
     calibration: Samples,
     spec: IOSpec,
-    reference,
-    eq_samples: list[dict],
-):
+    reference: ReferenceRunner,
+    eq_samples: list[dict[str, np.ndarray]],
+) -> tuple[list[CircuitModel], list[PieceFacts], list[str]]:
     """The pieces of a plan and their circuits, each circuit model written into the artifact
     (the pieces checked against the whole model on `eq_samples`), with its calibration
     inputs; returns (circuits, pieces, the model files written, relative to the artifact)."""

@@ -10,6 +10,7 @@ compute the same function serialise to the same bytes and share one circuit.
 
 import itertools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,8 @@ from zkc.compiler.artifacts.hashing import sha256_bytes
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ops.base import Box
 
+BoxKey = tuple[tuple[int, int], ...]  # a box as a dictionary key
+
 
 class TileGraph:
     """Nodes, inputs and constants of one tile model, named canonically as they are added.
@@ -28,27 +31,30 @@ class TileGraph:
     attributes, input shapes, and each constant by what it was cut from), so the pieces of a
     plan are grouped into circuits without building a model per tile."""
 
-    def __init__(self):
-        self.nodes: list[tuple[str, list[str], str, dict]] = []
+    def __init__(self) -> None:
+        self.nodes: list[tuple[str, list[str], str, dict[str, Any]]] = []
         self.inputs: list[tuple[str, list[int]]] = []
-        self.constants: list[tuple[str, object, object]] = []  # (name, key, array or thunk)
+        # (name, key, array or a function computing it)
+        self.constants: list[tuple[str, object, np.ndarray | Callable[[], np.ndarray]]] = []
         self._count = 0
 
     def name(self, prefix: str = "t") -> str:
         self._count += 1
         return f"{prefix}{self._count}"
 
-    def const(self, array, key=None) -> str:
+    def const(self, array: np.ndarray | Callable[[], np.ndarray], key: object = None) -> str:
         """A constant; `key` identifies it without its bytes (e.g. a weight and the channels
         cut from it), and `array` may then be a function computing it when the model is built."""
         name = self.name("c")
         if key is None:
+            if callable(array):
+                raise ToolError(f"constant {name} is computed on demand but has no key")
             array = np.ascontiguousarray(array)
             key = (str(array.dtype), array.shape, array.tobytes())
         self.constants.append((name, key, array))
         return name
 
-    def op(self, op_type: str, inputs: list[str], **attrs) -> str:
+    def op(self, op_type: str, inputs: list[str], **attrs: Any) -> str:
         out = self.name()
         self.nodes.append((op_type, list(inputs), out, attrs))
         return out
@@ -89,7 +95,7 @@ class TileGraph:
         """The tile's model: its graph with the tensors `outs` (of `shapes`) as the outputs
         `out_0`, `out_1`, ..."""
         inputs, nodes, initializers = self.to_ir()
-        made = {v.name: v for node in nodes for v in node.outputs}
+        made = {v.name or "": v for node in nodes for v in node.outputs}
         outputs = []
         for k, (out, shape) in enumerate(zip(outs, shapes, strict=True)):
             node = _node("Identity", [made[out]], f"out_{k}", {}, f"n{len(nodes)}", made)
@@ -183,7 +189,7 @@ def _concat_grid(graph: TileGraph, parts: list[PartRef], names: list[str]) -> st
     for axis in reversed(range(rank)):
         if len({box[axis] for box in cells}) == 1:
             continue
-        rows: dict[tuple, list] = {}
+        rows: dict[BoxKey, list[tuple[BoxKey, str]]] = {}
         for box in sorted(cells):
             rows.setdefault(box[:axis] + box[axis + 1 :], []).append((box, cells[box]))
         merged = {}
@@ -196,7 +202,7 @@ def _concat_grid(graph: TileGraph, parts: list[PartRef], names: list[str]) -> st
     return next(iter(cells.values()))
 
 
-def const_cut(shape: tuple, box: Box, rank: int) -> tuple:
+def const_cut(shape: tuple[int, ...], box: Box, rank: int) -> tuple[tuple[int, int] | None, ...]:
     """How a constant broadcast against a tensor of `rank` axes is cut to a box of that tensor:
     per axis (start, stop), or None where the constant has extent 1 (kept whole)."""
     offset = rank - len(shape)

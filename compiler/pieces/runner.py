@@ -5,10 +5,11 @@ import numpy as np
 import onnxruntime as ort
 
 from zkc.compiler.artifacts.facts import PieceFacts
+from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.data.samples import Samples, sample_count
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import IOSpec
-from zkc.compiler.target.chain import cut_part, paste_part
+from zkc.compiler.target.chain import PartKey, cut_part, paste_part
 
 MAX_CALIBRATION = 100  # inputs per circuit (over its pieces and the samples), evenly spread
 
@@ -16,19 +17,21 @@ MAX_CALIBRATION = 100  # inputs per circuit (over its pieces and the samples), e
 class PieceRunner:
     """onnxruntime sessions for each distinct circuit, run piece by piece."""
 
-    def __init__(self, models: list[bytes], pieces: list[PieceFacts], spec: IOSpec):
+    def __init__(self, models: list[bytes], pieces: list[PieceFacts], spec: IOSpec) -> None:
         options = ort.SessionOptions()
         options.log_severity_level = 3
         self.sessions = [ort.InferenceSession(m, options) for m in models]
         self.pieces, self.spec = pieces, spec
 
-    def run(self, inputs: dict[str, np.ndarray]) -> tuple[list[list[np.ndarray]], dict]:
+    def run(
+        self, inputs: dict[str, np.ndarray]
+    ) -> tuple[list[list[np.ndarray]], dict[str, np.ndarray]]:
         """Every piece's input arrays, and the model outputs the pieces write."""
         request = {
             t.name: np.asarray(inputs[t.name], np.float32).reshape(t.shape)
             for t in self.spec.inputs
         }
-        written: dict[tuple, np.ndarray] = {}
+        written: dict[PartKey, np.ndarray] = {}
         fed = []
         for piece in self.pieces:
             feeds = []
@@ -50,7 +53,7 @@ class PieceRunner:
                     paste_part(outputs[part.tensor], part, written[(part.tensor, tuple(part.box))])
         return fed, outputs
 
-    def check(self, reference, samples: list[dict]) -> None:
+    def check(self, reference: ReferenceRunner, samples: list[dict[str, np.ndarray]]) -> None:
         """ToolError unless the pieces reproduce the whole model on these samples."""
         shapes = self.spec.input_shapes()
         for n, sample in enumerate(samples):

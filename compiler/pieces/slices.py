@@ -99,7 +99,8 @@ class SliceSource:
         graph.input.extend(new_inputs)
         graph.output.extend(new_outputs)
         onnx.checker.check_model(sub)
-        return sub.SerializeToString(deterministic=True)
+        data: bytes = sub.SerializeToString(deterministic=True)
+        return data
 
 
 def _assembly(

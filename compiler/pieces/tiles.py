@@ -106,7 +106,7 @@ class _WindowRecorder(TileBuilder):
         self.windows: list[tuple[str, Box]] = []
 
     def read(self, tensor: str, window: Box) -> str:
-        self.windows.append((tensor, [tuple(w) for w in window]))
+        self.windows.append((tensor, [(a, b) for a, b in window]))
         return self.graph.op("Read", [], tensor=tensor)
 
 

@@ -28,26 +28,26 @@ class TimingInstrument(Instrument):
         self.seconds: list[float] = []
         self._start = 0.0
 
-    def before(self, pass_, model):
+    def before(self, pass_: ZkcPass, model: ir.Model) -> None:
         self._start = time.perf_counter()
 
-    def after(self, pass_, model, result):
+    def after(self, pass_: ZkcPass, model: ir.Model, result: ir.passes.PassResult) -> None:
         self.seconds.append(time.perf_counter() - self._start)
 
 
 class IRDumpInstrument(Instrument):
     """Writes the IR as text after each pass: `DIR/003_fold_batchnorm.onnx.txt`."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.index = 0
 
-    def before(self, pass_, model):
+    def before(self, pass_: ZkcPass, model: ir.Model) -> None:
         if self.index == 0:
             (self.directory / "000_input.onnx.txt").write_text(str(model))
 
-    def after(self, pass_, model, result):
+    def after(self, pass_: ZkcPass, model: ir.Model, result: ir.passes.PassResult) -> None:
         self.index += 1
         name = f"{self.index:03d}_{pass_.pass_name}.onnx.txt"
         (self.directory / name).write_text(str(result.model))
@@ -70,7 +70,7 @@ class EquivalenceInstrument(Instrument):
         rtol: float = 1e-4,
         atol: float = 1e-4,
         source: str = "the source model",
-    ):
+    ) -> None:
         self.samples, self.source = samples, source
         self.rtol = rtol
         self.atol = atol
@@ -81,13 +81,15 @@ class EquivalenceInstrument(Instrument):
         runner = ReferenceRunner(model, source)
         return [list(runner.run(sample).values()) for sample in self.samples]
 
-    def before(self, pass_, model):
+    def before(self, pass_: ZkcPass, model: ir.Model) -> None:
         if self.reference is None:
             self.reference = self._outputs(model, self.source)
 
-    def after(self, pass_, model, result):
+    def after(self, pass_: ZkcPass, model: ir.Model, result: ir.passes.PassResult) -> None:
         if not result.modified:
             return
+        if self.reference is None:
+            raise ToolError(f"no reference outputs before pass '{pass_.pass_name}'")
         got = self._outputs(
             result.model,
             f"the model after pass '{pass_.pass_name}' (rerun with --disable-pass "

@@ -18,10 +18,13 @@ that many. A target may offer several cost functions (ways of building); the che
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import networkx as nx
 import onnx_ir as ir
 
+from zkc.compiler.errors import ToolError
+from zkc.compiler.ops.base import static
 from zkc.compiler.planning.units import TilePlan
 
 PLANNER_VERSION = 5  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at window edges, concat units; 5: reduction splits, request read past the first slice)
@@ -62,7 +65,7 @@ class PartitionPlan:
         """Circuits to prove: a slice, or each of its tiles."""
         return sum(s.tiles.count if s.tiles is not None else 1 for s in self.slices)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "planner": PLANNER_VERSION,
             "cost_key": self.cost_key,
@@ -73,9 +76,10 @@ class PartitionPlan:
 def whole_plan(model: ir.Model) -> PartitionPlan:
     """The plan of a model built as one circuit (no estimate made)."""
     graph = model.graph
-    inputs = [v.name for v in graph.inputs if not v.is_initializer()]
+    inputs = [v.name or "" for v in graph.inputs if not v.is_initializer()]
+    outputs = [v.name or "" for v in graph.outputs]
     names = [node.name or f"#{i}" for i, node in enumerate(graph)]
-    whole = SlicePlan(0, 0, len(names), names, inputs, [v.name for v in graph.outputs], None, None)
+    whole = SlicePlan(0, 0, len(names), names, inputs, outputs, None, None)
     return PartitionPlan([whole])
 
 
@@ -102,10 +106,18 @@ def _is_constant(value: ir.Value) -> bool:
 
 
 def tensor_elements(value: ir.Value) -> int:
-    return math.prod(value.shape) if value.shape is not None else 0
+    """Elements of a tensor (0 when its shape is unknown); ToolError when it is dynamic."""
+    if value.shape is None:
+        return 0
+    dims = static(value)
+    if dims is None:
+        raise ToolError(f"tensor '{value.name}' has a dynamic shape {value.shape}")
+    return math.prod(dims)
 
 
-def _lifetimes(nodes: list[ir.Node], graph: ir.Graph):
+def _lifetimes(
+    nodes: list[ir.Node], graph: ir.Graph
+) -> tuple[dict[int, int], dict[int, int], dict[int, ir.Value]]:
     """Each non-constant tensor's producing position (-1: a model input) and last use."""
     produced_at: dict[int, int] = {}
     last_use: dict[int, int] = {}
@@ -115,10 +127,10 @@ def _lifetimes(nodes: list[ir.Node], graph: ir.Graph):
     for i, node in enumerate(nodes):
         for value in node.outputs:
             produced_at[id(value)], values[id(value)] = i, value
-        for value in node.inputs:
-            if value is not None and not _is_constant(value):
-                last_use[id(value)] = max(last_use.get(id(value), -1), i)
-                values[id(value)] = value
+        for used in node.inputs:
+            if used is not None and not _is_constant(used):
+                last_use[id(used)] = max(last_use.get(id(used), -1), i)
+                values[id(used)] = used
     for value in graph.outputs:
         last_use[id(value)] = len(nodes)  # outputs leave from the last circuit
     return produced_at, last_use, values
@@ -128,7 +140,7 @@ class Boundaries:
     """The tensors each contiguous run [a, b) of the node order reads (made before `a`, used in
     the run) and writes (made in the run, used at or after `b`, or a model output)."""
 
-    def __init__(self, nodes: list[ir.Node], graph: ir.Graph):
+    def __init__(self, nodes: list[ir.Node], graph: ir.Graph) -> None:
         self.n = len(nodes)
         made: dict[int, tuple[int, ir.Value]] = {
             id(v): (-1, v) for v in graph.inputs if not v.is_initializer()
@@ -137,9 +149,9 @@ class Boundaries:
         for i, node in enumerate(nodes):
             for value in node.outputs:
                 made[id(value)] = (i, value)
-            for value in node.inputs:
-                if value is not None and not _is_constant(value):
-                    uses.setdefault(id(value), []).append(i)
+            for used in node.inputs:
+                if used is not None and not _is_constant(used):
+                    uses.setdefault(id(used), []).append(i)
         for value in graph.outputs:
             uses.setdefault(id(value), []).append(self.n)
         # (made at, uses, value), ordered by producer position then name (as crossing_values).

@@ -19,8 +19,10 @@ from zkc.compiler.planning.partition import (
 from zkc.compiler.planning.search import CircuitCost, Segments, choose
 from zkc.compiler.planning.splitter import Splitter
 
+SearchSpace = tuple[list[ir.Node], list[float], Boundaries, Splitter | None, Segments, list[int]]
 
-def search_space(model: ir.Model, cost: CircuitCost, slices: int | None = None):
+
+def search_space(model: ir.Model, cost: CircuitCost, slices: int | None = None) -> SearchSpace:
     """The planner's view of a model for one cost function: (nodes, node rows, crossing
     tensors per cut, boundaries, splitter, segments, legal cut positions)."""
     graph = model.graph
@@ -73,8 +75,8 @@ def plan_partition(
         split = splitter(a, b, limit) if k > limit and splitter is not None else None
         if split is not None:
             rows, k = split.rows, split.logrows
-        inputs = [v.name for v in edges.inputs(a, b)]
-        outputs = [v.name for v in edges.outputs(a, b)]
+        inputs = [v.name or "" for v in edges.inputs(a, b)]
+        outputs = [v.name or "" for v in edges.outputs(a, b)]
         plans.append(
             SlicePlan(
                 index,
@@ -109,7 +111,7 @@ def choose_plan(
         except UserInputError as exc:
             errors.append(exc)
             continue
-        ks = [s.estimated_logrows for s in plan.slices]
+        ks = [s.estimated_logrows or 0 for s in plan.slices]  # plan_partition estimates each
         counts = [s.tiles.count if s.tiles is not None else 1 for s in plan.slices]
         if cost.uniform:
             work = sum(counts) * 2.0 ** max(ks)
@@ -130,7 +132,15 @@ def choose_plan(
     return plan
 
 
-def _no_fit(nodes, node_rows, segments, legal, cost, max_logrows, slices) -> UserInputError:
+def _no_fit(
+    nodes: list[ir.Node],
+    node_rows: list[float],
+    segments: Segments,
+    legal: list[int],
+    cost: CircuitCost,
+    max_logrows: int | None,
+    slices: int | None,
+) -> UserInputError:
     """The error for a budget no plan meets: the first node no circuit (or tiles of it) can
     hold, its estimated rows, and the smallest --max-logrows that would work."""
     what = f"{slices} slices" if slices else f"logrows {max_logrows}"

@@ -3,11 +3,16 @@ build): slices and tiles, distinct circuits with their estimated rows and logrow
 proving core-seconds and peak memory per worker from the target's estimates, and the
 proving wall time projected on 1, 4, 16 and 64 workers."""
 
-import math
+from typing import TYPE_CHECKING
 
+import onnx_ir as ir
 from pydantic import BaseModel
 
-from zkc.compiler.planning.partition import PartitionPlan
+from zkc.compiler.planning.partition import PartitionPlan, SlicePlan, tensor_elements
+from zkc.compiler.planning.search import CircuitCost
+
+if TYPE_CHECKING:  # the target layer is above planning; a plan's costs come from its estimates
+    from zkc.compiler.target.protocol import Target
 
 WORKERS = (1, 4, 16, 64)
 
@@ -86,7 +91,7 @@ def projected_wall(seconds: list[float], workers: int) -> float:
     return max(loads) if loads else 0.0
 
 
-def _split(plan_slice) -> str | None:
+def _split(plan_slice: SlicePlan) -> str | None:
     tiles = plan_slice.tiles
     if tiles is None:
         return None
@@ -101,7 +106,7 @@ def plan_report(
     plan: PartitionPlan,
     piece_slices: list[int],
     piece_circuits: list[int],
-    target,
+    target: "Target",
     unsplit_rows: float,
 ) -> PlanReport:
     """The figures of a plan whose pieces (in order) belong to `piece_slices` and run
@@ -145,9 +150,9 @@ def plan_report(
     )
 
 
-def whole_rows(model, cost) -> float:
+def whole_rows(model: ir.Model, cost: CircuitCost) -> float:
     """Estimated rows of the model as one circuit (nodes and public inputs and outputs)."""
     graph = model.graph
     body = sum(cost.node_rows(node) for node in graph)
-    io = sum(math.prod(v.shape) for v in (*graph.inputs, *graph.outputs) if v.shape is not None)
+    io = sum(tensor_elements(v) for v in (*graph.inputs, *graph.outputs))
     return cost.circuit_size(body, 0, 0, io, margin=False)[0]

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import onnx_ir as ir
 
+from zkc.compiler.errors import ToolError
 from zkc.compiler.limits import MAX_LOGROWS, UNBOUNDED_LOGROWS
 
 
@@ -38,6 +39,17 @@ class CircuitCost(Protocol):
         `margin`: plan logrows with room for the estimate's error (off: the bare estimate)."""
 
 
+class TileFit(Protocol):
+    """Tiles of a run that fit a budget (zkc.compiler.planning.splitter.Split): how many, and
+    the logrows of one."""
+
+    @property
+    def count(self) -> int: ...
+
+    @property
+    def logrows(self) -> int: ...
+
+
 @dataclass
 class Segments:
     """Cost of any contiguous run [a, b) of the node order as one circuit.
@@ -52,11 +64,11 @@ class Segments:
     boundary: Callable[[int, int], tuple[int, int, int]]
     # split(a, b, limit): tiles of the run (one op and its element-wise chain) that each fit
     # `limit`, as an object with `count` and `logrows`, or None.
-    split: Callable | None = None
+    split: Callable[[int, int, int], TileFit | None] | None = None
     # mixed(a, b): the run reads both model inputs and other circuits' tensors (EZKL sets one
     # visibility for all of a circuit's inputs: public for the request, committed for links).
     mixed: Callable[[int, int], bool] | None = None
-    _cache: dict = field(default_factory=dict)
+    _cache: dict[tuple[int, int, bool], tuple[float, int]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -79,6 +91,13 @@ class Segments:
             return 1, k
         tiles = self.split(a, b, limit) if self.split is not None else None
         return (tiles.count, tiles.logrows) if tiles is not None else None
+
+    def pieces(self, a: int, b: int, limit: int) -> int:
+        """Pieces of a run `solve` chose within `limit` (so it has an option there)."""
+        option = self.option(a, b, limit)
+        if option is None:
+            raise ToolError(f"nodes [{a}, {b}) were chosen but do not fit logrows {limit}")
+        return option[0]
 
 
 LONGEST_UNIT = 16  # nodes: a run over the budget longer than this is never a tiled unit
@@ -169,7 +188,7 @@ def choose(
         options = []
         for k in range(floor, (max_logrows or MAX_LOGROWS) + 1):
             if found := solve(segments, legal, k, None):
-                pieces = sum(segments.option(a, b, k)[0] for a, b in found)
+                pieces = sum(segments.pieces(a, b, k) for a, b in found)
                 options.append((pieces * 2.0**k, k, found))
         best = min(options, key=lambda o: o[:2]) if options else None
         return (best[2], best[1]) if best else None

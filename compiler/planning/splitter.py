@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import onnx_ir as ir
 
 from zkc.compiler.errors import ToolError
+from zkc.compiler.ops.base import dim_of, rank_of
 from zkc.compiler.ops.registry import tile_op
 from zkc.compiler.planning.partition import Boundaries, tensor_elements
 from zkc.compiler.planning.search import CircuitCost
@@ -45,14 +46,16 @@ def tile_shares(unit: Unit, tiles: TilePlan) -> tuple[list[float], float]:
     rows = tiles.sizes.get(2, shape[2]) if len(shape) >= 3 else 1
     shares = []
     for node in reversed(unit.nodes):
-        out = node.outputs[0].shape
-        share = channels / out[1] * (min(1.0, rows / out[2]) if len(out) >= 3 else 1.0)
+        out = node.outputs[0]
+        band = min(1.0, rows / dim_of(out, 2)) if rank_of(out) >= 3 else 1.0
+        share = channels / dim_of(out, 1) * band
         shares.append(share)
         if node is not unit.head:
             rows, channels = _window(node, rows, channels)
     rows, channels = _window(unit.head, rows, channels)
-    head_in = unit.head.inputs[0].shape
-    read = channels / head_in[1] * (min(1.0, rows / head_in[2]) if len(head_in) >= 3 else 1.0)
+    head_in = unit.head.inputs[0]
+    band = min(1.0, rows / dim_of(head_in, 2)) if rank_of(head_in) >= 3 else 1.0
+    read = channels / dim_of(head_in, 1) * band
     return shares[::-1], min(1.0, read)
 
 
@@ -95,12 +98,11 @@ class Splitter:
         key = (a, b, limit)
         if key not in self._cache:
             unit = find_unit(self.nodes[a:b])
-            tiles = None
+            found = None
             if unit is not None:
                 tiles = choose_tiles(unit, lambda t: self.estimate(a, b, unit, t)[1], limit)
-            found = None
-            if tiles is not None:
-                rows, logrows = self.estimate(a, b, unit, tiles)
-                found = Split(tiles, rows, logrows)
+                if tiles is not None:
+                    rows, logrows = self.estimate(a, b, unit, tiles)
+                    found = Split(tiles, rows, logrows)
             self._cache[key] = found
         return self._cache[key]

@@ -16,11 +16,12 @@ zkc.compiler.pieces.runner, before any circuit is built).
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import onnx_ir as ir
 
-from zkc.compiler.ops.base import int_attr, is_const, static
+from zkc.compiler.ops.base import Box, dim_of, int_attr, is_const, name_of, static
 from zkc.compiler.ops.registry import tile_op
 
 
@@ -36,7 +37,7 @@ class Unit:
 
     @property
     def output(self) -> str:
-        return self.nodes[-1].outputs[0].name
+        return name_of(self.nodes[-1].outputs[0])
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ class TilePlan:
     def count(self) -> int:
         return math.prod(self.shape[a] // s for a, s in self.sizes.items())
 
-    def boxes(self) -> list[list[tuple[int, int]]]:
+    def boxes(self) -> list[Box]:
         """Every tile's output box, channel groups outermost, then bands."""
-        boxes = [[]]
+        boxes: list[Box] = [[]]
         for axis, extent in enumerate(self.shape):
             size = self.sizes.get(axis, extent)
             boxes = [box + [(s, s + size)] for box in boxes for s in range(0, extent, size)]
@@ -75,7 +76,8 @@ def _follows(node: ir.Node, running: ir.Value, kind: str) -> bool:
     if kind == "concat" or running not in list(node.inputs):
         return False  # a concat heads its unit: a tile reads each of its inputs
     if kind == "gemm":  # only after a window of its input (a partial of a reduction split)
-        return node.inputs[0] is running and running.producer().op_type == "Slice"
+        producer = running.producer()
+        return node.inputs[0] is running and producer is not None and producer.op_type == "Slice"
     if kind != "elementwise":
         return node.inputs[0] is running
     shape = static(node.outputs[0])
@@ -100,7 +102,10 @@ def find_unit(nodes: list[ir.Node]) -> Unit | None:
             return None  # after a Gemm/MatMul only element-wise ops
         gemm, running = gemm or following == "gemm", node.outputs[0]
     kind = kinds[1] if kinds[0] == "slice" and len(kinds) > 1 else kinds[0]
-    return Unit(kind, nodes[0], list(nodes), static(running))
+    shape = static(running)
+    if kind is None or shape is None:
+        return None  # not reached: every node of the chain has a kind and a static output
+    return Unit(kind, nodes[0], list(nodes), shape)
 
 
 def split_axes(unit: Unit) -> dict[int, list[int]]:
@@ -112,7 +117,7 @@ def split_axes(unit: Unit) -> dict[int, list[int]]:
     for node in unit.nodes:
         group = int_attr(node, "group", 1) if node.op_type == "Conv" else 1
         if group > 1:  # a tile holds whole groups of channels
-            per_group = node.outputs[0].shape[1] // group
+            per_group = dim_of(node.outputs[0], 1) // group
             axes[1] = [d for d in axes[1] if d % per_group == 0]
     return axes
 
@@ -121,7 +126,9 @@ def _divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
 
-def choose_tiles(unit: Unit, tile_logrows, limit: int) -> TilePlan | None:
+def choose_tiles(
+    unit: Unit, tile_logrows: Callable[[TilePlan], int], limit: int
+) -> TilePlan | None:
     """The cut with the fewest tiles whose every tile fits `limit`; ties go to fewer channel
     groups (fewer distinct weights, so fewer distinct circuits), then taller bands.
 

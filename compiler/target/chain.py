@@ -8,6 +8,7 @@ read. A link is a part written by one piece and read by another (zkc.compiler.ar
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import IOSpec
+
+# A part as a dictionary key: (tensor, box).
+PartKey = tuple[str, tuple[tuple[int, int], ...]]
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,9 @@ class ChainProof:
     """Proofs of one inference, one per piece in order, the outputs they commit to, and
     what proving took (provenance: wall seconds, per-piece seconds and peak memory)."""
 
-    proofs: list[dict]
+    proofs: list[dict[str, Any]]
     outputs: dict[str, np.ndarray]
-    run: dict = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
 
 
 def whole_part(name: str, shape: list[int]) -> PartRef:
@@ -94,7 +98,7 @@ def find_links(pieces: list[PieceFacts], spec: IOSpec) -> list[LinkFacts]:
     (the last one, in proving order); ToolError when a part is neither the request's nor
     written by an earlier piece."""
     requested = {t.name for t in spec.inputs}
-    written: dict[tuple, tuple[int, int]] = {}
+    written: dict[PartKey, tuple[int, int]] = {}
     links = []
     for piece in pieces:
         for i, part in enumerate(piece.inputs):

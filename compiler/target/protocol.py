@@ -102,9 +102,9 @@ class Target(Protocol):
         art_dir: Path,
         facts: ChainFacts,
         spec: IOSpec,
-        proofs: list[dict],
-        inputs: dict,
-        outputs: dict | None,
+        proofs: list[dict[str, Any]],
+        inputs: dict[str, Any],
+        outputs: dict[str, Any] | None,
     ) -> dict[str, np.ndarray]:
         """Check a chain's proofs, links, request and response; returns the proved outputs.
         VerificationError names what failed."""
