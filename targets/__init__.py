@@ -5,11 +5,12 @@ and one entry in TARGETS (docs/targets.md)."""
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 if TYPE_CHECKING:
     from zkc.compiler.driver.runtime import CompiledArtifact
     from zkc.compiler.target.protocol import Target
+    from zkc.targets.ezkl.target import EzklTarget
 
 # A target's factory: (SRS or parameters directory or None for its default, allow a locally
 # generated insecure SRS) -> the target. Its backend is imported only when asked for.
@@ -24,6 +25,19 @@ def _ezkl(srs_dir: Path | None, allow_dev_srs: bool) -> "Target":
 
 
 TARGETS: dict[str, TargetFactory] = {"ezkl": _ezkl}
+
+
+# By its literal name, a target is typed as its class (the subnet proves with EZKL's SRS).
+@overload
+def make_target(
+    name: Literal["ezkl"], srs_dir: Path | None = None, allow_dev_srs: bool = False
+) -> "EzklTarget": ...
+
+
+@overload
+def make_target(
+    name: str, srs_dir: Path | None = None, allow_dev_srs: bool = False
+) -> "Target": ...
 
 
 def make_target(name: str, srs_dir: Path | None = None, allow_dev_srs: bool = False) -> "Target":

@@ -54,7 +54,7 @@ def _equations_block(equations: list, order) -> bytes:
     return out
 
 
-def _parse_block(data: bytes, pos: int, equations: list) -> int | None:
+def _parse_block(data: bytes | bytearray, pos: int, equations: list) -> int | None:
     """End offset of the equations block at `pos` if the bytes there are these equations with
     these maps (keys in any order), else None."""
     if data[pos : pos + 8] != _U64.pack(len(equations)):
@@ -80,7 +80,7 @@ def _parse_block(data: bytes, pos: int, equations: list) -> int | None:
     return pos
 
 
-def _decodes(chunk: bytes) -> bool:
+def _decodes(chunk: bytes | bytearray) -> bool:
     try:
         return len(chunk.decode()) == 1
     except UnicodeDecodeError:

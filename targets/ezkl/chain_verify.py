@@ -87,7 +87,12 @@ def _structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list], list
             )
         proof = entry.get("proof")
         instances = proof.get("instances") if isinstance(proof, dict) else None
-        if not isinstance(instances, list) or not instances or not isinstance(instances[0], list):
+        if (
+            not isinstance(proof, dict)
+            or not isinstance(instances, list)
+            or not instances
+            or not isinstance(instances[0], list)
+        ):
             raise VerificationError(f"{_name(facts, position)}: proof has no public instances")
         expected = circuit.public_inputs + circuit.public_outputs
         if len(instances[0]) != expected:
@@ -196,7 +201,9 @@ def _response(
             position += part.size
             values = [proving.felt_to_float(f, circuit.output_scales[j]) for f in felts]
             paste_part(proved[part.tensor], part, np.asarray(values))
-    for name, value in proved.items() if claimed is not None else ():
+    if claimed is None:
+        return proved
+    for name, value in proved.items():
         if name not in claimed:
             raise VerificationError(f"the response has no output '{name}'")
         mine = _claimed(claimed[name], list(value.shape), f"the response's output '{name}'")

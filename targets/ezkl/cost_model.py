@@ -46,6 +46,13 @@ def _size(value: ir.Value | None) -> int:
     return math.prod(d if isinstance(d, int) else 1 for d in value.shape)
 
 
+def _static(dim: int | ir.SymbolicDim) -> int:
+    """A dimension the static_shapes pass made concrete; TypeError (as int() raises) if not."""
+    if not isinstance(dim, int):
+        raise TypeError(f"dimension {dim} is not static")
+    return dim
+
+
 def node_features(node: ir.Node) -> list[tuple[str, int]]:
     """(feature, amount) pairs of one node's work: its main feature, and for ops whose result
     EZKL rescales (MACs, pools) the rescaled output elements."""
@@ -62,17 +69,17 @@ def node_feature(node: ir.Node) -> tuple[str, int]:
     if op in MAC_OPS:
         weight = node.inputs[1] if len(node.inputs) > 1 else None
         if op == "Conv" and weight is not None and weight.shape is not None:
-            per_output = math.prod(weight.shape[1:])  # Cin/group * kh * kw
+            per_output = math.prod(_static(d) for d in weight.shape[1:])  # Cin/group * kh * kw
         elif weight is not None and weight.shape is not None and len(weight.shape) >= 2:
             transposed = (
                 op == "Gemm"
                 and node.attributes.get("transB") is not None
                 and (node.attributes["transB"].value == 1)
             )
-            per_output = weight.shape[-1] if transposed else weight.shape[-2]
+            per_output = _static(weight.shape[-1] if transposed else weight.shape[-2])
         else:
             per_output = 1
-        return f"mac:{op}", out * int(per_output)
+        return f"mac:{op}", out * per_output
     if op in POOL_OPS:
         kernel = node.attributes.get("kernel_shape")
         taps = (

@@ -12,13 +12,15 @@ users pay them on every request; the search costs compile time once.
 from pathlib import Path
 
 from zkc.compiler.artifacts.facts import QuantizationRecord, SearchPoint
-from zkc.compiler.data.fidelity import Budget, fidelity_report
+from zkc.compiler.data.fidelity import Budget, FidelityReport, fidelity_report
+from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ZkcError
 from zkc.compiler.limits import MAX_LOGROWS
 from zkc.compiler.progress import Reporter
 from zkc.targets.ezkl.chain_build import ChainBuild
 from zkc.targets.ezkl.circuit import SETTINGS_FILE
-from zkc.targets.ezkl.quantize import SMALLER_BASES, ChainSearch, SearchResult
+from zkc.targets.ezkl.config import EzklConfig
+from zkc.targets.ezkl.quantize import ChainSearch, SearchResult
 from zkc.targets.ezkl.scale_search import meets, search_scales
 
 
@@ -44,23 +46,12 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
             max_error=ezkl_fidelity.max_abs_error, min_top1=ezkl_fidelity.top1_agreement
         )
         best = search_scales(search.point, budget, limit)
-        if best is not None and 2 ** (best.logrows - 1) == best.decomp_base:
-            for base, legs in SMALLER_BASES:  # the base's range-check table sets the floor
-                candidate = search.point(best.scale, base, legs)
-                if meets(candidate, budget, limit) and candidate.logrows < best.logrows:
-                    best = candidate
         final = None
         if best is not None:
+            best = search.smaller_base(best, budget, limit)
             final = search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
     candidates = [c.record() for c in search.tried.values()]
-    ezkl_point = SearchPoint(
-        scale=settings[0]["run_args"]["input_scale"],
-        decomp_base=settings[0]["run_args"]["decomp_base"],
-        decomp_legs=settings[0]["run_args"]["decomp_legs"],
-        logrows=ezkl_logrows,
-        max_abs_error=ezkl_fidelity.max_abs_error,
-        top1_agreement=ezkl_fidelity.top1_agreement,
-    )
+    ezkl_point = _ezkl_point(settings, ezkl_logrows, ezkl_fidelity)
     if final is not None and meets(final, budget, limit) and final.logrows < ezkl_logrows:
         reporter.info(
             f"scale search: logrows {final.logrows} (EZKL's calibration: "
@@ -81,7 +72,24 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
     return SearchResult(config, record, settings, own)
 
 
-def _record(config, ezkl_point, candidates, samples) -> QuantizationRecord:
+def _ezkl_point(settings: list[dict], logrows: int, fidelity: FidelityReport) -> SearchPoint:
+    """The manifest's line for EZKL's own calibration, measured on the search samples."""
+    return SearchPoint(
+        scale=settings[0]["run_args"]["input_scale"],
+        decomp_base=settings[0]["run_args"]["decomp_base"],
+        decomp_legs=settings[0]["run_args"]["decomp_legs"],
+        logrows=logrows,
+        max_abs_error=fidelity.max_abs_error,
+        top1_agreement=fidelity.top1_agreement,
+    )
+
+
+def _record(
+    config: EzklConfig,
+    ezkl_point: SearchPoint | None,
+    candidates: list[SearchPoint],
+    samples: int | None,
+) -> QuantizationRecord:
     return QuantizationRecord(
         method=f"ezkl-calibrate-{config.calibration_target}",
         chosen=ezkl_point,
@@ -90,5 +98,5 @@ def _record(config, ezkl_point, candidates, samples) -> QuantizationRecord:
     )
 
 
-def _count(samples) -> int:
+def _count(samples: Samples) -> int:
     return len(next(iter(samples.values())))

@@ -5,15 +5,16 @@ or a fixed shared scale), then setup of every distinct circuit, then the links."
 import time
 from pathlib import Path
 
-from zkc.compiler.artifacts.facts import ChainFacts, CircuitFacts, QuantizationRecord
+from zkc.compiler.artifacts.facts import ChainFacts, CircuitFacts, QuantizationRecord, SrsFacts
 from zkc.compiler.data.fidelity import Budget
 from zkc.compiler.errors import ToolError
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import EmitRequest
 from zkc.targets.ezkl.chain_build import ChainBuild, public_count
+from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.cost_model import decomposition_key
 from zkc.targets.ezkl.default_scales import calibrate_then_search
-from zkc.targets.ezkl.quantize import search_chain_scale
+from zkc.targets.ezkl.quantize import SearchResult, search_chain_scale
 
 
 def emit_chain(
@@ -21,40 +22,22 @@ def emit_chain(
 ) -> tuple[ChainFacts, dict[str, float]]:
     """Build every circuit of the request into the artifact; returns (facts, timings)."""
     build = ChainBuild(request, srs_dir, allow_dev_srs)
-    config, timings = build.config, {}
+    timings: dict[str, float] = {}
     start = time.perf_counter()
-    if config.max_error is not None or config.min_top1 is not None:
-        search = search_chain_scale(build, reporter)
+    search = search_scales_for(build, reporter)
+    if search is not None:
         config, quantization = search.config, search.record
         settings, own = search.settings, search.own_logrows
         timings["search_seconds"] = time.perf_counter() - start
-        if build.link != "none":
-            budget = Budget(**quantization.budget).describe()
+        if build.link != "none" and quantization.budget is not None:
             reporter.info(
-                f"slices share scale {config.input_scale}: {budget} on "
+                f"slices share scale {config.input_scale}: "
+                f"{Budget(**quantization.budget).describe()} on "
                 f"{quantization.search_samples} held-out samples"
             )
-    elif (
-        build.link == "none"
-        and config.quantize == "search"
-        and config.input_scale is None
-        and config.param_scale is None
-    ):
-        search = calibrate_then_search(build, reporter)
-        config, quantization = search.config, search.record
-        settings, own = search.settings, search.own_logrows
-        timings["search_seconds"] = time.perf_counter() - start
     else:
-        samples = len(next(iter(build.circuits[0].calibration.values())))
-        with reporter.step(f"calibrating on {samples} samples"):
-            settings, own = build.calibrate(config)
-        quantization = (
-            QuantizationRecord(method=f"ezkl-calibrate-{config.calibration_target}")
-            if build.link == "none"
-            else QuantizationRecord(
-                method="fixed-scale", scale=settings[0]["model_input_scales"][0]
-            )
-        )
+        config = build.config
+        settings, own, quantization = calibrate_as_configured(build, reporter)
     timings["calibrate_seconds"] = time.perf_counter() - start
     start = time.perf_counter()
     used = build.set_up(settings, reporter)
@@ -76,13 +59,46 @@ def emit_chain(
     return facts, timings
 
 
+def search_scales_for(build: ChainBuild, reporter: Reporter) -> SearchResult | None:
+    """zkc's scale search, when the config sets a fidelity budget (any chain) or, for a whole
+    model without fixed scales, asks for it (`quantize="search"`); None otherwise."""
+    config = build.config
+    if config.max_error is not None or config.min_top1 is not None:
+        return search_chain_scale(build, reporter)
+    if (
+        build.link == "none"
+        and config.quantize == "search"
+        and config.input_scale is None
+        and config.param_scale is None
+    ):
+        return calibrate_then_search(build, reporter)
+    return None
+
+
+def calibrate_as_configured(
+    build: ChainBuild, reporter: Reporter
+) -> tuple[list[dict], list[int], QuantizationRecord]:
+    """EZKL's calibration of every circuit at the config's scales (fixed ones for a chain of
+    slices); returns the settings, each circuit's own logrows, and the record."""
+    config = build.config
+    samples = len(next(iter(build.circuits[0].calibration.values())))
+    with reporter.step(f"calibrating on {samples} samples"):
+        settings, own = build.calibrate(config)
+    quantization = (
+        QuantizationRecord(method=f"ezkl-calibrate-{config.calibration_target}")
+        if build.link == "none"
+        else QuantizationRecord(method="fixed-scale", scale=settings[0]["model_input_scales"][0])
+    )
+    return settings, own, quantization
+
+
 def circuit_facts(
     build: ChainBuild,
-    config,
+    config: EzklConfig,
     index: int,
     settings: dict,
     own: int,
-    srs_info,
+    srs_info: SrsFacts,
     ins: list[int],
     outs: list[int],
 ) -> CircuitFacts:

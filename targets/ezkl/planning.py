@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import onnx_ir as ir
 
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.planning.search import CircuitCost
 from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.cost_model import CostModel, decomposition_key, default_cost_model
 
@@ -60,13 +61,13 @@ class EzklCircuitCost:
         return max(rows, hashing), logrows
 
 
-def circuit_costs(compile_config: CompileConfig) -> list[EzklCircuitCost]:
+def circuit_costs(compile_config: CompileConfig) -> list[CircuitCost]:
     """The config's decomposition, and the small one when the config's is larger."""
     config = EzklConfig.of(compile_config)
     candidates = [(config.decomp_base, config.decomp_legs)]
     if config.decomp_base > SMALL_DECOMPOSITION[0]:
         candidates.append(SMALL_DECOMPOSITION)
-    costs = []
+    costs: list[CircuitCost] = []
     for base, legs in candidates:
         model = default_cost_model(base, legs)
         if config.link != "hashed":  # no Poseidon chip: commitments cost no rows

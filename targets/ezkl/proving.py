@@ -89,7 +89,9 @@ def public_outputs(
         per_output.append(felts[pos : pos + tensor.size])
         pos += tensor.size
     proved = decode_outputs(per_output, scales, spec)
-    for name, value in proved.items() if claimed is not None else ():
+    if claimed is None:
+        return proved
+    for name, value in proved.items():
         mine = np.asarray(claimed.get(name, []), dtype=np.float64)
         if mine.shape != value.shape or not np.array_equal(mine, value):
             raise VerificationError(f"output '{name}' is not what {what} commits to")
@@ -104,7 +106,7 @@ def felts(values: np.ndarray, scale: int) -> list[str]:
 
 def input_felts(inputs: dict[str, np.ndarray], scales: list[int], spec: IOSpec) -> list[str]:
     """The public-instance field elements of the inputs, as a validator recomputes them."""
-    felts = []
+    felts: list[str] = []
     for tensor, scale in zip(spec.inputs, scales, strict=True):
         flat = np.asarray(inputs[tensor.name], dtype=np.float64).reshape(-1)
         felts.extend(ezkl.float_to_felt(float(x), scale, ezkl.PyInputType.F32) for x in flat)
@@ -131,9 +133,11 @@ def verify(proof_path: Path, settings_path: Path, vk_path: Path, srs_path: Path)
     """Verify an EZKL proof file; False (never an exception) for a proof that does not verify."""
     try:
         with captured_native_output():
-            return bool(
-                ezkl.verify(str(proof_path), str(settings_path), str(vk_path), str(srs_path))
+            # ezkl 23's stubs make `reduced_srs` required; the binding defaults it.
+            verified = ezkl.verify(  # type: ignore[call-arg]
+                str(proof_path), str(settings_path), str(vk_path), str(srs_path)
             )
+            return bool(verified)
     except (RuntimeError, ValueError, OSError):
         # EZKL raises on malformed or non-verifying proofs; both mean "not verified".
         return False

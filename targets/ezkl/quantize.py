@@ -87,6 +87,23 @@ class ChainSearch:
             self.tried[(scale, base, legs)] = self.measure(scale, base, legs, self.quick)
         return self.tried[(scale, base, legs)]
 
+    def smaller_base(self, best: Candidate, budget: Budget, limit: int) -> Candidate:
+        """`best`, or a point at its scale with a smaller decomposition base that meets the
+        budget in fewer logrows, when the base's range-check table sets the floor of `best`'s
+        logrows (k = log2(base) + 1)."""
+        logrows = best.logrows
+        if logrows is None or 2 ** (logrows - 1) != best.decomp_base:
+            return best
+        for base, legs in SMALLER_BASES:
+            candidate = self.point(best.scale, base, legs)
+            if (
+                meets(candidate, budget, limit)
+                and candidate.logrows is not None
+                and candidate.logrows < logrows
+            ):
+                best, logrows = candidate, candidate.logrows
+        return best
+
 
 def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
     """The scale (and, for one circuit, decomposition) meeting the config's budget at the
@@ -102,11 +119,8 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
         best = search_scales(search.point, budget, limit)
         if best is None:
             raise budget_failure(search.tried.values(), budget, limit)
-        if whole and 2 ** (best.logrows - 1) == best.decomp_base:
-            for base, legs in SMALLER_BASES:  # the base's range-check table sets the floor
-                candidate = search.point(best.scale, base, legs)
-                if meets(candidate, budget, limit) and candidate.logrows < best.logrows:
-                    best = candidate
+        if whole:
+            best = search.smaller_base(best, budget, limit)
         final = search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
         if not meets(final, budget, limit):
             raise budget_failure(search.tried.values(), budget, limit)

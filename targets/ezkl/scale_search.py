@@ -48,6 +48,7 @@ def meets(candidate: Candidate, budget: Budget, limit: int) -> bool:
     """The candidate built, fits the logrows limit, and meets the budget."""
     return (
         candidate.fidelity is not None
+        and candidate.logrows is not None
         and candidate.logrows <= limit
         and budget.met(candidate.fidelity)
     )
@@ -64,7 +65,11 @@ def search_scales(
         candidate = point(mid)
         if meets(candidate, budget, limit):
             found = mid
-        elif candidate.fidelity is not None and candidate.logrows <= limit:
+        elif (
+            candidate.fidelity is not None
+            and candidate.logrows is not None
+            and candidate.logrows <= limit
+        ):
             low = mid + 1  # built, not accurate enough
         else:
             high = mid - 1  # did not build, or too many rows
@@ -92,20 +97,16 @@ def search_scales(
 def budget_failure(tried: Iterable[Candidate], budget: Budget, limit: int) -> UserInputError:
     """The error for a budget no point met: the best fidelity found, or why nothing built."""
     tried = list(tried)
-    built = [c for c in tried if c.fidelity is not None]
+    built = [(c, c.fidelity) for c in tried if c.fidelity is not None]
     if not built:
         return UserInputError(
             f"fidelity budget {budget.describe()}: EZKL could not build the circuit "
             f"({tried[0].error if tried else 'no point tried'})"
         )
-    best = max(built, key=lambda c: (c.fidelity.top1_agreement or 0, -c.fidelity.max_abs_error))
-    top1 = (
-        f", top-1 {best.fidelity.top1_agreement:.2%}"
-        if best.fidelity.top1_agreement is not None
-        else ""
-    )
+    best, fidelity = max(built, key=lambda b: (b[1].top1_agreement or 0, -b[1].max_abs_error))
+    top1 = f", top-1 {fidelity.top1_agreement:.2%}" if fidelity.top1_agreement is not None else ""
     return UserInputError(
         f"fidelity budget {budget.describe()} cannot be met within logrows {limit}: best found "
-        f"max |error| {best.fidelity.max_abs_error:.4g}{top1} at scale {best.scale} "
+        f"max |error| {fidelity.max_abs_error:.4g}{top1} at scale {best.scale} "
         f"(logrows {best.logrows})"
     )

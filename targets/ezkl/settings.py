@@ -16,17 +16,18 @@ from zkc.targets.ezkl.config import EzklConfig
 def run_args(config: EzklConfig) -> "ezkl.PyRunArgs":
     """EZKL run args for a config: visibilities, columns, fixed scales if given."""
     args = ezkl.PyRunArgs()
-    args.input_visibility = config.input_visibility
-    args.output_visibility = config.output_visibility
-    args.param_visibility = config.param_visibility
-    args.num_inner_cols = config.num_inner_cols
-    args.decomp_base = config.decomp_base
-    args.decomp_legs = config.decomp_legs
-    args.variables = [("batch_size", config.batch_size)]
+    # ezkl 23's stubs declare PyRunArgs without its fields; they exist at run time.
+    args.input_visibility = config.input_visibility  # type: ignore[attr-defined]
+    args.output_visibility = config.output_visibility  # type: ignore[attr-defined]
+    args.param_visibility = config.param_visibility  # type: ignore[attr-defined]
+    args.num_inner_cols = config.num_inner_cols  # type: ignore[attr-defined]
+    args.decomp_base = config.decomp_base  # type: ignore[attr-defined]
+    args.decomp_legs = config.decomp_legs  # type: ignore[attr-defined]
+    args.variables = [("batch_size", config.batch_size)]  # type: ignore[attr-defined]
     if config.input_scale is not None:
-        args.input_scale = config.input_scale
+        args.input_scale = config.input_scale  # type: ignore[attr-defined]
     if config.param_scale is not None:
-        args.param_scale = config.param_scale
+        args.param_scale = config.param_scale  # type: ignore[attr-defined]
     return args
 
 

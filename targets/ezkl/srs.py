@@ -71,7 +71,7 @@ class SrsDirectory:
 
     def __init__(self, path: Path):
         self.path = Path(path).expanduser()
-        self._checked: dict[Path, tuple] = {}
+        self._checked: dict[Path, tuple[str, int, int] | None] = {}
 
     def checked(self, expected: SrsFacts) -> Path:
         """The SRS file for these facts; UserInputError when missing or another SRS."""

@@ -14,6 +14,7 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.pipeline.base import ZkcPass
+from zkc.compiler.planning.search import CircuitCost
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import ChainProof, CircuitEstimate, EmitRequest
 from zkc.compiler.target.protocol import Target
@@ -51,7 +52,7 @@ class EzklTarget(Target):
     def check_model(self, model: ir.Model, source: str) -> None:
         ops.check_ops(model, source)
 
-    def circuit_costs(self, config: CompileConfig) -> list[planning.EzklCircuitCost]:
+    def circuit_costs(self, config: CompileConfig) -> list[CircuitCost]:
         return planning.circuit_costs(config)
 
     def estimate(self, logrows: int) -> CircuitEstimate:

@@ -54,8 +54,8 @@ class Admission:
     def admit(self, circuit_id: str, deadline: float) -> None:
         """Refused (503) when the queue is full or the request could not finish in time."""
         if self.queued >= self.max_queue and self.in_flight >= self.workers:
-            wait = self.expected_wait(circuit_id) or 1.0
-            raise Refused(503, f"the prover queue is full ({self.queued} waiting)", wait)
+            retry_after = self.expected_wait(circuit_id) or 1.0
+            raise Refused(503, f"the prover queue is full ({self.queued} waiting)", retry_after)
         wait = self.expected_wait(circuit_id)
         left = deadline - time.monotonic()
         if wait is not None and wait > left:

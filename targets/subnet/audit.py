@@ -56,7 +56,12 @@ def audit_package(
 
 
 def _lowered_parent(
-    model_path: Path, parent: BuildRecord, data, target: Target, work: Path, reporter: Reporter
+    model_path: Path,
+    parent: BuildRecord,
+    data: tuple[Path, Path],
+    target: Target,
+    work: Path,
+    reporter: Reporter,
 ) -> Path:
     """The model the packaged artifact was derived from: the source after its parent's passes."""
     config = target.configure(CompileConfig.model_validate(parent.config))

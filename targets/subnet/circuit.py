@@ -105,6 +105,7 @@ def load_circuit(
     `verify_only`: a validator's copy, with no pk.key to find (it can only verify).
     """
     path, target, timeout = Path(path), make_target("ezkl", srs_dir), None
+    pk: Path | None
     if (path / art.MANIFEST).is_file():
         manifest = art.load_verified(path)
         if not allow_sliced:

@@ -12,9 +12,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.errors import ToolError, UserInputError
+
+if TYPE_CHECKING:
+    from bittensor._generated.calls import Call
 
 DOMAIN = b"zkc-commit/1:"  # offline signatures cover DOMAIN + the canonical call JSON
 MAX_RAW = 128  # the pallet's largest Raw field
@@ -26,7 +30,7 @@ class Commitment:
 
     netuid: int
     artifact_digest: str
-    call: object  # bittensor's Call(module, function, params)
+    call: "Call"  # bittensor's Call(module, function, params)
     signer: str | None = None
     signature: str | None = None
 

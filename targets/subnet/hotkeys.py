@@ -2,22 +2,29 @@
 manifest digest when published; zkc's own payloads elsewhere). Everything bittensor-specific
 lives in zkc.targets.subnet; the registry takes the signer and the check as functions."""
 
+from typing import TYPE_CHECKING
+
 from zkc.compiler.errors import UserInputError, VerificationError
+
+if TYPE_CHECKING:
+    from bittensor.keyfiles import Keypair
 
 ARTIFACT_DOMAIN = b"zkc-artifact/1:"  # signed bytes: DOMAIN + "sha256:<hex of manifest.json>"
 
 
-def load_hotkey(wallet: str | None = None, uri: str | None = None, public_only: bool = False):
+def load_hotkey(
+    wallet: str | None = None, uri: str | None = None, public_only: bool = False
+) -> "Keypair":
     """A hotkey Keypair from a wallet NAME/HOTKEY, or a dev URI such as //Alice (tests).
 
     `public_only`: the wallet's public hotkey file suffices (a server that only checks that
     requests are addressed to it). UserInputError unless exactly one of the two is given."""
     from bittensor.keyfiles import Keypair
 
-    if bool(wallet) == bool(uri):
-        raise UserInputError("give exactly one of --wallet NAME/HOTKEY or --hotkey-uri")
-    if uri:
+    if uri and not wallet:
         return Keypair.create_from_uri(uri)
+    if not wallet or uri:
+        raise UserInputError("give exactly one of --wallet NAME/HOTKEY or --hotkey-uri")
     import bittensor
 
     try:

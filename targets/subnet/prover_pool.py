@@ -11,10 +11,14 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from zkc.compiler.errors import ToolError, UserInputError
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ class ProverPool:
     def __init__(self, workers: int, scheduler: str | None = None):
         self.workers, self.scheduler = workers, scheduler
         self._pool: ProcessPoolExecutor | None = None
-        self._client, self._waiters = None, None
+        self._client: Client | None = None
+        self._waiters: ThreadPoolExecutor | None = None
         if scheduler:
             self._connect(scheduler)
         else:
@@ -92,7 +97,8 @@ class ProverPool:
         try:
             return await loop.run_in_executor(self._pool, prove_job, source, inputs)
         except BrokenProcessPool as exc:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            if self._pool is not None:  # always: only the process pool breaks
+                self._pool.shutdown(wait=False, cancel_futures=True)
             self._start()
             raise ToolError("a prover process died; it was replaced") from exc
 
@@ -101,4 +107,5 @@ class ProverPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             self._client.close()
-            self._waiters.shutdown(wait=False)
+            if self._waiters is not None:  # always, with a client
+                self._waiters.shutdown(wait=False)

@@ -74,7 +74,9 @@ def check_answer(
     own verifying keys; VerificationError unless the returned outputs are those."""
     if not isinstance(doc, dict) or not isinstance(doc.get("outputs"), dict):
         raise VerificationError("the answer carries no outputs")
-    envelope = doc.get("envelope") if isinstance(doc.get("envelope"), dict) else {}
+    envelope = doc.get("envelope")
+    if not isinstance(envelope, dict):
+        envelope = {}
     if envelope.get("slices"):
         proofs = [entry.get("proof") for entry in envelope["slices"]]
     else:

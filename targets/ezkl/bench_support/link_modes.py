@@ -23,10 +23,13 @@ def _build(
     model: Path, work: Path, tag: str, inv: str, outv: str, data: list, srs_dir: Path
 ) -> dict:
     args = ezkl.PyRunArgs()
-    args.input_visibility, args.output_visibility, args.param_visibility = inv, outv, "fixed"
-    args.input_scale = args.param_scale = 13
-    args.decomp_base, args.decomp_legs = 1024, 3
-    args.variables = [("batch_size", 1)]
+    # ezkl 23's stubs declare PyRunArgs without its fields; they exist at run time.
+    args.input_visibility = inv  # type: ignore[attr-defined]
+    args.output_visibility = outv  # type: ignore[attr-defined]
+    args.param_visibility = "fixed"  # type: ignore[attr-defined]
+    args.input_scale = args.param_scale = 13  # type: ignore[attr-defined]
+    args.decomp_base, args.decomp_legs = 1024, 3  # type: ignore[attr-defined]
+    args.variables = [("batch_size", 1)]  # type: ignore[attr-defined]
     settings = work / f"{tag}.settings.json"
     call_ezkl("gen_settings", ezkl.gen_settings, str(model), str(settings), args)
     (work / f"{tag}.cal.json").write_text(json.dumps({"input_data": data}))
@@ -105,8 +108,9 @@ def measure_link_modes(
                 str(b["srs"]),
             )
             seconds = time.perf_counter() - start
+            # ezkl 23's stubs make `reduced_srs` required; the binding defaults it.
             ok = bool(
-                ezkl.verify(
+                ezkl.verify(  # type: ignore[call-arg]
                     str(work / f"{tag}.proof.json"),
                     str(b["settings"]),
                     str(work / f"{tag}.vk"),
@@ -143,7 +147,8 @@ def _swap_then_verify(work: Path, tag: str, built: dict) -> str:
     shutil.copyfile(work / f"{tag}.proof.json", swapped)
     try:
         ezkl.swap_proof_commitments(str(swapped), str(work / f"{tag}.w.json"))
-        ok = ezkl.verify(
+        # ezkl 23's stubs make `reduced_srs` required; the binding defaults it.
+        ok = ezkl.verify(  # type: ignore[call-arg]
             str(swapped), str(built["settings"]), str(work / f"{tag}.vk"), str(built["srs"])
         )
         return "verifies" if ok else "does not verify"

@@ -20,11 +20,13 @@ def circuit_rows(
 ) -> tuple[int, int]:
     """(`num_rows`, Poseidon chip rows) of the circuit EZKL lays out with these settings."""
     args = ezkl.PyRunArgs()
-    args.input_visibility, args.output_visibility = input_visibility, output_visibility
-    args.param_visibility = "fixed"
-    args.decomp_base, args.decomp_legs = decomp_base, decomp_legs
-    args.input_scale = args.param_scale = scale
-    args.variables = [("batch_size", 1)]
+    # ezkl 23's stubs declare PyRunArgs without its fields; they exist at run time.
+    args.input_visibility = input_visibility  # type: ignore[attr-defined]
+    args.output_visibility = output_visibility  # type: ignore[attr-defined]
+    args.param_visibility = "fixed"  # type: ignore[attr-defined]
+    args.decomp_base, args.decomp_legs = decomp_base, decomp_legs  # type: ignore[attr-defined]
+    args.input_scale = args.param_scale = scale  # type: ignore[attr-defined]
+    args.variables = [("batch_size", 1)]  # type: ignore[attr-defined]
     with tempfile.TemporaryDirectory(prefix="zkc-rows-") as tmp:
         settings = Path(tmp) / "settings.json"
         call_ezkl("gen_settings", ezkl.gen_settings, str(model_path), str(settings), args)
