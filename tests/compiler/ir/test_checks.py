@@ -100,9 +100,11 @@ def test_a_huge_input_is_refused():
     _refused(proto, f"input 'x' has {side * side:,} elements .*at most {MAX_ELEMENTS:,} per tensor")
 
 
-def test_symbolic_dimensions_do_not_count_towards_the_size():
+def test_symbolic_dimensions_count_as_one():
     side = int(np.sqrt(MAX_ELEMENTS))
     check_graph_io(_proto([_info("x", ["n", side, side])], [_info("y", ["n", side, side])]), PATH)
+    big = _proto([_info("x", ["n", side, 2 * side])], [_info("y", ["n", side, 2 * side])])
+    _refused(big, f"input 'x' has {2 * side * side:,} elements")
 
 
 def test_a_sequence_input_is_refused():
