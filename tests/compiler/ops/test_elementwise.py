@@ -86,7 +86,8 @@ def test_attributes_are_kept_on_the_tile():
     strict=True,
     reason="BUG: an element-wise op with an absent optional input (Clip(x, '', max), as "
     "torch.clamp(max=...) exports) is an 'elementwise' unit, but its tile reads tensor '' "
-    "(ToolError: a tile reads '', which no earlier piece writes)",
+    "(ToolError: a tile reads '', which no earlier piece writes; KeyError '' when the Clip "
+    "heads the unit)",
 )
 def test_an_absent_optional_input_stays_absent_on_the_tile():
     model = _chain(

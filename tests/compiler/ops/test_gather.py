@@ -75,7 +75,8 @@ def test_the_tile_gathers_with_indices_shifted_into_its_span():
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: GatherTiles accepts negative indices (legal ONNX, counted from the end) as a "
-    "'gather' unit, but input_box/build use them as they are: the window is (-2, 0)",
+    "'gather' unit, but input_box/build use them as they are: the window read starts at "
+    "row -2 (ToolError: the parts do not cover it)",
 )
 def test_negative_indices_are_either_refused_or_tiled_right():
     model = _gather(np.array([-1, 0, -2], np.int64))
