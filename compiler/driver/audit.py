@@ -18,6 +18,7 @@ from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import load_samples
 from zkc.compiler.driver.compile import BuildInputs, compile_inputs
+from zkc.compiler.errors import ArtifactError
 from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
 from zkc.compiler.ir.model_io import load_model
@@ -118,12 +119,11 @@ def audit_artifact(
     path = Path(path)
     manifest = art.load_verified(path)
     config = CompileConfig.model_validate(manifest.config)
+    eval_source = manifest.source["eval_source"]
+    if eval_source is None:  # every build records how its held-out samples were chosen
+        raise ArtifactError(f"{path}: the manifest records no eval_source to rebuild with")
     inputs = rebuild_inputs(
-        model_path,
-        path / art.CALIBRATION_FILE,
-        path / art.EVAL_FILE,
-        config,
-        manifest.source["eval_source"],
+        model_path, path / art.CALIBRATION_FILE, path / art.EVAL_FILE, config, eval_source
     )
     recorded = {name: e.sha256 for name, e in manifest.files.items()}
     recorded[art.MANIFEST] = sha256_file(path / art.MANIFEST)

@@ -2,104 +2,62 @@
 fidelity, manifest and provenance (zkc.compiler.driver.compile decides when to build)."""
 
 import json
-import math
 import platform
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import onnx_ir as ir
 
 from zkc.compiler.artifacts import manifest as art
+from zkc.compiler.artifacts.facts import ChainFacts, PieceFacts
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.fidelity import Budget, FidelityReport, fidelity_report
-from zkc.compiler.data.reference import ReferenceRunner
-from zkc.compiler.data.samples import Samples, samples_digest, save_samples, with_column
+from zkc.compiler.data.samples import samples_digest, save_samples
+from zkc.compiler.driver.lowering import Lowered
+from zkc.compiler.driver.lowering import lower as lower  # callers import it from here too
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.ir.io_spec import io_spec
+from zkc.compiler.ir.io_spec import IOSpec, io_spec
 from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.limits import LARGE_LOGROWS
 from zkc.compiler.pieces.build import build_pieces
 from zkc.compiler.pieces.slices import MODEL_FILE
-from zkc.compiler.pipeline.base import PassOptions
-from zkc.compiler.pipeline.instruments import EquivalenceInstrument, IRDumpInstrument
-from zkc.compiler.pipeline.runner import PassRecord, instantiate, run_pipeline
+from zkc.compiler.pipeline.base import ZkcPass
+from zkc.compiler.planning.partition import PartitionPlan, tensor_elements
 from zkc.compiler.planning.plan import choose_plan
 from zkc.compiler.planning.reduction_split import split_for_budget
 from zkc.compiler.planning.report import plan_report, whole_rows
+from zkc.compiler.planning.search import CircuitCost
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import EmitRequest, find_links
 from zkc.compiler.target.protocol import Target
 from zkc.compiler.versions import tool_versions, zkc_version
 
-
-@dataclass
-class Lowered:
-    """The model after the passes, the samples it takes (with the inputs passes add), and
-    the pass log; `reference` runs the source model (the ground truth)."""
-
-    model: ir.Model
-    calibration: Samples
-    evaluation: Samples
-    pass_log: list[PassRecord]
-    reference: ReferenceRunner
-    eq_samples: list[dict]
-    checked_after: list[str]
-
-
-def lower(
-    inputs, config: CompileConfig, passes: list, reporter: Reporter, dump_ir: Path | None = None
-) -> Lowered:
-    """Run the pipeline on the source model, every pass checked against onnxruntime."""
-    calibration, evaluation = inputs.calibration, inputs.evaluation
-    for cls in passes:  # inputs a pass adds (a nonce) are data, not weights
-        for name, shape in cls.adds_inputs.items():
-            calibration = with_column(calibration, name, shape, seed=0)
-            evaluation = with_column(evaluation, name, shape, seed=1)
-    n_eq = min(config.equivalence_samples, len(next(iter(calibration.values()))))
-    eq_samples = [{k: v[i] for k, v in calibration.items()} for i in range(n_eq)]
-    instruments = [EquivalenceInstrument(eq_samples, source=str(inputs.model_path))]
-    if dump_ir is not None:
-        instruments.append(IRDumpInstrument(dump_ir))
-    options = PassOptions(batch_size=config.batch_size, input_shapes=dict(config.input_shapes))
-    reference = ReferenceRunner(inputs.model, str(inputs.model_path))
-    with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
-        model, log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
-    return Lowered(
-        model, calibration, evaluation, log, reference, eq_samples, instruments[0].checked
-    )
+if TYPE_CHECKING:  # compile imports this module
+    from zkc.compiler.driver.compile import BuildInputs
 
 
 def build_artifact(
     tmp: Path,
-    inputs,
+    inputs: "BuildInputs",
     key: str,
     config: CompileConfig,
-    passes: list,
+    passes: Sequence[type[ZkcPass]],
     target: Target,
     reporter: Reporter,
     dump_ir: Path | None = None,
     runner: ProveRunner | None = None,
 ) -> art.Manifest:
-    """Build the artifact for `inputs` (a compile.BuildInputs) into `tmp`; returns its manifest."""
+    """Build the artifact for `inputs` into `tmp`; returns its manifest."""
     started = time.perf_counter()
     low = lower(inputs, config, passes, reporter, dump_ir)
     target.check_model(low.model, str(inputs.model_path))
     spec = io_spec(low.model)
     save_model(low.model, tmp / MODEL_FILE)
     ref_out = low.reference.run_batch(low.evaluation, spec.input_shapes())
-    wants_plan = config.slices is not None or config.max_logrows is not None
-    planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else low.model
-    costs = target.circuit_costs(config)
-    if (
-        config.slices is None
-        and config.max_logrows is not None
-        and split_for_budget(planned, costs, config.max_logrows)
-    ):  # nodes too big for any tile: partial ops and a Sum, in the model the pieces cut
-        save_model(planned, tmp / MODEL_FILE)
-        planned = load_model(tmp / MODEL_FILE, infer_shapes=True)
-    plan = choose_plan(planned, costs, config.max_logrows, config.slices)
+    planned, costs, plan = plan_circuits(tmp, low.model, config, target)
     circuits, pieces, model_files = build_pieces(
         tmp, plan, low.calibration, spec, low.reference, low.eq_samples
     )
@@ -119,17 +77,66 @@ def build_artifact(
         ref_out,
         runner or ProveRunner(),
     )
-    facts, timings = target.emit(request, reporter)
-    start = time.perf_counter()
-    outputs = target.run(tmp, facts, spec, low.evaluation, reporter, request.runner)
-    fidelity = fidelity_report(ref_out, outputs, inputs.eval_source)
-    timings["fidelity_seconds"] = time.perf_counter() - start
-    check_budget(config, fidelity)
+    facts, timings, fidelity = emit_and_measure(request, target, inputs.eval_source, reporter)
     # The data travels with the artifact: an audit or a derived build rebuilds from it.
     save_samples(tmp / art.CALIBRATION_FILE, low.calibration)
     save_samples(tmp / art.EVAL_FILE, low.evaluation)
     files = [*model_files, *target.files(facts), art.CALIBRATION_FILE, art.EVAL_FILE]
-    manifest = art.Manifest(
+    manifest = make_manifest(tmp, key, inputs, config, low, spec, target, facts, fidelity, files)
+    art.write_manifest(tmp, manifest)
+    write_provenance(tmp, inputs, low, timings, time.perf_counter() - started)
+    return manifest
+
+
+def plan_circuits(
+    tmp: Path, model: ir.Model, config: CompileConfig, target: Target
+) -> tuple[ir.Model, list[CircuitCost], PartitionPlan]:
+    """The model the pieces are cut from (saved in `tmp`, read back with inferred shapes when a
+    budget asks for a plan), the target's cost functions, and the plan chosen with them."""
+    wants_plan = config.slices is not None or config.max_logrows is not None
+    planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else model
+    costs = target.circuit_costs(config)
+    if (
+        config.slices is None
+        and config.max_logrows is not None
+        and split_for_budget(planned, costs, config.max_logrows)
+    ):  # nodes too big for any tile: partial ops and a Sum, in the model the pieces cut
+        save_model(planned, tmp / MODEL_FILE)
+        planned = load_model(tmp / MODEL_FILE, infer_shapes=True)
+    return planned, costs, choose_plan(planned, costs, config.max_logrows, config.slices)
+
+
+def emit_and_measure(
+    request: EmitRequest, target: Target, eval_source: str, reporter: Reporter
+) -> tuple[ChainFacts, dict[str, float], FidelityReport]:
+    """The target's chain built into the artifact, its facts and step timings, and its
+    fidelity on the held-out samples; UserInputError when that misses the config's budget."""
+    facts, timings = target.emit(request, reporter)
+    start = time.perf_counter()
+    outputs = target.run(
+        request.art_dir, facts, request.spec, request.evaluation, reporter, request.runner
+    )
+    fidelity = fidelity_report(request.reference, outputs, eval_source)
+    timings["fidelity_seconds"] = time.perf_counter() - start
+    check_budget(request.config, fidelity)
+    return facts, timings, fidelity
+
+
+def make_manifest(
+    tmp: Path,
+    key: str,
+    inputs: "BuildInputs",
+    config: CompileConfig,
+    low: Lowered,
+    spec: IOSpec,
+    target: Target,
+    facts: ChainFacts,
+    fidelity: FidelityReport,
+    files: list[str],
+) -> art.Manifest:
+    """The artifact's manifest: its key, versions, sources, config, pass log, io, circuits,
+    fidelity, and the hashes of `files` (relative to `tmp`)."""
+    return art.Manifest(
         key=key,
         zkc_version=zkc_version(),
         tools=tool_versions(),
@@ -143,12 +150,16 @@ def build_artifact(
         fidelity=fidelity,
         files=art.hash_files(tmp, files),
     )
-    art.write_manifest(tmp, manifest)
-    write_provenance(tmp, inputs, low, timings, time.perf_counter() - started)
-    return manifest
 
 
-def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> None:
+def announce_plan(
+    plan: PartitionPlan,
+    pieces: list[PieceFacts],
+    planned: ir.Model,
+    costs: list[CircuitCost],
+    target: Target,
+    reporter: Reporter,
+) -> None:
     """What `zkc plan` shows, before the long part of the build."""
     cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
     report = plan_report(
@@ -162,12 +173,12 @@ def announce_plan(plan, pieces, planned, costs, target, reporter: Reporter) -> N
         reporter.info(line)
 
 
-def announce_size(tmp: Path, model, cost, reporter: Reporter) -> None:
+def announce_size(tmp: Path, model: ir.Model, cost: CircuitCost, reporter: Reporter) -> None:
     """One circuit's estimated rows before EZKL starts, so a large model says what is coming."""
     if any(v.shape is None for node in model.graph for v in node.outputs):
         model = load_model(tmp / MODEL_FILE, infer_shapes=True)
     graph = model.graph
-    io = sum(math.prod(v.shape) for v in (*graph.inputs, *graph.outputs) if v.shape is not None)
+    io = sum(tensor_elements(v) for v in (*graph.inputs, *graph.outputs))
     rows, logrows = cost.circuit_size(sum(cost.node_rows(n) for n in graph), 0, 0, io, margin=False)
     hint = (
         f"; that is slow and memory-hungry, --max-logrows {LARGE_LOGROWS} slices it"
@@ -188,7 +199,7 @@ def check_budget(config: CompileConfig, fidelity: FidelityReport) -> None:
         )
 
 
-def source_record(inputs) -> dict[str, str]:
+def source_record(inputs: "BuildInputs") -> dict[str, str]:
     """What the artifact was built from: the model file's and the samples' digests."""
     return {
         "model_sha256": inputs.model_sha256,
@@ -198,7 +209,9 @@ def source_record(inputs) -> dict[str, str]:
     }
 
 
-def write_provenance(tmp: Path, inputs, low: Lowered, timings: dict, seconds: float) -> None:
+def write_provenance(
+    tmp: Path, inputs: "BuildInputs", low: Lowered, timings: dict[str, float], seconds: float
+) -> None:
     """provenance.json: host, paths and timings (no hash covers it)."""
     provenance = {
         "host": platform.node(),

@@ -6,6 +6,7 @@ its calibration and evaluation samples), through the same cache as `zkc compile`
 """
 
 from pathlib import Path
+from typing import Any
 
 from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.config import CompileConfig
@@ -16,7 +17,7 @@ from zkc.compiler.target.protocol import Target
 
 def derive_artifact(
     source: Path,
-    overrides: dict,
+    overrides: dict[str, Any],
     output: Path,
     target: Target,
     cache_dir: Path | None,

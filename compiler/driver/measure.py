@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,14 @@ from pydantic import BaseModel
 from zkc.compiler.artifacts.manifest import EVAL_FILE
 from zkc.compiler.artifacts.proof import load_proof
 from zkc.compiler.compute.runners import peak_rss_mb
+from zkc.compiler.driver.runtime import CompiledArtifact
 from zkc.compiler.errors import ArtifactError, ToolError
+
+# Opens an artifact with its target (zkc.targets.open_artifact): (artifact path, SRS directory).
+Opener = Callable[[Path, Path], CompiledArtifact]
+# What a fresh process proves with: (opener, artifact path, SRS directory, request, workers,
+# scheduler, proof path); it returns the run's wall seconds and peak RSS in MB.
+ProveJob = tuple[Opener, str, str, dict[str, np.ndarray], int | None, str | None, str]
 
 
 class BenchReport(BaseModel):
@@ -56,7 +64,7 @@ class BenchReport(BaseModel):
         )
 
 
-def sample_input(compiled) -> dict[str, np.ndarray]:
+def sample_input(compiled: CompiledArtifact) -> dict[str, np.ndarray]:
     """The first held-out sample stored in the artifact, as a request."""
     path = compiled.path / EVAL_FILE
     if not path.is_file():
@@ -71,14 +79,14 @@ def sample_input(compiled) -> dict[str, np.ndarray]:
 
 
 def _prove_once(
-    opener: Callable,
+    opener: Opener,
     path: str,
     srs_dir: str,
-    inputs: dict,
+    inputs: dict[str, np.ndarray],
     workers: int | None,
     scheduler: str | None,
     proof_path: str,
-) -> dict:
+) -> dict[str, float]:
     """Prove in this (fresh) process; returns wall seconds and peak memory."""
     compiled = opener(Path(path), Path(srs_dir))
     start = time.perf_counter()
@@ -92,12 +100,12 @@ def _prove_once(
 def measure(
     path: Path,
     srs_dir: Path,
-    opener: Callable,
+    opener: Opener,
     inputs: dict[str, np.ndarray] | None = None,
     repeat: int = 3,
     workers: int | None = None,
     scheduler: str | None = None,
-    prove_once: Callable[..., dict] = _prove_once,
+    prove_once: Callable[..., dict[str, float]] = _prove_once,
 ) -> BenchReport:
     """Prove `repeat` times (each in a fresh process, by `prove_once`) and verify each proof;
     VerificationError if one does not verify, ToolError if a proving process dies.
@@ -106,37 +114,64 @@ def measure(
     must be importable by name, since each fresh process calls it again."""
     compiled = opener(path, srs_dir)
     inputs = inputs if inputs is not None else sample_input(compiled)
-    prove, verify, peaks, size = [], [], [], 0
+    prove: list[float] = []
+    verify: list[float] = []
+    peaks: list[float] = []
+    size = 0
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="zkc-bench-") as tmp:
         for i in range(repeat):
             proof_path = Path(tmp) / f"proof_{i}.json"
-            with ProcessPoolExecutor(1, mp_context=context) as pool:
-                future = pool.submit(
-                    prove_once,
-                    opener,
-                    str(path),
-                    str(srs_dir),
-                    inputs,
-                    workers,
-                    scheduler,
-                    str(proof_path),
-                )
-                try:
-                    run = future.result()
-                except BrokenProcessPool as exc:
-                    raise ToolError(
-                        f"{path}: the proving process died in run {i + 1} (killed, or out of "
-                        "memory)"
-                    ) from exc
+            job = (opener, str(path), str(srs_dir), inputs, workers, scheduler, str(proof_path))
+            run = _prove_in_fresh_process(prove_once, job, context, path, i + 1)
             prove.append(round(run["seconds"], 3))
             peaks.append(run["peak_rss_mb"])
-            envelope = load_proof(proof_path)
-            start = time.perf_counter()
-            compiled.verify(envelope)
-            verify.append(round(time.perf_counter() - start, 4))
+            verify.append(_verify_seconds(compiled, proof_path))
             size = proof_path.stat().st_size
-    facts = compiled.facts
+    return _bench_report(compiled, workers, scheduler, prove, verify, peaks, size)
+
+
+def _prove_in_fresh_process(
+    prove_once: Callable[..., dict[str, float]],
+    job: ProveJob,
+    context: BaseContext,
+    path: Path,
+    run: int,
+) -> dict[str, float]:
+    """`prove_once(*job)` in a process of its own; ToolError naming run `run` (from 1) if that
+    process dies."""
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        future = pool.submit(prove_once, *job)
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise ToolError(
+                f"{path}: the proving process died in run {run} (killed, or out of memory)"
+            ) from exc
+
+
+def _verify_seconds(compiled: CompiledArtifact, proof_path: Path) -> float:
+    """Seconds verifying the proof file at `proof_path` took (VerificationError if invalid)."""
+    envelope = load_proof(proof_path)
+    start = time.perf_counter()
+    compiled.verify(envelope)
+    return round(time.perf_counter() - start, 4)
+
+
+def _bench_report(
+    compiled: CompiledArtifact,
+    workers: int | None,
+    scheduler: str | None,
+    prove: list[float],
+    verify: list[float],
+    peaks: list[float],
+    size: int,
+) -> BenchReport:
+    """The figures of `len(prove)` runs: seconds proving and verifying each, the peak RSS
+    over them, and the size of the last proof file."""
+    facts, manifest = compiled.facts, compiled.manifest
+    if manifest is None:
+        raise ArtifactError(f"{compiled.path}: no manifest names its proving keys")
     return BenchReport(
         artifact_key=compiled.key,
         circuits=len(facts.pieces),
@@ -146,6 +181,6 @@ def measure(
         prove_seconds=prove,
         verify_seconds=verify,
         peak_rss_mb=round(max(peaks), 1),
-        pk_bytes=sum(e.size for p, e in compiled.manifest.files.items() if p.endswith("pk.key")),
+        pk_bytes=sum(e.size for p, e in manifest.files.items() if p.endswith("pk.key")),
         proof_file_bytes=size,
     )

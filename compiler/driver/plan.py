@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.driver.build import lower
 from zkc.compiler.driver.compile import pipeline_name
+from zkc.compiler.driver.lowering import lower
 from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.pieces.build import plan_pieces

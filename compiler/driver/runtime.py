@@ -8,6 +8,7 @@ verifies chains of any length.
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from zkc.compiler.errors import UserInputError, VerificationError
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import chain_vk_digest
+from zkc.compiler.target.protocol import Target
 
 
 @dataclass
@@ -29,7 +31,7 @@ class ProofResult:
     envelope: ProofEnvelope
     outputs: dict[str, np.ndarray]
     prove_seconds: float
-    run: dict  # wall time, per-circuit seconds and peak RSS (provenance, never hashed)
+    run: dict[str, Any]  # wall time, per-circuit seconds and peak RSS (provenance, never hashed)
 
 
 class CompiledArtifact:
@@ -38,19 +40,19 @@ class CompiledArtifact:
     def __init__(
         self,
         path: Path,
-        target,
+        target: Target,
         key: str,
         spec: IOSpec,
         facts: ChainFacts,
         manifest: Manifest | None = None,
         located: dict[str, Path] | None = None,
-    ):
+    ) -> None:
         self.path, self.target, self.key = Path(path), target, key
         self.spec, self.facts, self.manifest = spec, facts, manifest
         self.located = located or {}  # files kept outside the directory (a package's pk.key)
 
     @classmethod
-    def open(cls, path: Path, target) -> "CompiledArtifact":
+    def open(cls, path: Path, target: Target) -> "CompiledArtifact":
         """An artifact directory, every file checked against its manifest."""
         manifest = load_verified(Path(path))
         if manifest.target != target.name:
@@ -112,7 +114,10 @@ class CompiledArtifact:
         )
 
     def verify_proofs(
-        self, proofs: list[dict], inputs: dict, outputs: dict | None = None
+        self,
+        proofs: list[dict[str, Any]],
+        inputs: dict[str, Any],
+        outputs: dict[str, Any] | None = None,
     ) -> dict[str, np.ndarray]:
         """Verify the target's own proofs (one per circuit, in order; e.g. what a subnet miner
         returns) for these inputs, as a validator does; returns the outputs they commit to."""
