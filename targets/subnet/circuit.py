@@ -17,6 +17,7 @@ from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.data.samples import inputs_from_doc
 from zkc.compiler.driver.runtime import CompiledArtifact, ProofResult
 from zkc.compiler.errors import ArtifactError, UserInputError
+from zkc.compiler.target.protocol import Target
 from zkc.targets import make_target
 from zkc.targets.subnet.checks import refuse_sliced
 from zkc.targets.subnet.lock import (
@@ -104,41 +105,57 @@ def load_circuit(
     one). A sliced artifact's id is the digest over its pieces' verifying keys.
     `verify_only`: a validator's copy, with no pk.key to find (it can only verify).
     """
-    path, target, timeout = Path(path), make_target("ezkl", srs_dir), None
-    pk: Path | None
+    path, target = Path(path), make_target("ezkl", srs_dir)
     if (path / art.MANIFEST).is_file():
-        manifest = art.load_verified(path)
-        if not allow_sliced:
-            refuse_sliced(manifest, str(path))
-        pk = Path(pk_path or path / PK_FILE)
-        located = {} if manifest.circuit.sliced else {PK_FILE: pk}
-        artifact = CompiledArtifact(
-            path, target, manifest.key, manifest.io, manifest.circuit, manifest, located
-        )
-        ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
-        circuit_id = manifest.circuit.first.vk_sha256
-        if manifest.circuit.sliced:
-            circuit_id = artifact.vk_digest()
+        served = _served_artifact(path, target, pk_path, allow_sliced)
     elif (path / LOCK_FILE).is_file():
-        lock = verified_package(path)
-        pk = None if verify_only else _locate_pk(path, lock, pk_path, download_pk)
-        artifact = CompiledArtifact(
-            path,
-            target,
-            lock.artifact_key,
-            lock.io,
-            lock.circuit,
-            located={PK_FILE: pk} if pk else {},
-        )
-        ranges, circuit_id = lock.ranges, lock.circuit_id
-        timeout = json.loads((path / "metadata.json").read_text()).get("timeout")
+        served = _served_package(path, target, pk_path, download_pk, verify_only)
     elif not path.is_dir():
         raise UserInputError(f"{path}: no such artifact or package directory")
     else:
         raise UserInputError(f"{path}: neither a zkc artifact (manifest.json) nor a zkc package")
-    for circuit in artifact.facts.circuits:  # the SRS is checked once, at load
+    for circuit in served.artifact.facts.circuits:  # the SRS is checked once, at load
         target.srs.checked(circuit.srs)
-    return ServedCircuit(artifact, circuit_id, pk, ranges, timeout)
+    return served
+
+
+def _served_artifact(
+    path: Path, target: Target, pk_path: Path | None, allow_sliced: bool
+) -> ServedCircuit:
+    """A `.zkc` artifact, checked against its manifest; its id is the first circuit's vk
+    digest, or for a sliced one the digest over its pieces' verifying keys."""
+    manifest = art.load_verified(path)
+    if not allow_sliced:
+        refuse_sliced(manifest, str(path))
+    pk = Path(pk_path or path / PK_FILE)
+    located = {} if manifest.circuit.sliced else {PK_FILE: pk}
+    artifact = CompiledArtifact(
+        path, target, manifest.key, manifest.io, manifest.circuit, manifest, located
+    )
+    ranges = input_ranges(path / art.CALIBRATION_FILE, manifest.io)
+    circuit_id = manifest.circuit.first.vk_sha256
+    if manifest.circuit.sliced:
+        circuit_id = artifact.vk_digest()
+    return ServedCircuit(artifact, circuit_id, pk, ranges)
+
+
+def _served_package(
+    path: Path, target: Target, pk_path: Path | None, download_pk: bool, verify_only: bool
+) -> ServedCircuit:
+    """A subnet package directory, checked against its lock, with its pk.key located (none
+    for `verify_only`) and the validator's timeout from metadata.json."""
+    lock = verified_package(path)
+    pk = None if verify_only else _locate_pk(path, lock, pk_path, download_pk)
+    artifact = CompiledArtifact(
+        path,
+        target,
+        lock.artifact_key,
+        lock.io,
+        lock.circuit,
+        located={PK_FILE: pk} if pk else {},
+    )
+    timeout = json.loads((path / "metadata.json").read_text()).get("timeout")
+    return ServedCircuit(artifact, lock.circuit_id, pk, lock.ranges, timeout)
 
 
 def verified_package(path: Path) -> PackageLock:

@@ -3,18 +3,19 @@
 
 POST /prove/<circuit id> (or /prove when one circuit is served) with body
 `{"inputs": {name: values}}`, signed by the caller's hotkey and bound to this server's hotkey.
-A request is authenticated and checked on arrival, then queued for a prover process (never
-proved in the server's process: see zkc.targets.subnet.prover_pool). Unsigned, badly
-signed, stale or replayed: 401. Signed for another receiver, or by a hotkey not allowed:
-403. Unknown circuit: 404. Body too large: 413. Input not fitting the circuit: 422 with the
-reason. Queue full, or no proof possible before the request's deadline: 503 with
+A request is authenticated (zkc.targets.subnet.gate) and checked on arrival, then queued for
+a prover process (never proved in the server's process: see zkc.targets.subnet.prover_pool).
+Unsigned, badly signed, stale or replayed: 401. Signed for another receiver, or by a hotkey
+not allowed: 403. Unknown circuit: 404. Body too large: 413. Input not fitting the circuit:
+422 with the reason. Queue full, or no proof possible before the request's deadline: 503 with
 Retry-After (zkc.targets.subnet.admission). GET /health and GET /metrics need no signature.
 """
 
 import asyncio
 import json
 import time
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
 from bittensor import http_auth
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from zkc.compiler.errors import UserInputError, ZkcError
 from zkc.targets.subnet.admission import Admission, Refused
 from zkc.targets.subnet.circuit import ServedCircuit
+from zkc.targets.subnet.gate import authenticate, read_limited
 from zkc.targets.subnet.metrics import ServeMetrics
 from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
 
@@ -59,18 +61,7 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
     metrics = ServeMetrics()
     nonces = http_auth.InMemoryNonceStore(retention=policy.max_age_seconds + 60)
 
-    @asynccontextmanager
-    async def lifespan(_app):
-        tasks = (
-            [asyncio.create_task(_warm(s, pool, admission)) for s in served]
-            if policy.warmup
-            else []
-        )
-        yield
-        for task in tasks:
-            task.cancel()
-        pool.close()
-
+    lifespan = _lifespan(served, policy, pool, admission)
     app = FastAPI(title="zkc prover", docs_url=None, redoc_url=None, lifespan=lifespan)
 
     @app.get("/health")
@@ -85,12 +76,12 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
 
     async def handle(request: Request, circuit_id: str | None) -> JSONResponse | dict:
         start = time.monotonic()
-        body = await _read_limited(request, policy.max_body_bytes)
+        body = await read_limited(request, policy.max_body_bytes)
         if body is None:
             return _error(413, f"request body exceeds {policy.max_body_bytes} bytes")
-        refused = _authenticate(request, body, policy, nonces)
+        refused = authenticate(request, body, policy, nonces)
         if refused is not None:
-            return refused
+            return _error(*refused)
         if circuit_id is None and len(by_id) == 1:
             circuit_id = next(iter(by_id))
         if circuit_id not in by_id:
@@ -108,6 +99,27 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
         return await handle(request, circuit_id)
 
     return app
+
+
+def _lifespan(
+    served: list[Served], policy: ServePolicy, pool: ProverPool, admission: Admission
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: warm every circuit's provers (unless the policy says not to) while
+    serving; on shutdown, stop the warm-ups still running and close the pool."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        tasks = (
+            [asyncio.create_task(_warm(s, pool, admission)) for s in served]
+            if policy.warmup
+            else []
+        )
+        yield
+        for task in tasks:
+            task.cancel()
+        pool.close()
+
+    return lifespan
 
 
 async def _prove(
@@ -209,45 +221,6 @@ def _health(served: list[Served], policy: ServePolicy, admission: Admission) -> 
     if len(circuits) == 1:  # one circuit: its fields at the top level as well
         doc.update({k: circuits[0][k] for k in ("circuit_id", "artifact_key", "inputs")})
     return doc
-
-
-def _authenticate(
-    request: Request, body: bytes, policy: ServePolicy, nonces
-) -> JSONResponse | None:
-    """None when the request is signed (btauth/1) for this hotkey by an allowed caller, else the
-    refusal: 401 unsigned, stale, replayed or badly signed; 403 another receiver or caller."""
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    try:
-        caller = http_auth.verify(
-            request.headers,
-            body,
-            method=request.method,
-            path=target,
-            self_hotkey_ss58=policy.hotkey_ss58,
-            max_age=policy.max_age_seconds,
-            nonce_store=nonces,
-        )
-    except http_auth.WrongReceiver as exc:
-        return _error(403, str(exc))
-    except http_auth.AuthError as exc:
-        return _error(401, f"{type(exc).__name__}: {exc}")
-    if policy.allowed_hotkeys and caller.hotkey_ss58 not in policy.allowed_hotkeys:
-        return _error(403, f"hotkey {caller.hotkey_ss58} is not allowed to use this prover")
-    return None
-
-
-async def _read_limited(request: Request, limit: int) -> bytes | None:
-    """The raw body, or None as soon as it exceeds `limit` (never buffering more than that)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _answer(metrics: ServeMetrics, circuit: str, response: JSONResponse) -> JSONResponse:

@@ -86,58 +86,67 @@ def measure_link_modes(
         rows = []
         for i, b in enumerate(built):
             tag = f"{mode}{i}"
-            (work / f"{tag}.in.json").write_text(json.dumps(data))
-            witness = call_ezkl(
-                "gen_witness",
-                ezkl.gen_witness,
-                str(work / f"{tag}.in.json"),
-                str(work / f"{tag}.compiled"),
-                str(work / f"{tag}.w.json"),
-                vk_path=str(work / f"{tag}.vk"),
-                srs_path=str(b["srs"]),
-            )
-            data = {"input_data": witness["outputs"]}
-            start = time.perf_counter()
-            call_ezkl(
-                "prove",
-                ezkl.prove,
-                str(work / f"{tag}.w.json"),
-                str(work / f"{tag}.compiled"),
-                str(work / f"{tag}.pk"),
-                str(work / f"{tag}.proof.json"),
-                str(b["srs"]),
-            )
-            seconds = time.perf_counter() - start
-            # ezkl 23's stubs make `reduced_srs` required; the binding defaults it.
-            ok = bool(
-                ezkl.verify(  # type: ignore[call-arg]
-                    str(work / f"{tag}.proof.json"),
-                    str(b["settings"]),
-                    str(work / f"{tag}.vk"),
-                    str(b["srs"]),
-                )
-            )
-            row = {k: v for k, v in b.items() if k not in ("settings", "srs")}
-            row |= {"prove_seconds": round(seconds, 2), "verifies": ok}
+            row, data = _prove_slice(work, tag, b, data)
             if mode == "polycommit":
                 row["link_check_with_own_witness"] = _swap_then_verify(work, tag, b)
             rows.append(row)
-        if mode == "polycommit":
-            # The link as zkc verifies it: slice 0's output commitment opens its proof, and
-            # slice 1's input commitment opens slice 1's proof (64-byte points).
-            first = [
-                bytes(json.loads((work / f"{mode}{i}.proof.json").read_text())["proof"])[:64]
-                for i in (0, 1)
-            ]
-            rows[1]["link_points_equal"] = first[0] == first[1]
-        else:
-            proofs = [
-                json.loads((work / f"{mode}{i}.proof.json").read_text())["instances"][0]
-                for i in (0, 1)
-            ]
-            rows[1]["link_hashes_equal"] = proofs[0][-1] == proofs[1][0]
+        rows[1].update(_link_check(work, mode))
         result[mode] = rows
     return result
+
+
+def _prove_slice(work: Path, tag: str, built: dict, data: dict) -> tuple[dict, dict]:
+    """Witness one built slice on `data`, prove and verify it; returns its row and the next
+    slice's input data (this slice's outputs)."""
+    (work / f"{tag}.in.json").write_text(json.dumps(data))
+    witness = call_ezkl(
+        "gen_witness",
+        ezkl.gen_witness,
+        str(work / f"{tag}.in.json"),
+        str(work / f"{tag}.compiled"),
+        str(work / f"{tag}.w.json"),
+        vk_path=str(work / f"{tag}.vk"),
+        srs_path=str(built["srs"]),
+    )
+    start = time.perf_counter()
+    call_ezkl(
+        "prove",
+        ezkl.prove,
+        str(work / f"{tag}.w.json"),
+        str(work / f"{tag}.compiled"),
+        str(work / f"{tag}.pk"),
+        str(work / f"{tag}.proof.json"),
+        str(built["srs"]),
+    )
+    seconds = time.perf_counter() - start
+    # ezkl 23's stubs make `reduced_srs` required; the binding defaults it.
+    ok = bool(
+        ezkl.verify(  # type: ignore[call-arg]
+            str(work / f"{tag}.proof.json"),
+            str(built["settings"]),
+            str(work / f"{tag}.vk"),
+            str(built["srs"]),
+        )
+    )
+    row = {k: v for k, v in built.items() if k not in ("settings", "srs")}
+    row |= {"prove_seconds": round(seconds, 2), "verifies": ok}
+    return row, {"input_data": witness["outputs"]}
+
+
+def _link_check(work: Path, mode: str) -> dict[str, bool]:
+    """The link between the two proved slices, as zkc verifies it."""
+    if mode == "polycommit":
+        # Slice 0's output commitment opens its proof, and slice 1's input commitment opens
+        # slice 1's proof (64-byte points).
+        first = [
+            bytes(json.loads((work / f"{mode}{i}.proof.json").read_text())["proof"])[:64]
+            for i in (0, 1)
+        ]
+        return {"link_points_equal": first[0] == first[1]}
+    proofs = [
+        json.loads((work / f"{mode}{i}.proof.json").read_text())["instances"][0] for i in (0, 1)
+    ]
+    return {"link_hashes_equal": proofs[0][-1] == proofs[1][0]}
 
 
 def _swap_then_verify(work: Path, tag: str, built: dict) -> str:
