@@ -35,7 +35,7 @@ from zkc.compiler.target.chain import EmitRequest, find_links
 from zkc.compiler.target.protocol import Target
 from zkc.compiler.versions import tool_versions, zkc_version
 
-if TYPE_CHECKING:  # compile imports this module
+if TYPE_CHECKING:  # for types only: compile imports this module
     from zkc.compiler.driver.compile import BuildInputs
 
 

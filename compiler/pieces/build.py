@@ -132,7 +132,7 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
             data = source.slice_model(s.inputs, s.outputs, reads, writes, index.shapes)
             read_parts = list(itertools.chain.from_iterable(reads))
             write_parts = list(itertools.chain.from_iterable(writes))
-            build.add(sha256_bytes(data), _serialised(data), s, read_parts, write_parts)
+            build.add(sha256_bytes(data), _constant_maker(data), s, read_parts, write_parts)
             for tensor in {p.tensor for p in write_parts}:
                 written[tensor] = PartIndex([p for p in write_parts if p.tensor == tensor])
             continue
@@ -140,17 +140,17 @@ def plan_pieces(plan: PartitionPlan, model_path: Path) -> PieceBuild:
         parts = PartIndex(_parts(output, index, layouts))
         for box in s.tiles.boxes():  # the grid is cut at every tile's edges: parts inside it
             tile = describe_tile(index, s.nodes, box, written, parts.covering(box))
-            build.add(tile.signature, _tile_bytes(tile), s, tile.reads, tile.writes)
+            build.add(tile.signature, _tile_maker(tile), s, tile.reads, tile.writes)
         written[output] = parts
     return build
 
 
-def _serialised(data: bytes) -> Callable[[], bytes]:
+def _constant_maker(data: bytes) -> Callable[[], bytes]:
     """The maker of a circuit model serialised already (a whole slice's)."""
     return lambda: data
 
 
-def _tile_bytes(tile: Tile) -> Callable[[], bytes]:
+def _tile_maker(tile: Tile) -> Callable[[], bytes]:
     """The maker of a tile's circuit model: built and checked when it is needed."""
     return lambda: checked_bytes(tile.model())
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from zkc.compiler.planning.partition import PartitionPlan, SlicePlan, tensor_elements
 from zkc.compiler.planning.search import CircuitCost
 
-if TYPE_CHECKING:  # the target layer is above planning; a plan's costs come from its estimates
+if TYPE_CHECKING:  # for types only: the target layer is above planning
     from zkc.compiler.target.protocol import Target
 
 WORKERS = (1, 4, 16, 64)
