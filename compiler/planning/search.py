@@ -19,9 +19,15 @@ class CircuitCost(Protocol):
     smallest circuit the target builds.
     """
 
-    key: str
-    uniform: bool
-    min_logrows: int
+    # Read-only: a target may compute them (properties) or fix them (a frozen dataclass).
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def uniform(self) -> bool: ...
+
+    @property
+    def min_logrows(self) -> int: ...
 
     def node_rows(self, node: ir.Node) -> float:
         """Estimated rows one node adds to a circuit."""
