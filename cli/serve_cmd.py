@@ -110,7 +110,7 @@ def _served(paths: tuple[Path, ...], pk_path: Path | None, srs_dir: Path | None)
     from zkc.targets.subnet.prover_pool import CircuitSource
     from zkc.targets.subnet.server import Served
 
-    found = circuit_paths(paths)
+    found = circuit_paths(list(paths))
     if pk_path is not None and len(found) > 1:
         raise UserInputError(f"--pk names one pk.key, but {len(found)} circuits are served")
     served = []

@@ -41,7 +41,8 @@ class IntegerDivisionPass(ir.passes.InPlacePass, ZkcPass):
     def call(self, model: ir.Model) -> ir.passes.PassResult:
         modified = False
         for node in list(model.graph):
-            if not is_onnx(node, "Div", "Mod") or node.outputs[0].dtype not in INTEGER_TYPES:
+            dtype = node.outputs[0].dtype
+            if not is_onnx(node, "Div", "Mod") or dtype is None or dtype not in INTEGER_TYPES:
                 continue
             a, b = node.inputs[0], node.inputs[1]
             if a is None or b is None:
@@ -49,13 +50,18 @@ class IntegerDivisionPass(ir.passes.InPlacePass, ZkcPass):
             divisor = constant_array(b)
             if divisor is not None and not np.all(divisor != 0):
                 continue
-            _rewrite(model.graph, node, a, b, divisor)
+            _rewrite(model.graph, node, a, b, divisor, dtype)
             modified = True
         return ir.passes.PassResult(model, modified=modified)
 
 
 def _rewrite(
-    graph: ir.Graph, node: ir.Node, a: ir.Value, b: ir.Value, divisor: np.ndarray | None
+    graph: ir.Graph,
+    node: ir.Node,
+    a: ir.Value,
+    b: ir.Value,
+    divisor: np.ndarray | None,
+    dtype: ir.DataType,
 ) -> None:
     out = node.outputs[0]
     shape, a_shape = static_shape(out), static_shape(a)
@@ -82,8 +88,8 @@ def _rewrite(
     result = quotient
     if node.op_type == "Mod":
         result = rw.op("Sub", [x, rw.op("Mul", [y, quotient], shape)], shape)
-    back = rw.op("Cast", [result], shape, to=out.dtype)
-    back.dtype = out.dtype
+    back = rw.op("Cast", [result], shape, to=dtype)
+    back.dtype = dtype
     rw.commit(back)
     if divisor is not None and b.is_initializer() and not b.uses() and b.name:
         graph.initializers.pop(b.name)  # folded into the rewrite

@@ -1,5 +1,5 @@
 """The size budget (STYLE.md): no module over 250 lines, no function over 50, and the
-formatter owns the layout (no `# fmt: skip`, `# fmt: off`), over every Python file of the
+formatter owns the layout (no formatter-off markers), over every Python file of the
 project: the package folders, the benchmarks and the tests."""
 
 import ast

@@ -8,11 +8,19 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ValidationError
 
+from zkc.compiler.artifacts.hashing import sha256_bytes
 from zkc.compiler.data.samples import read_json
 from zkc.compiler.errors import UserInputError, VerificationError
-from zkc.compiler.target.chain import chain_vk_digest
 
 PROOF_FORMAT = "zkc-proof/1"
+
+
+def chain_vk_digest(vk_digests: list[str]) -> str:
+    """What a proof names as its verifying key: the one vk.key's sha256, or for several pieces
+    the sha256 over the pieces' ones in order."""
+    if len(vk_digests) == 1:
+        return vk_digests[0]
+    return sha256_bytes("\n".join(vk_digests).encode())
 
 
 class SliceProof(BaseModel):

@@ -1,10 +1,19 @@
 """The static shape each graph input is pinned to (what StaticShapesPass does, and what data
 files are checked against before any pass runs)."""
 
+from dataclasses import dataclass, field
+
 import onnx_ir as ir
 
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.pipeline.base import PassOptions
+
+
+@dataclass(frozen=True)
+class PassOptions:
+    """Options passes read from the compile configuration (the shapes inputs are pinned to)."""
+
+    batch_size: int = 1
+    input_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def pinned_input_shapes(model: ir.Model, options: PassOptions) -> dict[str, tuple[int, ...]]:

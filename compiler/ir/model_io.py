@@ -1,5 +1,6 @@
 """Load ONNX files into onnx-ir and serialise them back, with one-line errors for bad files."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -8,7 +9,6 @@ import onnx.version_converter
 import onnx_ir as ir
 from google.protobuf.message import DecodeError
 
-from zkc.compiler.artifacts.hashing import sha256_bytes
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.ir.checks import check_graph_io
 
@@ -98,7 +98,7 @@ def model_bytes(model: ir.Model) -> bytes:
 
 def model_digest(model: ir.Model) -> str:
     """Return the sha256 of the model's deterministic serialisation."""
-    return sha256_bytes(model_bytes(model))
+    return hashlib.sha256(model_bytes(model)).hexdigest()
 
 
 def save_model(model: ir.Model, path: Path) -> None:

@@ -1,17 +1,10 @@
 """What every zkc pass declares on top of onnx-ir's pass classes."""
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import onnx_ir as ir
 
-
-@dataclass(frozen=True)
-class PassOptions:
-    """Options passes read from the compile configuration."""
-
-    batch_size: int = 1
-    input_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+from zkc.compiler.ir.input_shapes import PassOptions as PassOptions  # defined with the shapes
 
 
 class ZkcPass(ir.passes.PassBase):

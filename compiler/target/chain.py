@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from zkc.compiler.artifacts.facts import LinkFacts, PartRef, PieceFacts
-from zkc.compiler.artifacts.hashing import sha256_bytes
+from zkc.compiler.artifacts.proof import chain_vk_digest as chain_vk_digest  # defined there
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import Samples
@@ -116,11 +116,3 @@ def find_links(pieces: list[PieceFacts], spec: IOSpec) -> list[LinkFacts]:
         for j, part in enumerate(piece.outputs):
             written[(part.tensor, tuple(part.box))] = (piece.index, j)
     return links
-
-
-def chain_vk_digest(vk_digests: list[str]) -> str:
-    """What a proof names as its verifying key: the one vk.key's sha256, or for several pieces
-    the sha256 over the pieces' ones in order."""
-    if len(vk_digests) == 1:
-        return vk_digests[0]
-    return sha256_bytes("\n".join(vk_digests).encode())
