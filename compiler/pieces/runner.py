@@ -83,8 +83,16 @@ class PieceRunner:
         result = []
         for c, session in enumerate(self.sessions):
             rows = per_circuit[c]
-            step = max(1, len(rows) // MAX_CALIBRATION)
-            rows = rows[::step][:MAX_CALIBRATION]
+            rows = [rows[i] for i in spread(len(rows), MAX_CALIBRATION)]
             names = [i.name for i in session.get_inputs()]
             result.append({name: np.stack([r[k] for r in rows]) for k, name in enumerate(names)})
         return result
+
+
+def spread(count: int, limit: int) -> list[int]:
+    """At most `limit` indices spread evenly over `count` rows. The rows are (sample, piece)
+    pairs, sample by sample: evenly spaced positions fall on every piece of a shared circuit
+    (a step of a whole number of samples would hit one piece only)."""
+    if count <= limit:
+        return list(range(count))
+    return sorted({int(round(i)) for i in np.linspace(0, count - 1, limit)})

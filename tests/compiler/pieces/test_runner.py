@@ -109,12 +109,6 @@ def test_calibration_keeps_at_most_max_calibration_inputs_per_circuit():
     assert len(relu["in_0"]) == len(join["in_0"]) == MAX_CALIBRATION
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PieceRunner.calibration spreads a circuit's inputs by taking every n-th row of "
-    "(sample, piece) pairs: with n pieces sharing a circuit and 100 samples (the default) the "
-    "step is n, so the circuit is calibrated on its first piece's inputs only",
-)
 def test_a_shared_circuits_calibration_sees_every_piece_that_runs_it():
     x = RNG.normal(size=(MAX_CALIBRATION, 1, 8)).astype(np.float32)
     x[:, :, 4:] += 100.0  # the second piece's inputs are far from the first's
