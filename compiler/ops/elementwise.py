@@ -51,5 +51,8 @@ class ElementwiseTiles:
         self, writer: TileWriter, node: ir.Node, box: Box, current: str | None, running: str
     ) -> str:
         rank = len(box)
-        ins = [writer.operand(name_of(v), running, current or "", box, rank) for v in node.inputs]
+        ins = [  # an absent optional input (Clip(x, "", max)) stays absent
+            "" if v is None else writer.operand(name_of(v), running, current or "", box, rank)
+            for v in node.inputs
+        ]
         return writer.op(node.op_type, ins, **attrs(node))

@@ -1,6 +1,7 @@
 """Gather with constant indices along a spatial axis: a tile reads the span of rows its
 indices pick, and gathers with the indices shifted into that span."""
 
+import numpy as np
 import onnx_ir as ir
 
 from zkc.compiler.ir.index import ModelIndex
@@ -30,7 +31,7 @@ class GatherTiles:
         return clipped(node, rows, channels)
 
     def input_box(self, index: ModelIndex, node: ir.Node, box: Box) -> Box:
-        axis, picked = int_attr(node, "axis", 0), index.constants[name_of(node.inputs[1])]
+        axis, picked = int_attr(node, "axis", 0), _picked(index, node)
         chosen = picked[box[axis][0] : box[axis][1]]
         found = list(box)
         found[axis] = (int(chosen.min()), int(chosen.max()) + 1)
@@ -42,6 +43,13 @@ class GatherTiles:
         want = self.input_box(writer.index, node, box)
         x = main_input(writer, node, want, current)
         axis = int_attr(node, "axis", 0)
-        picked = writer.index.constants[name_of(node.inputs[1])][box[axis][0] : box[axis][1]]
+        picked = _picked(writer.index, node)[box[axis][0] : box[axis][1]]
         local = (picked - want[axis][0]).astype(picked.dtype)
         return writer.op("Gather", [x, writer.const(local)], axis=axis)
+
+
+def _picked(index: ModelIndex, node: ir.Node) -> np.ndarray:
+    """The constant indices, negative ones (counted from the end, legal ONNX) made positive."""
+    picked = index.constants[name_of(node.inputs[1])]
+    extent = index.shapes[name_of(node.inputs[0])][int_attr(node, "axis", 0)]
+    return np.where(picked < 0, picked + extent, picked).astype(picked.dtype)

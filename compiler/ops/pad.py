@@ -27,9 +27,11 @@ class PadTiles:
         rest = node.inputs[1:]
         if not (len(out) == 4 and rest and all(is_const(v) for v in rest)):
             return None
+        if len(node.inputs) > 3 and node.inputs[3] is not None:
+            return None  # pads for some axes only (opset 18): not tiled
         mode = node.attributes.get("mode")
         pads = array(node.inputs[1])
-        spatial_only = pads is not None and not any(pads[[0, 1, 4, 5]])
+        spatial_only = pads is not None and pads.size == 8 and not any(pads[[0, 1, 4, 5]])
         constant = mode is None or mode.value in ("constant", b"constant")
         return "pad" if spatial_only and constant else None
 

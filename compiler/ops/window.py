@@ -52,7 +52,11 @@ class WindowTiles:
         shape = index.shapes[name_of(node.inputs[0])]
         axes = [int(a) % len(shape) for a in index.constants[name_of(node.inputs[3])].reshape(-1)]
         starts = [int(s) for s in index.constants[name_of(node.inputs[1])].reshape(-1)]
-        start = {a: s if s >= 0 else s + shape[a] for s, a in zip(starts, axes, strict=True)}
+        # clamped into the axis, as ONNX (and window_starts) do
+        start = {
+            a: min(max(s if s >= 0 else s + shape[a], 0), shape[a])
+            for s, a in zip(starts, axes, strict=True)
+        }
         return [(a + start.get(i, 0), b + start.get(i, 0)) for i, (a, b) in enumerate(box)]
 
     def build(

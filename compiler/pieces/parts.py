@@ -86,7 +86,7 @@ class TileGraph:
             values[name] = value
             initializers.append(value)
         nodes = [
-            _node(op, [values[i] for i in ins], out, attrs, f"n{k}", values)
+            _node(op, [values[i] if i else None for i in ins], out, attrs, f"n{k}", values)
             for k, (op, ins, out, attrs) in enumerate(self.nodes)
         ]
         return inputs, nodes, initializers
@@ -112,7 +112,7 @@ class TileGraph:
 
 def _node(
     op: str,
-    inputs: list[ir.Value],
+    inputs: list[ir.Value | None],
     output: str,
     attrs: dict[str, Any],
     name: str,

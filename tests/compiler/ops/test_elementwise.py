@@ -82,13 +82,6 @@ def test_attributes_are_kept_on_the_tile():
     check_tile(model, [(0, 1), (2, 6)], {"x": RNG.normal(size=(1, 8)).astype(np.float32) * 4})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an element-wise op with an absent optional input (Clip(x, '', max), as "
-    "torch.clamp(max=...) exports) is an 'elementwise' unit, but its tile reads tensor '' "
-    "(ToolError: a tile reads '', which no earlier piece writes; KeyError '' when the Clip "
-    "heads the unit)",
-)
 def test_an_absent_optional_input_stays_absent_on_the_tile():
     model = _chain(
         helper.make_node("Relu", ["x"], ["r"], name="relu"),

@@ -72,12 +72,6 @@ def test_the_tile_gathers_with_indices_shifted_into_its_span():
     assert [0, 1, 2] in local  # model indices 3, 4, 5 read from rows 3..6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: GatherTiles accepts negative indices (legal ONNX, counted from the end) as a "
-    "'gather' unit, but input_box/build use them as they are: the window read starts at "
-    "row -2 (ToolError: the parts do not cover it)",
-)
 def test_negative_indices_are_either_refused_or_tiled_right():
     model = _gather(np.array([-1, 0, -2], np.int64))
     if GATHER.kind(node_named(model, "g"), (1, 3, 3, 8)) is None:

@@ -76,11 +76,6 @@ def test_the_pads_value_is_kept_and_interior_tiles_do_not_pad():
     assert tile_ops(tile).count("Pad") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PadTiles.kind indexes pads[[0, 1, 4, 5]] as if they covered every axis; an "
-    "opset-18 Pad with `axes` [2, 3] has 4 pads and kind raises IndexError",
-)
 def test_an_opset_18_pad_with_axes_is_refused_or_tiled_right():
     model = _pad([1, 2, 3, 1], opset=18, axes=[2, 3])
     if PAD.kind(node_named(model, "pad"), (1, 3, 10, 8)) is None:

@@ -93,11 +93,6 @@ def test_a_tile_computes_its_box_of_the_window_and_what_follows(args, box):
     assert tile.reads[0].tensor == "x"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: WindowTiles.input_box does not clamp starts as window_starts (and ONNX) do: "
-    "a start of -100 on 6 channels is 0, but the tile's window begins at -94",
-)
 def test_a_start_before_the_first_element_is_clamped_like_onnx():
     model = _slice([-100], [3], [1], then_relu=True)
     check_tile(model, [(0, 1), (0, 3), (0, 8), (0, 8)])
