@@ -25,10 +25,9 @@ from zkc.compiler.limits import LARGE_LOGROWS
 from zkc.compiler.pieces.build import build_pieces
 from zkc.compiler.pieces.slices import MODEL_FILE
 from zkc.compiler.pipeline.base import ZkcPass
-from zkc.compiler.planning.partition import PartitionPlan, tensor_elements
-from zkc.compiler.planning.plan import choose_plan
-from zkc.compiler.planning.reduction_split import split_for_budget
-from zkc.compiler.planning.report import plan_report, whole_rows
+from zkc.compiler.planning.budget import PlanBudget, plan_for_budget
+from zkc.compiler.planning.partition import PartitionPlan
+from zkc.compiler.planning.report import plan_report, whole_rows, whole_size
 from zkc.compiler.planning.search import CircuitCost
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import EmitRequest, find_links
@@ -93,17 +92,9 @@ def plan_circuits(
 ) -> tuple[ir.Model, list[CircuitCost], PartitionPlan]:
     """The model the pieces are cut from (saved in `tmp`, read back with inferred shapes when a
     budget asks for a plan), the target's cost functions, and the plan chosen with them."""
-    wants_plan = config.slices is not None or config.max_logrows is not None
-    planned = load_model(tmp / MODEL_FILE, infer_shapes=True) if wants_plan else model
     costs = target.circuit_costs(config)
-    if (
-        config.slices is None
-        and config.max_logrows is not None
-        and split_for_budget(planned, costs, config.max_logrows)
-    ):  # nodes too big for any tile: partial ops and a Sum, in the model the pieces cut
-        save_model(planned, tmp / MODEL_FILE)
-        planned = load_model(tmp / MODEL_FILE, infer_shapes=True)
-    return planned, costs, choose_plan(planned, costs, config.max_logrows, config.slices)
+    planned, plan = plan_for_budget(tmp / MODEL_FILE, model, costs, PlanBudget.of(config))
+    return planned, costs, plan
 
 
 def emit_and_measure(
@@ -177,9 +168,7 @@ def announce_size(tmp: Path, model: ir.Model, cost: CircuitCost, reporter: Repor
     """One circuit's estimated rows before EZKL starts, so a large model says what is coming."""
     if any(v.shape is None for node in model.graph for v in node.outputs):
         model = load_model(tmp / MODEL_FILE, infer_shapes=True)
-    graph = model.graph
-    io = sum(tensor_elements(v) for v in (*graph.inputs, *graph.outputs))
-    rows, logrows = cost.circuit_size(sum(cost.node_rows(n) for n in graph), 0, 0, io, margin=False)
+    rows, logrows = whole_size(model, cost)
     hint = (
         f"; that is slow and memory-hungry, --max-logrows {LARGE_LOGROWS} slices it"
         if logrows > LARGE_LOGROWS

@@ -112,7 +112,7 @@ def read_inputs(request: CompileRequest) -> BuildInputs:
             raise UserInputError(
                 "calibration data needs at least 2 samples to hold some out for fidelity"
             )
-        held = max(1, int(round(count * config.holdout_fraction)))
+        held = min(count - 1, max(1, int(round(count * config.holdout_fraction))))
         evaluation = split_samples(calibration, count - held, None)
         calibration = split_samples(calibration, 0, count - held)
         eval_source = f"last {held} of calibration file"

@@ -15,8 +15,7 @@ from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.pieces.build import plan_pieces
 from zkc.compiler.pipeline.base import PassOptions
-from zkc.compiler.planning.plan import choose_plan
-from zkc.compiler.planning.reduction_split import split_for_budget
+from zkc.compiler.planning.budget import PlanBudget, estimated, plan_for_budget
 from zkc.compiler.planning.report import PlanReport, plan_report, whole_rows
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.protocol import Target
@@ -54,19 +53,13 @@ def plan_model(
     with tempfile.TemporaryDirectory(prefix="zkc-plan-") as tmp:
         path = Path(tmp) / "model.onnx"
         save_model(low.model, path)
-        planned = load_model(path, infer_shapes=True)
         costs = target.circuit_costs(config)
-        if (
-            config.slices is None
-            and config.max_logrows is not None
-            and split_for_budget(planned, costs, config.max_logrows)
-        ):
-            save_model(planned, path)
-            planned = load_model(path, infer_shapes=True)
         with reporter.step("planning"):
-            plan = choose_plan(planned, costs, config.max_logrows, config.slices)
+            model = load_model(path, infer_shapes=True)
+            planned, plan = plan_for_budget(path, model, costs, PlanBudget.of(config))
             build = plan_pieces(plan, path) if plan.sliced else None
     cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
+    plan = estimated(plan, planned, cost)
     slices = [p.slice for p in build.pieces] if build else [0]
     circuits = [p.circuit for p in build.pieces] if build else [0]
     report = plan_report(plan, slices, circuits, target, whole_rows(planned, cost))

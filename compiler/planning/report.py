@@ -150,9 +150,15 @@ def plan_report(
     )
 
 
-def whole_rows(model: ir.Model, cost: CircuitCost) -> float:
-    """Estimated rows of the model as one circuit (nodes and public inputs and outputs)."""
+def whole_size(model: ir.Model, cost: CircuitCost) -> tuple[float, int]:
+    """Estimated rows and logrows of the model as one circuit (nodes and public inputs and
+    outputs; the bare estimate, no planning margin)."""
     graph = model.graph
     body = sum(cost.node_rows(node) for node in graph)
     io = sum(tensor_elements(v) for v in (*graph.inputs, *graph.outputs))
-    return cost.circuit_size(body, 0, 0, io, margin=False)[0]
+    return cost.circuit_size(body, 0, 0, io, margin=False)
+
+
+def whole_rows(model: ir.Model, cost: CircuitCost) -> float:
+    """Estimated rows of the model as one circuit."""
+    return whole_size(model, cost)[0]

@@ -130,11 +130,6 @@ def test_one_sample_cannot_be_split(files, tmp_path):
         read_inputs(_request(files, tmp_path))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_inputs holds out round(count * holdout_fraction) samples without keeping one "
-    "for calibration: 2 samples at --holdout-fraction 0.75 leave an empty calibration set",
-)
 def test_a_large_hold_out_fraction_keeps_a_calibration_sample(files, tmp_path):
     np.savez(files[1], x=CALIBRATION[:2])
     inputs = read_inputs(_request(files, tmp_path, holdout_fraction=0.75))

@@ -37,12 +37,6 @@ def test_without_a_budget_the_model_is_one_circuit(conv_model):
     assert sorted(p.name for p in conv_model.parent.iterdir()) == ["conv.onnx"]  # nothing built
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plan_model reports no estimate for the one circuit a compile without --max-logrows "
-    "builds: logrows None, 0 rows over the pieces, setup and proving costs of a logrows-0 "
-    "circuit and a projected wall time of 0 s, although it computes the model's rows",
-)
 def test_without_a_budget_the_one_circuit_is_estimated(conv_model):
     report = _plan(conv_model)
     assert report.circuits[0].logrows is not None
