@@ -12,13 +12,13 @@ import click
 
 from zkc.cli.options import parse_input_shape
 from zkc.compiler.config import CompileConfig
-from zkc.compiler.limits import MAX_LOGROWS
+from zkc.compiler.limits import DEFAULT_TOLERANCE, MAX_LOGROWS
 from zkc.targets import TARGETS
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 GENERIC = ("target", "pipeline", "disabled", "batch_size", "input_shapes", "max_logrows", "slices")
-BUDGET = ("max_error", "min_top1")
+BUDGET = ("max_error", "min_top1", "tolerance")
 TARGET_OPTIONS = (
     "input_scale",
     "param_scale",
@@ -123,6 +123,17 @@ def quantize_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 type=click.FloatRange(0, min_open=True),
                 help="Fidelity budget: max |error| on held-out samples; zkc then searches scales "
                 "and decomposition for the smallest logrows meeting it.",
+            ),
+            click.option(
+                "--tolerance",
+                type=click.FloatRange(0, 1, min_open=True),
+                default=DEFAULT_TOLERANCE,
+                show_default=True,
+                help="The reference check every compile runs: the circuit's float outputs on "
+                "held-out samples may differ from onnxruntime's by this share of each output's "
+                "largest magnitude (at least 1), or by --max-error when given; integer and "
+                "boolean outputs must match exactly. A circuit that differs more is refused "
+                "(exit 1).",
             ),
             click.option(
                 "--min-top1",

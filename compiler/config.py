@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from zkc.compiler.limits import MAX_LOGROWS
+from zkc.compiler.limits import DEFAULT_TOLERANCE, MAX_LOGROWS
 
 
 class CompileConfig(BaseModel):
@@ -32,6 +32,9 @@ class CompileConfig(BaseModel):
     # meeting it.
     max_error: float | None = Field(None, gt=0)
     min_top1: float | None = Field(None, gt=0, le=1)
+    # The reference check: how far a float output may be from onnxruntime's, as a share of its
+    # largest magnitude (at least 1); integer and boolean outputs must match exactly.
+    tolerance: float = Field(DEFAULT_TOLERANCE, gt=0, le=1)
     max_calibration_samples: int = Field(100, ge=1)
     max_eval_samples: int = Field(300, ge=1)
     holdout_fraction: float = Field(0.25, gt=0.0, lt=1.0)

@@ -36,3 +36,10 @@ class ToolError(ZkcError):
     """An external tool (EZKL, onnxruntime) failed on input zkc believed valid (exit 1)."""
 
     exit_code = 1
+
+
+class ReferenceMismatchError(ZkcError):
+    """A compiled circuit does not compute the model: its outputs differ from onnxruntime's on
+    held-out samples beyond the tolerance (exit 1; nothing is written)."""
+
+    exit_code = 1

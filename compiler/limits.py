@@ -12,4 +12,7 @@ UNBOUNDED_LOGROWS = 64  # a bound no circuit reaches: "no budget" inside the pla
 LARGE_LOGROWS = 20  # above this one circuit takes minutes and gigabytes: compile says so
 
 DEFAULT_CACHE_DIR = Path("~/.cache/zkc")  # artifacts/<key>/ (`~` expands where it is used)
+# The reference check's default: a float output may differ from onnxruntime's by this share of
+# its largest magnitude (at least 1); integer and boolean outputs must match exactly.
+DEFAULT_TOLERANCE = 0.01
 CORES_PER_WORKER = 2  # a prover uses ~2 cores: local pools default to one worker per 2 cores

@@ -3,6 +3,8 @@
 import numpy as np
 from pydantic import BaseModel
 
+from zkc.compiler.data.reference_check import OutputCheck
+
 
 class FidelityReport(BaseModel):
     """Errors of the circuit's outputs against the reference, over `samples` held-out inputs."""
@@ -12,6 +14,9 @@ class FidelityReport(BaseModel):
     max_abs_error: float
     mean_abs_error: float
     top1_agreement: float | None = None
+    # What the reference check measured per output and allowed (zkc.compiler.data.reference_check).
+    tolerance: float | None = None
+    outputs: list[OutputCheck] = []
 
     def summary(self) -> str:
         """One line for humans."""

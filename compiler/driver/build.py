@@ -15,6 +15,7 @@ from zkc.compiler.artifacts.facts import ChainFacts, PieceFacts
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.fidelity import Budget, FidelityReport, fidelity_report
+from zkc.compiler.data.reference_check import check_outputs, require_match
 from zkc.compiler.data.samples import samples_digest, save_samples
 from zkc.compiler.driver.lowering import Lowered
 from zkc.compiler.driver.lowering import lower as lower  # callers import it from here too
@@ -109,7 +110,12 @@ def emit_and_measure(
     )
     fidelity = fidelity_report(request.reference, outputs, eval_source)
     timings["fidelity_seconds"] = time.perf_counter() - start
-    check_budget(request.config, fidelity)
+    config = request.config
+    dtypes = {t.name: t.dtype for t in request.spec.outputs}
+    checks = check_outputs(request.reference, outputs, dtypes, config.tolerance, config.max_error)
+    fidelity = fidelity.model_copy(update={"tolerance": config.tolerance, "outputs": checks})
+    check_budget(config, fidelity)
+    require_match(checks, fidelity.samples, mismatch_hint(config))
     return facts, timings, fidelity
 
 
@@ -175,6 +181,15 @@ def announce_size(tmp: Path, model: ir.Model, cost: CircuitCost, reporter: Repor
         else ""
     )
     reporter.info(f"one circuit: ~{rows:,.0f} rows estimated (logrows ~{logrows}){hint}")
+
+
+def mismatch_hint(config: CompileConfig) -> str:
+    """What a user can do when the reference check fails."""
+    return (
+        f"if that is rounding, --tolerance (now {config.tolerance:g} of an output's largest "
+        "magnitude) or a budget (--max-error, --min-top1: zkc then searches scales for it) says "
+        "how much is allowed; integer and boolean outputs must match exactly"
+    )
 
 
 def check_budget(config: CompileConfig, fidelity: FidelityReport) -> None:
