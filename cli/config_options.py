@@ -37,111 +37,111 @@ def _apply(options: list[Decorator]) -> Decorator:
     return decorate
 
 
+_PLAN: list[Decorator] = [
+    click.option(
+        "--target",
+        type=click.Choice(sorted(TARGETS)),
+        default="ezkl",
+        show_default=True,
+        help="Proof backend.",
+    ),
+    click.option("--pipeline", default=None, help="Named pass pipeline (default: the target's)."),
+    click.option(
+        "--disable-pass",
+        "disabled",
+        multiple=True,
+        help="Skip a pass of the pipeline (repeatable; for bisecting).",
+    ),
+    click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True),
+    click.option(
+        "--input-shape",
+        "input_shapes",
+        multiple=True,
+        callback=parse_input_shape,
+        help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
+    ),
+    click.option(
+        "--max-logrows",
+        type=click.IntRange(1, MAX_LOGROWS),
+        help="Upper bound on every circuit's logrows: a model that does not fit is cut "
+        "into linked slices that do.",
+    ),
+    click.option(
+        "--slices",
+        type=click.IntRange(1),
+        help="Cut the model into exactly this many linked slices (one circuit each).",
+    ),
+    click.option(
+        "--link",
+        type=click.Choice(["polycommit", "hashed"]),
+        default=None,
+        show_default="polycommit",
+        help="How slices are linked: KZG commitments compared in the proofs, or public "
+        "Poseidon hashes (ezkl).",
+    ),
+]
+
+
 def plan_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """What decides a plan: the target, its pipeline, input shapes, the budget."""
-    return _apply(
-        [
-            click.option(
-                "--target",
-                type=click.Choice(sorted(TARGETS)),
-                default="ezkl",
-                show_default=True,
-                help="Proof backend.",
-            ),
-            click.option(
-                "--pipeline", default=None, help="Named pass pipeline (default: the target's)."
-            ),
-            click.option(
-                "--disable-pass",
-                "disabled",
-                multiple=True,
-                help="Skip a pass of the pipeline (repeatable; for bisecting).",
-            ),
-            click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True),
-            click.option(
-                "--input-shape",
-                "input_shapes",
-                multiple=True,
-                callback=parse_input_shape,
-                help="Pin an input's shape: NAME=D0,D1,... (repeatable).",
-            ),
-            click.option(
-                "--max-logrows",
-                type=click.IntRange(1, MAX_LOGROWS),
-                help="Upper bound on every circuit's logrows: a model that does not fit is cut "
-                "into linked slices that do.",
-            ),
-            click.option(
-                "--slices",
-                type=click.IntRange(1),
-                help="Cut the model into exactly this many linked slices (one circuit each).",
-            ),
-            click.option(
-                "--link",
-                type=click.Choice(["polycommit", "hashed"]),
-                default=None,
-                show_default="polycommit",
-                help="How slices are linked: KZG commitments compared in the proofs, or public "
-                "Poseidon hashes (ezkl).",
-            ),
-        ]
-    )(fn)
+    return _apply(_PLAN)(fn)
+
+
+_QUANTIZE: list[Decorator] = [
+    click.option(
+        "--input-scale",
+        type=click.IntRange(0, 24),
+        help="Fix the input scale (bits) instead of calibrating it (ezkl).",
+    ),
+    click.option(
+        "--param-scale",
+        type=click.IntRange(0, 24),
+        help="Fix the parameter scale (bits) (ezkl).",
+    ),
+    click.option(
+        "--calibration-target",
+        type=click.Choice(["resources", "accuracy"]),
+        default=None,
+        show_default="resources",
+        help="EZKL's calibration target (the starting point of --quantize search).",
+    ),
+    click.option(
+        "--quantize",
+        type=click.Choice(["search", "ezkl"]),
+        default=None,
+        show_default="search",
+        help="Without a budget: 'search' keeps EZKL's calibration unless zkc's scale "
+        "search finds fewer logrows at least as faithful on held-out samples; 'ezkl' "
+        "keeps EZKL's calibration.",
+    ),
+    click.option(
+        "--max-error",
+        type=click.FloatRange(0, min_open=True),
+        help="Fidelity budget: max |error| on held-out samples; zkc then searches scales "
+        "and decomposition for the smallest logrows meeting it.",
+    ),
+    click.option(
+        "--tolerance",
+        type=click.FloatRange(0, 1, min_open=True),
+        default=DEFAULT_TOLERANCE,
+        show_default=True,
+        help="The reference check every compile runs: the circuit's float outputs on "
+        "held-out samples may differ from onnxruntime's by this share of each output's "
+        "largest magnitude (at least 1), or by --max-error when given; integer and "
+        "boolean outputs must match exactly. A circuit that differs more is refused "
+        "(exit 1).",
+    ),
+    click.option(
+        "--min-top1",
+        type=click.FloatRange(0, 1, min_open=True),
+        help="Fidelity budget for classifiers: minimum top-1 agreement (e.g. 0.99).",
+    ),
+]
 
 
 def quantize_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """How numbers become field elements: fixed scales, calibration, fidelity budgets."""
-    return _apply(
-        [
-            click.option(
-                "--input-scale",
-                type=click.IntRange(0, 24),
-                help="Fix the input scale (bits) instead of calibrating it (ezkl).",
-            ),
-            click.option(
-                "--param-scale",
-                type=click.IntRange(0, 24),
-                help="Fix the parameter scale (bits) (ezkl).",
-            ),
-            click.option(
-                "--calibration-target",
-                type=click.Choice(["resources", "accuracy"]),
-                default=None,
-                show_default="resources",
-                help="EZKL's calibration target (the starting point of --quantize search).",
-            ),
-            click.option(
-                "--quantize",
-                type=click.Choice(["search", "ezkl"]),
-                default=None,
-                show_default="search",
-                help="Without a budget: 'search' keeps EZKL's calibration unless zkc's scale "
-                "search finds fewer logrows at least as faithful on held-out samples; 'ezkl' "
-                "keeps EZKL's calibration.",
-            ),
-            click.option(
-                "--max-error",
-                type=click.FloatRange(0, min_open=True),
-                help="Fidelity budget: max |error| on held-out samples; zkc then searches scales "
-                "and decomposition for the smallest logrows meeting it.",
-            ),
-            click.option(
-                "--tolerance",
-                type=click.FloatRange(0, 1, min_open=True),
-                default=DEFAULT_TOLERANCE,
-                show_default=True,
-                help="The reference check every compile runs: the circuit's float outputs on "
-                "held-out samples may differ from onnxruntime's by this share of each output's "
-                "largest magnitude (at least 1), or by --max-error when given; integer and "
-                "boolean outputs must match exactly. A circuit that differs more is refused "
-                "(exit 1).",
-            ),
-            click.option(
-                "--min-top1",
-                type=click.FloatRange(0, 1, min_open=True),
-                help="Fidelity budget for classifiers: minimum top-1 agreement (e.g. 0.99).",
-            ),
-        ]
-    )(fn)
+    return _apply(_QUANTIZE)(fn)
 
 
 def config_from(params: dict[str, Any]) -> CompileConfig:
