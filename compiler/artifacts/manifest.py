@@ -41,6 +41,7 @@ class PassLogEntry(BaseModel):
     version: int
     modified: bool
     digest: str
+    stood_aside: str | None = None  # why the pass did not apply to this model
 
 
 class Manifest(BaseModel):

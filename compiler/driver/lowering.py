@@ -14,7 +14,7 @@ from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.data.samples import Samples, with_column
 from zkc.compiler.pipeline.base import PassOptions, ZkcPass
 from zkc.compiler.pipeline.instruments import EquivalenceInstrument, Instrument, IRDumpInstrument
-from zkc.compiler.pipeline.runner import PassRecord, instantiate, run_pipeline
+from zkc.compiler.pipeline.runner import PassRecord, instantiate, run_pipeline, stood_aside
 from zkc.compiler.progress import Reporter
 
 
@@ -72,4 +72,6 @@ def lower(
     reference = ReferenceRunner(inputs.model, str(inputs.model_path))
     with reporter.step(f"running pipeline '{config.pipeline}' ({len(passes)} passes)"):
         model, log = run_pipeline(inputs.model, instantiate(passes, options), instruments)
+    for line in stood_aside(log):
+        reporter.info(line)
     return Lowered(model, calibration, evaluation, log, reference, eq_samples, equivalence.checked)

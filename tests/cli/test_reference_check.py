@@ -6,8 +6,11 @@ import json
 
 import numpy as np
 import onnx
+import onnx_ir as ir
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+
+from zkc.compiler.pipeline.base import ZkcPass
 
 pytestmark = pytest.mark.slow
 
@@ -65,3 +68,26 @@ def test_the_tolerance_is_the_users_to_set_but_integers_stay_exact(compile_div):
     assert compile_div(TensorProto.FLOAT, *loose)[0] == 0
     code, _, err, _ = compile_div(TensorProto.INT64, *loose, "--max-error", "1")
     assert code == 1 and "output 'y' (int64)" in err and "must match exactly" in err
+
+
+class _Crashing(ir.passes.InPlacePass, ZkcPass):
+    """Test-only: a pass whose precondition does not hold on the model."""
+
+    pass_name = "crashing"
+    version = 1
+
+    def call(self, model):
+        raise ValueError("this pass cannot apply here")
+
+
+def test_a_pass_that_cannot_apply_stands_aside_and_the_compile_goes_on(compile_div, monkeypatch):
+    from zkc.targets.ezkl import pipelines
+
+    default = pipelines.PIPELINES["ezkl-default"]
+    monkeypatch.setitem(pipelines.PIPELINES, "ezkl-default", [_Crashing, *default])
+    code, _, err, out = compile_div(TensorProto.FLOAT)
+    assert code == 0, err
+    assert "pass 'crashing' stood aside (ValueError: this pass cannot apply here)" in err
+    log = json.loads((out / "manifest.json").read_text())["passes"]
+    assert log[0]["name"] == "crashing" and log[0]["stood_aside"].startswith("ValueError")
+    assert all(entry["stood_aside"] is None for entry in log[1:])

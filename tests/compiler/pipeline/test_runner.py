@@ -6,13 +6,14 @@ import pytest
 from onnx import helper
 
 from tests.graphs import make_model, tensor
+from zkc.compiler.ir.model_io import model_digest
 from zkc.compiler.pipeline.base import PassOptions, ZkcPass
 from zkc.compiler.pipeline.instruments import (
     EquivalenceInstrument,
     IRDumpInstrument,
     PassEquivalenceError,
 )
-from zkc.compiler.pipeline.runner import instantiate, run_pipeline
+from zkc.compiler.pipeline.runner import instantiate, run_pipeline, stood_aside
 from zkc.targets.ezkl.pipelines import pipeline_passes
 
 
@@ -49,15 +50,28 @@ class _BreakingPass(ir.passes.InPlacePass, ZkcPass):
         return ir.passes.PassResult(model, modified=True)
 
 
-def test_equivalence_instrument_names_the_pass_that_changed_outputs():
+def test_a_pass_that_changes_outputs_stands_aside_and_the_model_goes_on_unchanged():
     model = make_model(
         [helper.make_node("Relu", ["x"], ["y"], name="r")],
         [tensor("x", [1, 2])],
         [tensor("y", [1, 2])],
     )
     instrument = EquivalenceInstrument([{"x": np.array([[1.0, -2.0]], np.float32)}])
+    instrument.before(_BreakingPass(), model)
     with pytest.raises(PassEquivalenceError, match="pass 'breaking' changed the model's outputs"):
-        run_pipeline(model, [_BreakingPass()], [instrument])
+        instrument.after(_BreakingPass(), model, _BreakingPass()(model))
+    model = make_model(
+        [helper.make_node("Relu", ["x"], ["y"], name="r")],
+        [tensor("x", [1, 2])],
+        [tensor("y", [1, 2])],
+    )
+    after, log = run_pipeline(model, [_BreakingPass()], [instrument])
+    assert [n.op_type for n in after.graph] == ["Relu"]  # restored: not the broken Neg
+    assert log[0].stood_aside.startswith("PassEquivalenceError: pass 'breaking' changed")
+    assert log[0].modified is False
+    assert stood_aside(log) == [
+        f"pass 'breaking' stood aside ({log[0].stood_aside}); the model went on without it"
+    ]
 
 
 def test_ir_dump_writes_one_file_per_pass(tmp_path):
@@ -78,15 +92,31 @@ class _CrashingPass(ir.passes.InPlacePass, ZkcPass):
         raise KeyError("a value this pass expected is missing")
 
 
-def test_a_pass_that_breaks_is_one_line_naming_it_and_the_way_around():
-    from zkc.compiler.errors import UserInputError
+def test_a_pass_that_breaks_stands_aside_and_later_passes_still_run():
+    passes = instantiate(pipeline_passes("ezkl-default"), PassOptions())
+    model, log = run_pipeline(_model(), [_CrashingPass(), *passes])
+    assert log[0].stood_aside == "KeyError: 'a value this pass expected is missing'"
+    assert all(r.stood_aside is None for r in log[1:])
+    assert [n.op_type for n in model.graph] == ["Relu"]  # the pipeline after it ran
 
-    with pytest.raises(
-        UserInputError,
-        match="pass 'crashing' failed on this model .*KeyError.*--disable-pass crashing",
-    ) as caught:
-        run_pipeline(_model(), [_CrashingPass()])
-    assert "\n" not in str(caught.value)
+
+class _HalfDonePass(ir.passes.InPlacePass, ZkcPass):
+    """Test-only: edits the model in place, then breaks."""
+
+    pass_name = "half_done"
+    version = 1
+
+    def call(self, model):
+        model.graph.remove(list(model.graph)[0], safe=False)
+        raise ValueError("broke half way")
+
+
+def test_a_pass_that_breaks_half_way_leaves_no_trace():
+    before = _model()
+    after, log = run_pipeline(_model(), [_HalfDonePass()])
+    assert [n.op_type for n in after.graph] == [n.op_type for n in before.graph]
+    assert log[0].stood_aside == "ValueError: broke half way"
+    assert log[0].digest == model_digest(before)
 
 
 class _RenamingPass(ir.passes.InPlacePass, ZkcPass):
