@@ -3,7 +3,7 @@
 import numpy as np
 from pydantic import BaseModel
 
-from zkc.compiler.data.reference_check import OutputCheck
+from zkc.compiler.data.reference_check import OpTrial, OutputCheck
 
 
 class FidelityReport(BaseModel):
@@ -17,6 +17,8 @@ class FidelityReport(BaseModel):
     # What the reference check measured per output and allowed (zkc.compiler.data.reference_check).
     tolerance: float | None = None
     outputs: list[OutputCheck] = []
+    # Ops the target's table does not vouch for, kept because this check passed on this model.
+    ops_tried: list[OpTrial] = []
 
     def summary(self) -> str:
         """One line for humans."""

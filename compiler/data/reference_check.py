@@ -17,6 +17,16 @@ EXACT_TYPES = frozenset(
 )
 
 
+class OpTrial(BaseModel):
+    """An op the target's measured table does not vouch for, compiled anyway and kept because
+    the circuit matched onnxruntime on this model's held-out samples (the reference check):
+    measured on this model."""
+
+    op: str
+    nodes: list[str]
+    why: str  # why the table does not vouch for it (unmeasured, or failed on another case)
+
+
 class OutputCheck(BaseModel):
     """One output against the reference: the largest error measured and the one allowed."""
 

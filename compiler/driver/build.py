@@ -19,6 +19,7 @@ from zkc.compiler.data.reference_check import check_outputs, require_match
 from zkc.compiler.data.samples import samples_digest, save_samples
 from zkc.compiler.driver.lowering import Lowered
 from zkc.compiler.driver.lowering import lower as lower  # callers import it from here too
+from zkc.compiler.driver.trials import announce_trials, trying
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.ir.io_spec import IOSpec, io_spec
 from zkc.compiler.ir.model_io import load_model, save_model
@@ -53,7 +54,8 @@ def build_artifact(
     """Build the artifact for `inputs` into `tmp`; returns its manifest."""
     started = time.perf_counter()
     low = lower(inputs, config, passes, reporter, dump_ir)
-    target.check_model(low.model, str(inputs.model_path))
+    trials = target.check_model(low.model, str(inputs.model_path))
+    announce_trials(trials, reporter)
     spec = io_spec(low.model)
     save_model(low.model, tmp / MODEL_FILE)
     ref_out = low.reference.run_batch(low.evaluation, spec.input_shapes())
@@ -77,7 +79,9 @@ def build_artifact(
         ref_out,
         runner or ProveRunner(),
     )
-    facts, timings, fidelity = emit_and_measure(request, target, inputs.eval_source, reporter)
+    with trying(trials, str(inputs.model_path)):
+        facts, timings, fidelity = emit_and_measure(request, target, inputs.eval_source, reporter)
+    fidelity = fidelity.model_copy(update={"ops_tried": trials})
     # The data travels with the artifact: an audit or a derived build rebuilds from it.
     save_samples(tmp / art.CALIBRATION_FILE, low.calibration)
     save_samples(tmp / art.EVAL_FILE, low.evaluation)

@@ -17,6 +17,7 @@ import onnx_ir as ir
 from zkc.compiler.artifacts.facts import ChainFacts
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.data.reference_check import OpTrial
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.pipeline.base import ZkcPass
@@ -41,8 +42,10 @@ class Target(Protocol):
         disabled ones."""
         ...
 
-    def check_model(self, model: ir.Model, source: str) -> None:
-        """Refuse, naming the node, what this target cannot compile."""
+    def check_model(self, model: ir.Model, source: str) -> list[OpTrial]:
+        """Refuse, naming the node, what this target can never compile; return the ops it has
+        not measured computing right (or measured failing elsewhere): the compile tries them
+        on this model, and the reference check decides."""
         ...
 
     def circuit_costs(self, config: CompileConfig) -> list[CircuitCost]:

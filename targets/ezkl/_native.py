@@ -56,8 +56,17 @@ def call_ezkl(step: str, fn, *args, **kwargs):
         with captured_native_output() as log:
             result = resolve(fn(*args, **kwargs))
     except Exception as exc:
-        raise ToolError(f"EZKL {step} failed: {str(exc).strip().splitlines()[0]}") from exc
+        raise ToolError(f"EZKL {step} failed: {_first_line(exc)}") from exc
+    except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise ToolError(f"EZKL {step} failed (it panicked): {_first_line(exc)}") from exc
     if result is False:
         tail = "; ".join(line for line in log[0].splitlines()[-3:] if line.strip())
         raise ToolError(f"EZKL {step} failed{': ' + tail if tail else ''}")
     return result
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,7 +1,10 @@
-"""Which ONNX ops the EZKL target compiles, checked before EZKL ever sees the model.
+"""Which ONNX ops the EZKL target vouches for, checked before EZKL sees the model.
 
-EZKL 23 stops the process or fails silently on an op it does not know, so every op is
-checked here first and refused with the node's name. The table is measured, not written:
+Only what can never be a circuit is refused here (control flow, custom domains). An op the
+table has not measured computing right (unmeasured, measured failing on another case, or with
+attributes past what the passes rewrite) is tried on the user's own model: the compile's
+reference check against onnxruntime decides, and the manifest records it as measured on this
+model. The user's model is the case that matters. The table is measured, not written:
 `make ops` runs every op case (model_zoo.op_cases, model_zoo.op_families) through zkc's passes
 and EZKL's witness against onnxruntime and writes op_table.json beside this file, with the
 EZKL version it measured. Ops are those left after zkc's passes.
@@ -12,6 +15,7 @@ from pathlib import Path
 
 import onnx_ir as ir
 
+from zkc.compiler.data.reference_check import OpTrial
 from zkc.compiler.errors import UnsupportedOpError
 
 TABLE_FILE = Path(__file__).with_name("op_table.json")
@@ -27,13 +31,17 @@ def _load_table() -> tuple[frozenset[str], dict[str, str], str]:
 
 SUPPORTED_OPS, MEASURED_FAILURES, MEASURED_WITH = _load_table()
 
-# Ops refused whatever their attributes: EZKL 23.0.5 fails on them and no pass rewrote them.
-REFUSED: dict[str, str] = {
-    "ConvTranspose": "only group-1 transposed convolutions with constant weights and a static input shape are rewritten (pass conv_transpose)",
-    "Tile": "only Tile with constant repeats and a static input shape is rewritten (pass tile)",
+# Ops that can never become a fixed circuit: refused whatever the model.
+NEVER: dict[str, str] = {
     "Loop": "control flow cannot become a fixed circuit",
     "If": "control flow cannot become a fixed circuit",
     "Scan": "control flow cannot become a fixed circuit",
+}
+# What the passes leave of ops only partly rewritten (EZKL 23.0.5 fails on the rest): tried.
+REFUSED: dict[str, str] = {
+    "ConvTranspose": "only group-1 transposed convolutions with constant weights and a static input shape are rewritten (pass conv_transpose)",
+    "Tile": "only Tile with constant repeats and a static input shape is rewritten (pass tile)",
+    **NEVER,
 }
 
 
@@ -64,8 +72,22 @@ def _attribute_problem(node: ir.Node) -> str | None:
     return None
 
 
-def check_ops(model: ir.Model, source: str) -> None:
-    """Raise UnsupportedOpError for the first node the EZKL target cannot compile correctly."""
+def _untrusted(node: ir.Node) -> str | None:
+    """Why the table does not vouch for this node, or None when it does."""
+    op = node.op_type
+    if op in REFUSED:
+        return REFUSED[op]
+    if op in MEASURED_FAILURES and op not in SUPPORTED_OPS:
+        return f"EZKL {MEASURED_WITH} {MEASURED_FAILURES[op]}"
+    if op not in SUPPORTED_OPS:
+        return f"no op case measured it on EZKL {MEASURED_WITH}"
+    return _attribute_problem(node)
+
+
+def check_ops(model: ir.Model, source: str) -> list[OpTrial]:
+    """Raise UnsupportedOpError for a node that can never be a circuit; return the ops the
+    table does not vouch for, by op, to try on this model."""
+    trials: dict[tuple[str, str], list[str]] = {}
     for node in model.graph:
         name = node.name or "?"
         if node.domain not in ("", "ai.onnx"):
@@ -75,22 +97,8 @@ def check_ops(model: ir.Model, source: str) -> None:
                 f"{node.domain}::{node.op_type}",
                 "custom-domain ops are not supported by the EZKL target",
             )
-        if node.op_type in REFUSED:
-            raise UnsupportedOpError(source, name, node.op_type, REFUSED[node.op_type])
-        if node.op_type in MEASURED_FAILURES and node.op_type not in SUPPORTED_OPS:
-            raise UnsupportedOpError(
-                source,
-                name,
-                node.op_type,
-                f"EZKL {MEASURED_WITH} {MEASURED_FAILURES[node.op_type]}",
-            )
-        if node.op_type not in SUPPORTED_OPS:
-            raise UnsupportedOpError(
-                source,
-                name,
-                node.op_type,
-                f"op not supported by the EZKL target (no op case measured it on EZKL {MEASURED_WITH})",
-            )
-        problem = _attribute_problem(node)
-        if problem is not None:
-            raise UnsupportedOpError(source, name, node.op_type, problem)
+        if node.op_type in NEVER:
+            raise UnsupportedOpError(source, name, node.op_type, NEVER[node.op_type])
+        if (why := _untrusted(node)) is not None:
+            trials.setdefault((node.op_type, why), []).append(name)
+    return [OpTrial(op=op, nodes=nodes, why=why) for (op, why), nodes in trials.items()]

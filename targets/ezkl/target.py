@@ -11,6 +11,7 @@ from zkc.compiler.artifacts.facts import ChainFacts
 from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
+from zkc.compiler.data.reference_check import OpTrial
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.pipeline.base import ZkcPass
@@ -49,8 +50,8 @@ class EzklTarget(Target):
     def pipeline(self, name: str | None, disabled: Sequence[str] = ()) -> list[type[ZkcPass]]:
         return pipelines.pipeline_passes(name or DEFAULT_PIPELINE, disabled)
 
-    def check_model(self, model: ir.Model, source: str) -> None:
-        ops.check_ops(model, source)
+    def check_model(self, model: ir.Model, source: str) -> list[OpTrial]:
+        return ops.check_ops(model, source)
 
     def circuit_costs(self, config: CompileConfig) -> list[CircuitCost]:
         return planning.circuit_costs(config)

@@ -113,7 +113,7 @@ def _bad_model_cases(tmp_path, zoo_files):
     return [
         (not_onnx, "not.onnx: not an ONNX model"),
         (truncated, "trunc.onnx:"),
-        (unsupported, "node 'the_lpnorm' (LpNormalization): op not supported"),
+        (unsupported, "node 'the_lpnorm' (LpNormalization): tried on this model"),
         (dynamic, "dynamic dimension 'features' at axis 1"),
     ]
 

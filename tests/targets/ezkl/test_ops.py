@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from onnx import helper
 
@@ -6,64 +7,67 @@ from zkc.compiler.errors import UnsupportedOpError
 from zkc.targets.ezkl.ops import check_ops
 
 
-def test_unknown_op_names_op_and_node():
+def test_an_op_the_table_does_not_vouch_for_is_tried_not_refused():
     model = make_model(
         [helper.make_node("LpNormalization", ["x"], ["y"], name="my_lpnorm")],
         [tensor("x", [1, 4])],
         [tensor("y", [1, 4])],
     )
-    with pytest.raises(
-        UnsupportedOpError,
-        match=r"m.onnx: node 'my_lpnorm' \(LpNormalization\): op not supported .*no op case",
-    ):
-        check_ops(model, "m.onnx")
+    (trial,) = check_ops(model, "m.onnx")
+    assert (trial.op, trial.nodes) == ("LpNormalization", ["my_lpnorm"])
+    assert trial.why.startswith("no op case measured it on EZKL")
 
 
-def test_attribute_limits_refused_with_reason():
-    import numpy as np
-
+def test_attribute_limits_are_tried_with_their_reason():
     pad = make_model(
         [helper.make_node("Pad", ["x", "p"], ["y"], name="pad1", mode="reflect")],
         [tensor("x", [1, 4]), helper.make_tensor_value_info("p", 7, [4])],
         [tensor("y", [1, 6])],
     )
-    with pytest.raises(
-        UnsupportedOpError, match=r"node 'pad1' \(Pad\): Pad mode 'reflect' needs constant pads"
-    ):
-        check_ops(pad, "m.onnx")
+    assert "Pad mode 'reflect' needs constant pads" in check_ops(pad, "m.onnx")[0].why
     conv = make_model(
         [helper.make_node("Conv", ["x", "W"], ["y"], name="dil", dilations=[2, 2], strides=[1, 1])],
         [tensor("x", [1, 1, 6, 6]), tensor("W", [1, 1, 3, 3])],
         [tensor("y", [1, 1, 2, 2])],
     )
-    with pytest.raises(UnsupportedOpError, match=r"node 'dil' \(Conv\): dilated convolution"):
-        check_ops(conv, "m.onnx")
+    assert "dilated convolution" in check_ops(conv, "m.onnx")[0].why
     no_strides = make_model(
         [helper.make_node("Conv", ["x", "W"], ["y"], name="c")],
         [tensor("x", [1, 1, 6, 6])],
         [tensor("y", [1, 1, 4, 4])],
         [("W", np.ones((1, 1, 3, 3), np.float32))],
     )
-    with pytest.raises(UnsupportedOpError, match=r"node 'c' \(Conv\): no explicit strides"):
-        check_ops(no_strides, "m.onnx")
-    loop = make_model(
-        [helper.make_node("Tile", ["x", "r"], ["y"], name="t")],
+    assert check_ops(no_strides, "m.onnx")[0].why.startswith("no explicit strides")
+    tile = make_model(
+        [
+            helper.make_node("Tile", ["x", "r"], ["y"], name="t1"),
+            helper.make_node("Tile", ["y", "r"], ["z"], name="t2"),
+        ],
         [tensor("x", [1, 4]), helper.make_tensor_value_info("r", 7, [2])],
-        [tensor("y", [1, 8])],
+        [tensor("z", [1, 16])],
     )
-    with pytest.raises(
-        UnsupportedOpError, match=r"node 't' \(Tile\): only Tile with constant repeats"
-    ):
+    (trial,) = check_ops(tile, "m.onnx")  # one trial per op and reason, every node named
+    assert trial.nodes == ["t1", "t2"] and trial.why.startswith("only Tile with constant repeats")
+
+
+def test_what_can_never_be_a_circuit_is_refused_naming_the_node():
+    body = helper.make_graph([], "body", [], [])
+    loop = make_model(
+        [helper.make_node("If", ["c"], ["y"], name="branch", then_branch=body, else_branch=body)],
+        [helper.make_tensor_value_info("c", 9, [1])],
+        [tensor("y", [1])],
+    )
+    with pytest.raises(UnsupportedOpError, match=r"m.onnx: node 'branch' \(If\): control flow"):
         check_ops(loop, "m.onnx")
 
 
-def test_supported_graph_passes():
+def test_a_supported_graph_has_nothing_to_try():
     model = make_model(
         [helper.make_node("Relu", ["x"], ["y"], name="r")],
         [tensor("x", [1, 4])],
         [tensor("y", [1, 4])],
     )
-    check_ops(model, "m.onnx")
+    assert check_ops(model, "m.onnx") == []
 
 
 def test_the_op_table_is_the_measurement_of_the_installed_ezkl():

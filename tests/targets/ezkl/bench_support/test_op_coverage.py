@@ -34,15 +34,15 @@ def test_case_matches_after_passes(case, tmp_path):
     assert (result["plain"]["status"] != "ok") == (case.name in PLAIN_BROKEN), result["plain"]
 
 
-def test_tensor_exponent_is_refused_with_node_and_reason(tmp_path):
+def test_a_tensor_exponent_is_tried_on_the_model_not_refused_by_the_table(tmp_path):
     result = run_case(next(c for c in CASES if c.name == "pow_tensor"), tmp_path)
-    assert result["zkc"]["status"] == "refused"
-    assert "node 'pow0' (Pow): Pow with a non-constant exponent" in result["zkc"]["detail"]
+    assert result["tried"] == ["Pow: Pow with a non-constant exponent"]
+    assert result["zkc"]["status"] == result["plain"]["status"]  # what EZKL does on it
 
 
 # A sample of the op-family cases (the whole set runs in `make ops`, ~90 cases): each must do
 # in zkc what the checked-in op table says it measured, computed within tolerance or refused
-# with the node named, never passed to EZKL to fail.
+# on this model (what the table does not vouch for is tried, and EZKL's answer decides).
 FAMILY_SAMPLE = [
     "softplus",
     "elu",
@@ -71,5 +71,5 @@ def test_family_case_does_what_the_table_measured(name, tmp_path):
     if measured == "ok":
         assert result["zkc"]["status"] == "ok", result
     else:
-        assert result["zkc"]["status"] == "refused", result
-        assert "node '" in result["zkc"]["detail"]
+        assert result["zkc"]["status"] in ("fails", "wrong"), result
+        assert result["tried"], result
