@@ -21,10 +21,17 @@ class OpCase:
     inputs: dict[str, tuple[int, ...]]
     low: float = -1.0
     high: float = 1.0
+    integer: bool = False  # inputs are int64, whole numbers in [low, high)
 
     def samples(self, count: int, seed: int = 0) -> dict[str, np.ndarray]:
-        """Random inputs shaped (count, *shape), uniform in [low, high)."""
+        """Random inputs shaped (count, *shape), uniform in [low, high) (whole numbers for an
+        integer case)."""
         rng = np.random.default_rng(seed)
+        if self.integer:
+            return {
+                name: rng.integers(int(self.low), int(self.high), (count, *shape))
+                for name, shape in self.inputs.items()
+            }
         return {
             name: rng.uniform(self.low, self.high, (count, *shape)).astype(np.float32)
             for name, shape in self.inputs.items()
@@ -39,6 +46,18 @@ def model(nodes, inputs, outputs, weights=()) -> onnx.ModelProto:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 8
     return onnx.shape_inference.infer_shapes(model)
+
+
+def int_model(nodes, x_shape, out_type: int, consts=()) -> onnx.ModelProto:
+    """x: int64 of `x_shape` -> y of `out_type`, with constants (int64, or float32 given as
+    floats)."""
+    ins = [helper.make_tensor_value_info("x", TensorProto.INT64, x_shape)]
+    outs = [helper.make_tensor_value_info("y", out_type, None)]
+    inits = [numpy_helper.from_array(_const_array(a), n) for n, a in consts]
+    graph = helper.make_graph(nodes, "op", ins, outs, inits)
+    built = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    built.ir_version = 8
+    return onnx.shape_inference.infer_shapes(built)
 
 
 def random_weights(seed: int, *shape: int, scale: float = 0.5) -> np.ndarray:
@@ -103,3 +122,8 @@ def split_model():
     node = helper.make_node("Split", ["x", "s"], ["y1", "y2"], name="split0", axis=1)
     relu = helper.make_node("Relu", ["y2"], ["z"], name="relu0")
     return model([sizes, node, relu], {"x": (1, 6, 3)}, ["y1", "z"])
+
+
+def _const_array(value: object) -> np.ndarray:
+    array = np.asarray(value)
+    return array.astype(np.int64 if array.dtype.kind in "iub" else np.float32)

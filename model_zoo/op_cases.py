@@ -5,6 +5,7 @@ inputs for it. `native` cases are ops EZKL handles as they are; the others are w
 rewrite passes exist for.
 """
 
+from zkc.model_zoo.integer_cases import INTEGER_CASES
 from zkc.model_zoo.op_case import (
     OpCase,
     gelu_model,
@@ -60,6 +61,6 @@ NATIVE_CASES: list[OpCase] = [
     ),
 ]
 
-CASES: list[OpCase] = [*NATIVE_CASES, *REWRITE_CASES]
+CASES: list[OpCase] = [*NATIVE_CASES, *REWRITE_CASES, *INTEGER_CASES]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -178,3 +178,21 @@ def rnn_case():
         ], weights
 
     return with_consts("rnn", "RNN", nodes, (4, 1, features))
+
+
+def scatter_nd_nodes():
+    """x (4, 3) with rows 1 and 3 replaced by constant updates."""
+    return [
+        const_node("i", np.array([[1], [3]], np.int64)),
+        const_node("u", np.array([[0.5, -0.5, 0.25], [1.0, 0.0, -1.0]], np.float32)),
+        helper.make_node("ScatterND", ["x", "i", "u"], ["y"], name="scatternd0"),
+    ]
+
+
+def scatter_elements_nodes():
+    """x (2, 4) with elements at constant column indices replaced."""
+    return [
+        const_node("i", np.array([[1, 3], [0, 2]], np.int64)),
+        const_node("u", np.array([[0.5, -0.5], [0.25, 1.0]], np.float32)),
+        helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], name="scatterel0", axis=1),
+    ]

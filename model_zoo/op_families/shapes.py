@@ -11,6 +11,8 @@ from zkc.model_zoo.op_families.builders import (
     i64,
     onehot_nodes,
     resize_nodes,
+    scatter_elements_nodes,
+    scatter_nd_nodes,
     shape_case,
     topk_nodes,
     with_consts,
@@ -107,6 +109,8 @@ SHAPES: list[OpCase] = [
         lambda: [helper.make_node("SpaceToDepth", ["x"], ["y"], name="s2d0", blocksize=2)],
     ),
     shape_case("topk", "TopK", (1, 8), topk_nodes),
+    shape_case("scatter_nd", "ScatterND", (4, 3), scatter_nd_nodes),
+    shape_case("scatter_elements", "ScatterElements", (2, 4), scatter_elements_nodes),
     shape_case(
         "cast_roundtrip",
         "Cast",
