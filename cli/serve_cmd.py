@@ -43,6 +43,14 @@ from zkc.cli.options import srs_dir_option
     help="Seconds a request may take in all.  [default: the circuit's timeout, 60]",
 )
 @click.option(
+    "--grace",
+    type=click.FloatRange(0),
+    default=30.0,
+    show_default=True,
+    help="On SIGTERM/SIGINT: seconds the proofs in flight get to finish (new requests get 503 "
+    "with Retry-After meanwhile) before the provers stop; a second signal stops at once.",
+)
+@click.option(
     "--max-queue",
     type=click.IntRange(0),
     default=16,
@@ -78,6 +86,7 @@ def serve_command(
     import uvicorn
 
     from zkc.compiler.compute.runners import default_workers
+    from zkc.targets.subnet.drain import Drain, DrainingServer
     from zkc.targets.subnet.hotkeys import load_hotkey
     from zkc.targets.subnet.prover_pool import ProverPool
     from zkc.targets.subnet.server import ServePolicy, create_app
@@ -100,7 +109,10 @@ def serve_command(
         f"hotkey {hotkey} on http://{host}:{port} with {pool.workers} prover(s)",
         err=True,
     )
-    uvicorn.run(create_app(served, serve_policy, pool), host=host, port=port, log_level="warning")
+    drain = Drain(grace=policy["grace"])
+    app = create_app(served, serve_policy, pool, drain)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    DrainingServer(config, drain).run()
 
 
 def _served(paths: tuple[Path, ...], pk_path: Path | None, srs_dir: Path | None) -> list:

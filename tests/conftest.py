@@ -4,6 +4,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,22 @@ def mlp_package(mlp_artifact, srs_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("subnet") / "deployment_layer"
     return package_for_subnet(package_request(mlp_artifact.path, out), dev_target(srs_dir))
+
+
+SESSION_STARTED = time.time()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite fails when it leaves a process behind (an orphaned prover, worker or server)."""
+    from tests.orphans import wait_for_orphans
+
+    left = wait_for_orphans(SESSION_STARTED)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["PROCESSES LEFT BEHIND by the test session (the suite fails):", *left]
+        for line in lines:
+            if reporter is not None:
+                reporter.write_line(line, red=True, bold=True)
+            else:
+                print(line)
+        session.exitstatus = 1

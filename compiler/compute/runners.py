@@ -15,7 +15,6 @@ KilledWorker); a timeout bounds the whole run so that it never hangs.
 """
 
 import concurrent.futures
-import multiprocessing
 import os
 import resource
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from zkc.compiler.artifacts.download import ShippedFiles
+from zkc.compiler.compute.lifecycle import process_pool, stop_pool
 from zkc.compiler.errors import ToolError, UserInputError
 from zkc.compiler.limits import CORES_PER_WORKER
 
@@ -88,14 +88,12 @@ def run_local(
     """fn(*job) for every job in a process pool; results in job order."""
     results: dict[int, T] = {}
     pending = list(range(len(jobs)))
-    context = multiprocessing.get_context("spawn")
     for _attempt in range(retries + 1):
         size = pool_size(workers, len(pending), peak_bytes)
         # A fresh process per job: memory is returned after each proof, and each job's peak
-        # RSS is its own.
-        with concurrent.futures.ProcessPoolExecutor(
-            size, mp_context=context, max_tasks_per_child=1
-        ) as pool:
+        # RSS is its own. The workers end with this process, however it ends.
+        pool = process_pool(size, max_tasks_per_child=1)
+        try:
             futures = {pool.submit(fn, *jobs[i]): i for i in pending}
             broken = []
             for future in concurrent.futures.as_completed(futures):
@@ -103,6 +101,8 @@ def run_local(
                     results[futures[future]] = future.result()
                 except concurrent.futures.process.BrokenProcessPool:
                     broken.append(futures[future])
+        finally:
+            stop_pool(pool)
         pending = sorted(broken)
         if not pending:
             return [results[i] for i in range(len(jobs))]

@@ -8,14 +8,11 @@ or the first held-out sample the artifact carries.
 """
 
 import json
-import multiprocessing
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +20,7 @@ from pydantic import BaseModel
 
 from zkc.compiler.artifacts.manifest import EVAL_FILE
 from zkc.compiler.artifacts.proof import load_proof
+from zkc.compiler.compute.lifecycle import process_pool, stop_pool
 from zkc.compiler.compute.runners import peak_rss_mb
 from zkc.compiler.driver.runtime import CompiledArtifact
 from zkc.compiler.errors import ArtifactError, ToolError
@@ -118,12 +116,11 @@ def measure(
     verify: list[float] = []
     peaks: list[float] = []
     size = 0
-    context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="zkc-bench-") as tmp:
         for i in range(repeat):
             proof_path = Path(tmp) / f"proof_{i}.json"
             job = (opener, str(path), str(srs_dir), inputs, workers, scheduler, str(proof_path))
-            run = _prove_in_fresh_process(prove_once, job, context, path, i + 1)
+            run = _prove_in_fresh_process(prove_once, job, path, i + 1)
             prove.append(round(run["seconds"], 3))
             peaks.append(run["peak_rss_mb"])
             verify.append(_verify_seconds(compiled, proof_path))
@@ -134,20 +131,20 @@ def measure(
 def _prove_in_fresh_process(
     prove_once: Callable[..., dict[str, float]],
     job: ProveJob,
-    context: BaseContext,
     path: Path,
     run: int,
 ) -> dict[str, float]:
     """`prove_once(*job)` in a process of its own; ToolError naming run `run` (from 1) if that
     process dies."""
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        future = pool.submit(prove_once, *job)
-        try:
-            return future.result()
-        except BrokenProcessPool as exc:
-            raise ToolError(
-                f"{path}: the proving process died in run {run} (killed, or out of memory)"
-            ) from exc
+    pool = process_pool(1)
+    try:
+        return pool.submit(prove_once, *job).result()
+    except BrokenProcessPool as exc:
+        raise ToolError(
+            f"{path}: the proving process died in run {run} (killed, or out of memory)"
+        ) from exc
+    finally:
+        stop_pool(pool)
 
 
 def _verify_seconds(compiled: CompiledArtifact, proof_path: Path) -> float:

@@ -5,7 +5,6 @@ for once and keeping them; or a Dask cluster (`--scheduler`), each request one t
 """
 
 import asyncio
-import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from zkc.compiler.compute.lifecycle import process_pool, stop_pool
 from zkc.compiler.errors import ToolError, UserInputError
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ class ProverPool:
             self._start()
 
     def _start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self._pool = process_pool(self.workers)
 
     def _connect(self, scheduler: str) -> None:
         from distributed import Client
@@ -98,13 +97,15 @@ class ProverPool:
             return await loop.run_in_executor(self._pool, prove_job, source, inputs)
         except BrokenProcessPool as exc:
             if self._pool is not None:  # always: only the process pool breaks
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                stop_pool(self._pool)
             self._start()
             raise ToolError("a prover process died; it was replaced") from exc
 
     def close(self) -> None:
+        """Stop the provers for good (terminated, reaped) or leave the cluster."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(self._pool)
+            self._pool = None
         if self._client is not None:
             self._client.close()
             if self._waiters is not None:  # always, with a client

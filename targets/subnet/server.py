@@ -25,9 +25,11 @@ from fastapi.responses import JSONResponse, Response
 from zkc.compiler.errors import UserInputError, ZkcError
 from zkc.targets.subnet.admission import Admission, Refused
 from zkc.targets.subnet.circuit import ServedCircuit
+from zkc.targets.subnet.drain import Drain
 from zkc.targets.subnet.gate import authenticate, read_limited
 from zkc.targets.subnet.metrics import ServeMetrics
 from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
+from zkc.targets.subnet.replies import answer, error, refusal, response, stopping
 
 PROVE_PATH = "/prove"
 DEFAULT_DEADLINE = 60.0  # seconds, when neither the circuit nor the server says
@@ -54,8 +56,12 @@ class Served:
     source: CircuitSource
 
 
-def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> FastAPI:
-    """The FastAPI app proving requests for `served` circuits in `pool`."""
+def create_app(
+    served: list[Served], policy: ServePolicy, pool: ProverPool, drain: Drain | None = None
+) -> FastAPI:
+    """The FastAPI app proving requests for `served` circuits in `pool`; once `drain` is
+    active (a stop signal), new proof requests get 503 while those in flight finish."""
+    drain = drain or Drain()
     by_id = {s.circuit.circuit_id: s for s in served}
     admission = Admission(pool.workers, policy.max_queue)
     metrics = ServeMetrics()
@@ -64,28 +70,29 @@ def create_app(served: list[Served], policy: ServePolicy, pool: ProverPool) -> F
     lifespan = _lifespan(served, policy, pool, admission)
     app = FastAPI(title="zkc prover", docs_url=None, redoc_url=None, lifespan=lifespan)
 
-    @app.get("/health")
-    def health() -> dict:
-        return _health(served, policy, admission)
-
-    @app.get("/metrics")
-    def metrics_endpoint() -> Response:
-        metrics.queued.set(admission.queued)
-        metrics.proving.set(admission.proving)
-        return Response(metrics.render(), media_type=metrics.content_type)
+    _status_routes(app, served, policy, admission, metrics)
 
     async def handle(request: Request, circuit_id: str | None) -> JSONResponse | dict:
+        if drain.active:
+            return stopping()
+        drain.in_flight += 1
+        try:
+            return await checked(request, circuit_id)
+        finally:
+            drain.in_flight -= 1
+
+    async def checked(request: Request, circuit_id: str | None) -> JSONResponse | dict:
         start = time.monotonic()
         body = await read_limited(request, policy.max_body_bytes)
         if body is None:
-            return _error(413, f"request body exceeds {policy.max_body_bytes} bytes")
+            return error(413, f"request body exceeds {policy.max_body_bytes} bytes")
         refused = authenticate(request, body, policy, nonces)
         if refused is not None:
-            return _error(*refused)
+            return error(*refused)
         if circuit_id is None and len(by_id) == 1:
             circuit_id = next(iter(by_id))
         if circuit_id not in by_id:
-            return _error(
+            return error(
                 404, f"no circuit {circuit_id!r} here; POST /prove/<id> with one of {sorted(by_id)}"
             )
         return await _prove(by_id[circuit_id], body, start, policy, admission, pool, metrics)
@@ -139,48 +146,32 @@ async def _prove(
             raise UserInputError('body must be {"inputs": {name: values}}')
         inputs = circuit.inputs(doc["inputs"], "inputs")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return _answer(metrics, cid, _error(422, "body is not JSON"))
+        return answer(metrics, cid, error(422, "body is not JSON"))
     except UserInputError as exc:
-        return _answer(metrics, cid, _error(422, str(exc)))
+        return answer(metrics, cid, error(422, str(exc)))
     deadline = start + (policy.deadline_seconds or circuit.timeout or DEFAULT_DEADLINE)
     try:
         admission.admit(cid, deadline)
     except Refused as refused:
-        return _answer(metrics, cid, _refusal(refused))
+        return answer(metrics, cid, refusal(refused))
     admission.in_flight += 1
     try:
         await admission.wait_turn(cid, deadline)
     except Refused as refused:
         admission.in_flight -= 1
-        return _answer(metrics, cid, _refusal(refused))
+        return answer(metrics, cid, refusal(refused))
     seconds = None
     try:
         result = await pool.prove(served.source, {k: v.tolist() for k, v in inputs.items()})
         seconds = result["prove_seconds"]
     except ZkcError as exc:
-        return _answer(metrics, cid, _error(500, str(exc)))
+        return answer(metrics, cid, error(500, str(exc)))
     finally:
         admission.done(cid, seconds)
         admission.in_flight -= 1
     metrics.prove_seconds.labels(circuit=cid).observe(seconds)
     metrics.answered(cid, 200)
-    return _response(circuit, result)
-
-
-def _response(circuit: ServedCircuit, result: dict) -> dict:
-    """The answer: outputs and the proof (subnet style `proof` + `public_signals` for one
-    circuit; the whole zkc envelope always)."""
-    envelope = result["envelope"]
-    answer = {
-        "circuit_id": circuit.circuit_id,
-        "outputs": result["outputs"],
-        "envelope": envelope,
-        "prove_seconds": result["prove_seconds"],
-    }
-    if envelope.get("proof") is not None:
-        answer["proof"] = envelope["proof"]
-        answer["public_signals"] = envelope["proof"]["instances"]
-    return answer
+    return response(circuit, result)
 
 
 async def _warm(served: Served, pool: ProverPool, admission: Admission) -> None:
@@ -200,7 +191,27 @@ async def _warm(served: Served, pool: ProverPool, admission: Admission) -> None:
         )
 
 
-def _health(served: list[Served], policy: ServePolicy, admission: Admission) -> dict:
+def _status_routes(
+    app: FastAPI,
+    served: list[Served],
+    policy: ServePolicy,
+    admission: Admission,
+    metrics: ServeMetrics,
+) -> None:
+    """GET /health and GET /metrics (no signature needed)."""
+
+    @app.get("/health")
+    def health_endpoint() -> dict:
+        return health(served, policy, admission)
+
+    @app.get("/metrics")
+    def metrics_endpoint() -> Response:
+        metrics.queued.set(admission.queued)
+        metrics.proving.set(admission.proving)
+        return Response(metrics.render(), media_type=metrics.content_type)
+
+
+def health(served: list[Served], policy: ServePolicy, admission: Admission) -> dict:
     circuits = [
         {
             "circuit_id": s.circuit.circuit_id,
@@ -221,20 +232,3 @@ def _health(served: list[Served], policy: ServePolicy, admission: Admission) -> 
     if len(circuits) == 1:  # one circuit: its fields at the top level as well
         doc.update({k: circuits[0][k] for k in ("circuit_id", "artifact_key", "inputs")})
     return doc
-
-
-def _answer(metrics: ServeMetrics, circuit: str, response: JSONResponse) -> JSONResponse:
-    metrics.answered(circuit, response.status_code)
-    return response
-
-
-def _refusal(refused: Refused) -> JSONResponse:
-    return JSONResponse(
-        status_code=refused.status,
-        content={"detail": refused.reason},
-        headers={"Retry-After": str(refused.retry_after)},
-    )
-
-
-def _error(status: int, detail: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail})

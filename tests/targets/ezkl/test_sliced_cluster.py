@@ -1,9 +1,16 @@
-"""Sliced artifacts proved and compiled on a Dask cluster."""
+"""Sliced artifacts proved and compiled on a Dask cluster, and in local worker processes that
+end with the prove (killed outright, it leaves none behind)."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import FAST, dev_target
 from tests.targets.ezkl.conftest import mlp_sample
+from zkc.compiler.compute.lifecycle import alive, descendants
 
 pytestmark = pytest.mark.slow
 
@@ -56,3 +63,40 @@ def test_compile_on_a_dask_cluster_builds_the_same_artifact(
     assert (result.path / "manifest.json").read_bytes() == (
         sliced_mlp.path / "manifest.json"
     ).read_bytes()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _children(pid: int) -> list[int]:
+    """The prove's worker processes, once it has started them."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = descendants(pid)
+        if any(b"spawn_main" in _cmdline(p) for p in found):
+            return found
+        time.sleep(0.1)
+    pytest.fail(f"zkc prove {pid} started no worker")
+
+
+def test_a_killed_prove_leaves_no_worker_behind(sliced_mlp, srs_dir, zoo_files, tmp_path):
+    import json
+
+    import numpy as np
+
+    sample = np.load(zoo_files["mlp_digits"][2])["x"][0].reshape(-1).tolist()
+    (tmp_path / "in.json").write_text(json.dumps({"x": sample}))
+    cmd = [sys.executable, "-m", "zkc.cli", "prove", sliced_mlp.path, tmp_path / "in.json"]
+    cmd += ["-o", tmp_path / "p.json", "--workers", "2", "--srs-dir", srs_dir]
+    proc = subprocess.Popen([str(c) for c in cmd], stderr=subprocess.DEVNULL)
+    workers = _children(proc.pid)
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(alive(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if alive(p)]

@@ -25,6 +25,13 @@ def free_port() -> int:
 def serving(paths, srs_dir, *options, ready: float = 90.0):
     """`zkc serve PATHS... OPTIONS` as a child process: yields its URL once /health answers
     (and, with warm-up, once every circuit has a prove-time estimate)."""
+    with serve_process(paths, srs_dir, *options, ready=ready) as (url, _):
+        yield url
+
+
+@contextmanager
+def serve_process(paths, srs_dir, *options, ready: float = 90.0):
+    """As `serving`, yielding (url, the server's Popen) so a test can signal it."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -56,10 +63,11 @@ def serving(paths, srs_dir, *options, ready: float = 90.0):
             time.sleep(0.3)
         else:
             pytest.fail(f"zkc serve was not ready within {ready} s")
-        yield url
+        yield url, proc
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)
 
 
 def signed_post(url, path, doc, signer=ALICE, receiver=BOB, timeout=180):
