@@ -55,12 +55,18 @@ for command in (
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI; a user's mistake is one line on stderr and exit 2, a failed check exit 1."""
+    from zkc.compiler.artifacts.room import disk_full, is_disk_full
     from zkc.compiler.errors import ZkcError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        cli.main(args=argv, prog_name="zkc", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="zkc", standalone_mode=False)
+        except OSError as exc:  # a full disk wherever it was met: one line, the path named
+            if is_disk_full(exc) and not debug:
+                raise disk_full(exc) from exc
+            raise
     except ZkcError as exc:
         if debug:
             raise

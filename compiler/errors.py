@@ -43,3 +43,10 @@ class ReferenceMismatchError(ZkcError):
     held-out samples beyond the tolerance (exit 1; nothing is written)."""
 
     exit_code = 1
+
+
+class NoSpaceError(ZkcError):
+    """A disk is too full for what zkc must write there; names the path and the room needed
+    (exit 1; nothing half-written is left)."""
+
+    exit_code = 1

@@ -4,8 +4,11 @@ The manifest holds nothing random, timestamped or host-specific; such facts (tim
 host, paths) go to provenance.json, which no hash covers.
 """
 
+import contextlib
+import fcntl
 import json
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -148,6 +151,25 @@ class ArtifactStore:
             shutil.rmtree(path, ignore_errors=True)
             return None
         return manifest if manifest.key == key else None
+
+    @contextlib.contextmanager
+    def locked(self, key: str, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Held while one process looks up, builds and copies the entry for `key`: a second
+        compile of the same artifact waits (`on_wait` says so), then finds it in the cache.
+        The operating system releases the lock of a process that dies."""
+        locks = self.root / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"{key}.lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def building(self, key: str) -> AbstractContextManager[Path]:
         """Context manager yielding a temp directory that becomes the entry for `key` on success."""

@@ -70,6 +70,19 @@ def check_outputs(
     return checks
 
 
+def allowed_error(
+    reference: dict[str, np.ndarray], dtypes: dict[str, str], tolerance: float = DEFAULT_TOLERANCE
+) -> float | None:
+    """The largest error every float output may have under the tolerance (the strictest of
+    their bounds; what a scale search must stay within), or None without float outputs."""
+    bounds = [
+        tolerance * max(1.0, float(np.max(np.abs(np.asarray(v, np.float64)))) if v.size else 1.0)
+        for name, v in reference.items()
+        if dtypes.get(name, "float") not in EXACT_TYPES
+    ]
+    return min(bounds) if bounds else None
+
+
 def require_match(checks: list[OutputCheck], samples: int, hint: str) -> None:
     """ReferenceMismatchError naming the first output that differs, with its error."""
     for check in checks:

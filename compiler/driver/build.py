@@ -21,6 +21,7 @@ from zkc.compiler.driver.lowering import Lowered
 from zkc.compiler.driver.lowering import lower as lower  # callers import it from here too
 from zkc.compiler.driver.trials import announce_trials, trying
 from zkc.compiler.errors import UserInputError
+from zkc.compiler.faults import checkpoint
 from zkc.compiler.ir.io_spec import IOSpec, io_spec
 from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.limits import LARGE_LOGROWS
@@ -108,6 +109,7 @@ def emit_and_measure(
     """The target's chain built into the artifact, its facts and step timings, and its
     fidelity on the held-out samples; UserInputError when that misses the config's budget."""
     facts, timings = target.emit(request, reporter)
+    checkpoint("set-up")
     start = time.perf_counter()
     outputs = target.run(
         request.art_dir, facts, request.spec, request.evaluation, reporter, request.runner
@@ -118,6 +120,7 @@ def emit_and_measure(
     dtypes = {t.name: t.dtype for t in request.spec.outputs}
     checks = check_outputs(request.reference, outputs, dtypes, config.tolerance, config.max_error)
     fidelity = fidelity.model_copy(update={"tolerance": config.tolerance, "outputs": checks})
+    checkpoint("measured")
     check_budget(config, fidelity)
     require_match(checks, fidelity.samples, mismatch_hint(config))
     return facts, timings, fidelity

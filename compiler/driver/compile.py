@@ -5,7 +5,8 @@ held-out samples it uses (the artifact stores exactly those), their label, the p
 their versions, the planner's version, the config, and the versions of zkc and its tools.
 """
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import onnx_ir as ir
 from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.artifacts.atomic import atomic_directory
 from zkc.compiler.artifacts.hashing import sha256_file, sha256_json
+from zkc.compiler.artifacts.room import naming_full_disk
 from zkc.compiler.compute.runners import ProveRunner
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.samples import (
@@ -25,6 +27,7 @@ from zkc.compiler.data.samples import (
 )
 from zkc.compiler.driver.build import build_artifact
 from zkc.compiler.errors import ToolError, UserInputError
+from zkc.compiler.faults import checkpoint
 from zkc.compiler.ir.input_shapes import pinned_input_shapes
 from zkc.compiler.ir.io_spec import IOSpec, TensorSpec
 from zkc.compiler.ir.model_io import load_model
@@ -157,19 +160,45 @@ def compile_inputs(
     config = target.configure(config)
     passes = target.pipeline(pipeline_name(config), config.disabled_passes)
     key = artifact_key(inputs, config, passes)
-    store = art.ArtifactStore(cache_dir) if cache_dir is not None else None
-    if store is not None and (cached := store.lookup(key)) is not None:
-        if target.can_reuse(cached.circuit):
-            reporter.info(f"cache hit: artifact {key[:12]} already built, no setup needed")
-            art.copy_artifact(store.path(key), output)
-            return CompileResult(Path(output), cached, cached=True)
-    build = store.building(key) if store is not None else atomic_directory(Path(output))
-    with build as tmp:
-        manifest = build_artifact(
-            tmp, inputs, key, config, passes, target, reporter, dump_ir, runner or ProveRunner()
-        )
-    if store is not None:
+    build = functools.partial(
+        build_artifact,
+        inputs=inputs,
+        key=key,
+        config=config,
+        passes=passes,
+        target=target,
+        reporter=reporter,
+        dump_ir=dump_ir,
+        runner=runner or ProveRunner(),
+    )
+    if cache_dir is None:
+        with naming_full_disk(Path(output).parent), atomic_directory(Path(output)) as tmp:
+            return CompileResult(Path(output), build(tmp), cached=False)
+    store = art.ArtifactStore(cache_dir)
+    waiting = f"waiting for another compile of artifact {key[:12]} (then taking it from the cache)"
+    with naming_full_disk(store.path(key)), store.locked(key, lambda: reporter.info(waiting)):
+        return _through_cache(store, key, target, output, reporter, build)
+
+
+def _through_cache(
+    store: art.ArtifactStore,
+    key: str,
+    target: Target,
+    output: Path,
+    reporter: Reporter,
+    build: Callable[[Path], art.Manifest],
+) -> CompileResult:
+    """The cached entry for `key` when it is intact and the target may reuse it, else a build
+    into the cache; copied to `output` either way."""
+    cached = store.lookup(key)
+    if cached is not None and target.can_reuse(cached.circuit):
+        reporter.info(f"cache hit: artifact {key[:12]} already built, no setup needed")
         art.copy_artifact(store.path(key), output)
+        return CompileResult(Path(output), cached, cached=True)
+    with store.building(key) as tmp:
+        manifest = build(tmp)
+    checkpoint("cached")
+    art.copy_artifact(store.path(key), output)
     return CompileResult(Path(output), manifest, cached=False)
 
 

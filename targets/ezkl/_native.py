@@ -7,7 +7,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
+from zkc.compiler.artifacts.room import disk_full, is_disk_full
 from zkc.compiler.errors import ToolError
 
 # EZKL logs every failed calibration attempt through Python logging at ERROR level; without
@@ -56,6 +58,8 @@ def call_ezkl(step: str, fn, *args, **kwargs):
         with captured_native_output() as log:
             result = resolve(fn(*args, **kwargs))
     except Exception as exc:
+        if is_disk_full(exc):
+            raise disk_full(exc, _paths(args)) from exc
         raise ToolError(f"EZKL {step} failed: {_first_line(exc)}") from exc
     except BaseException as exc:  # a Rust panic arrives as pyo3's PanicException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -70,3 +74,9 @@ def call_ezkl(step: str, fn, *args, **kwargs):
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _paths(args: tuple[object, ...]) -> str | None:
+    """The files an EZKL call was handed (what a full disk stopped it writing)."""
+    named = [str(a) for a in args if isinstance(a, str | Path) and "/" in str(a)]
+    return ", ".join(named) or None

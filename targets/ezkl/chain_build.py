@@ -18,6 +18,7 @@ import numpy as np
 
 from zkc.compiler.artifacts.facts import SrsFacts
 from zkc.compiler.artifacts.hashing import sha256_file
+from zkc.compiler.artifacts.room import ensure_room
 from zkc.compiler.compute.runners import run_jobs
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
@@ -35,6 +36,8 @@ from zkc.targets.ezkl.witness import CommitKeys, Runnable, commitments, dag_outp
 DEFAULT_LINK_SCALE = 13
 # Calibration jobs of a circuit whose size is not known yet are sized (memory) as this logrows.
 CALIBRATION_LOGROWS = 17
+# A proving key's size per row at 2 columns (138 MB at logrows 15, shared/EZKL_NOTES.md), with room.
+PK_BYTES_PER_ROW = 4400
 
 
 def public_count(visibility: str, tensors: list[TensorSpec]) -> int:
@@ -149,6 +152,8 @@ class ChainBuild:
             (str(c.directory), str(path)) for c, (path, _) in zip(self.circuits, found, strict=True)
         ]
         ks = sorted({s["run_args"]["logrows"] for s in settings})
+        keys = sum(PK_BYTES_PER_ROW * 2 ** s["run_args"]["logrows"] for s in settings)
+        ensure_room(self.request.art_dir, keys, f"the proving keys of {len(jobs)} circuit(s)")
         what = f"{len(jobs)} circuits" if len(jobs) > 1 else "circuit"
         with reporter.step(
             f"compiling {what} and running setup (logrows {', '.join(map(str, ks))})"

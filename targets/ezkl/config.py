@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.errors import UserInputError
-from zkc.compiler.limits import MAX_LOGROWS
+from zkc.compiler.limits import DEFAULT_TOLERANCE, MAX_LOGROWS
 
 Visibility = Literal["public", "private", "fixed", "hashed", "polycommit"]
 DEFAULT_PIPELINE = "ezkl-default"
@@ -47,6 +47,7 @@ class EzklConfig(EzklOptions):
     max_logrows: int | None = Field(None, ge=1, le=MAX_LOGROWS)
     max_error: float | None = None
     min_top1: float | None = None
+    tolerance: float = DEFAULT_TOLERANCE
 
     @classmethod
     def of(cls, config: CompileConfig) -> "EzklConfig":
@@ -56,6 +57,7 @@ class EzklConfig(EzklOptions):
             max_logrows=config.max_logrows,
             max_error=config.max_error,
             min_top1=config.min_top1,
+            tolerance=config.tolerance,
             **config.options,
         )
 

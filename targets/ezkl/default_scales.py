@@ -21,7 +21,7 @@ from zkc.targets.ezkl.chain_build import ChainBuild
 from zkc.targets.ezkl.circuit import SETTINGS_FILE
 from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.quantize import ChainSearch, SearchResult
-from zkc.targets.ezkl.scale_search import meets, search_scales
+from zkc.targets.ezkl.scale_search import Candidate, meets, search_scales
 
 
 def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult:
@@ -42,17 +42,18 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
             reporter.info(f"EZKL's calibrated circuit does not run ({exc}); keeping it")
             return SearchResult(config, _record(config, None, [], None), settings, own)
         ezkl_fidelity = fidelity_report(search.expected, outs, "search samples")
+        within = search.tolerated is None or ezkl_fidelity.max_abs_error <= search.tolerated
+        # EZKL's point outside the reference check's tolerance: search for one inside it,
+        # at whatever logrows it takes, instead of keeping a circuit the check will refuse.
         budget = Budget(
-            max_error=ezkl_fidelity.max_abs_error, min_top1=ezkl_fidelity.top1_agreement
+            max_error=ezkl_fidelity.max_abs_error if within else search.tolerated,
+            min_top1=ezkl_fidelity.top1_agreement,
         )
-        best = search_scales(search.point, budget, limit)
-        final = None
-        if best is not None:
-            best = search.smaller_base(best, budget, limit)
-            final = search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
+        final = _best(search, budget, limit)
     candidates = [c.record() for c in search.tried.values()]
     ezkl_point = _ezkl_point(settings, ezkl_logrows, ezkl_fidelity)
-    if final is not None and meets(final, budget, limit) and final.logrows < ezkl_logrows:
+    better = final is not None and (final.logrows < ezkl_logrows or not within)
+    if final is not None and better and meets(final, budget, limit):
         reporter.info(
             f"scale search: logrows {final.logrows} (EZKL's calibration: "
             f"{ezkl_logrows}) at {budget.describe()} on {_count(search.held)} held-out samples"
@@ -70,6 +71,16 @@ def calibrate_then_search(build: ChainBuild, reporter: Reporter) -> SearchResult
         Path(directory / SETTINGS_FILE).write_bytes(data)
     record = _record(config, ezkl_point, candidates, _count(search.held))
     return SearchResult(config, record, settings, own)
+
+
+def _best(search: ChainSearch, budget: Budget, limit: int) -> Candidate | None:
+    """The search's point for `budget` (the smallest logrows, then a smaller decomposition),
+    measured, or None."""
+    best = search_scales(search.point, budget, limit)
+    if best is None:
+        return None
+    best = search.smaller_base(best, budget, limit)
+    return search.measure(best.scale, best.decomp_base, best.decomp_legs, None)
 
 
 def _ezkl_point(settings: list[dict], logrows: int, fidelity: FidelityReport) -> SearchPoint:

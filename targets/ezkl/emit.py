@@ -8,6 +8,7 @@ from pathlib import Path
 from zkc.compiler.artifacts.facts import ChainFacts, CircuitFacts, QuantizationRecord, SrsFacts
 from zkc.compiler.data.fidelity import Budget
 from zkc.compiler.errors import ToolError
+from zkc.compiler.faults import checkpoint
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import EmitRequest
 from zkc.targets.ezkl.chain_build import ChainBuild, public_count
@@ -39,6 +40,7 @@ def emit_chain(
         config = build.config
         settings, own, quantization = calibrate_as_configured(build, reporter)
     timings["calibrate_seconds"] = time.perf_counter() - start
+    checkpoint("calibrated")
     start = time.perf_counter()
     used = build.set_up(settings, reporter)
     timings["setup_seconds"] = time.perf_counter() - start

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from zkc.compiler.artifacts.facts import QuantizationRecord
 from zkc.compiler.data.fidelity import Budget, fidelity_report
+from zkc.compiler.data.reference_check import allowed_error
 from zkc.compiler.data.samples import Samples, split_samples
 from zkc.compiler.errors import ZkcError
 from zkc.compiler.limits import MAX_LOGROWS
@@ -52,6 +53,9 @@ class ChainSearch:
         self.quick = [split_samples(c.calibration, 0, SEARCH_CALIBRATION) for c in build.circuits]
         self.held = split_samples(request.evaluation, 0, SEARCH_SAMPLES)
         self.expected = {k: v[:SEARCH_SAMPLES] for k, v in request.reference.items()}
+        dtypes = {t.name: t.dtype for t in request.spec.outputs}
+        # The error the reference check allows every float output (on all held-out samples).
+        self.tolerated = allowed_error(request.reference, dtypes, build.config.tolerance)
         self.tried: dict[tuple[int, int, int], Candidate] = {}
         self.last: tuple[list[dict], list[int]] = ([], [])
 
@@ -110,9 +114,11 @@ def search_chain_scale(build: ChainBuild, reporter: Reporter) -> SearchResult:
     smallest logrows. Raises UserInputError naming the budget and the best fidelity found
     when no point within the logrows limit meets it."""
     config = build.config
-    budget = Budget(max_error=config.max_error, min_top1=config.min_top1)
-    limit = config.max_logrows or MAX_LOGROWS
     search = ChainSearch(build)
+    # The reference check every compile ends with bounds the search too.
+    max_error = config.max_error if config.max_error is not None else search.tolerated
+    budget = Budget(max_error=max_error, min_top1=config.min_top1)
+    limit = config.max_logrows or MAX_LOGROWS
     whole = build.link == "none"
     what = "scales" if whole else "the slices' shared scale"
     with reporter.step(f"searching {what} for {budget.describe()}"):
