@@ -12,89 +12,17 @@ server's RSS (with its provers) over the run; and a plot of latency and RSS over
 
 import argparse
 import asyncio
-import json
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import numpy as np
-import psutil
+from _load import back_to_back, load_run
 from _results import host, write_results
-from _serve import build_package, request, served
-from bittensor import http_auth
-from bittensor.keyfiles import Keypair
+from _serve import build_package, served
 
 from zkc.targets.subnet.circuit import load_circuit
-from zkc.targets.subnet.query import check_answer
 
-ALICE, BOB = Keypair.create_from_uri("//Alice"), Keypair.create_from_uri("//Bob")
 DEADLINE = 60.0  # the server's default: the package sets no timeout
-
-
-async def send(client, url: str, circuit, doc: dict, started: float) -> dict:
-    """One signed request; its status, latency, Retry-After, and whether the answer verifies."""
-    body = json.dumps({"inputs": doc}).encode()
-    headers = http_auth.sign(
-        ALICE, method="POST", path="/prove", body=body, receiver_ss58=BOB.ss58_address
-    )
-    t0 = time.perf_counter()
-    reply = await client.post(f"{url}/prove", content=body, headers=headers, timeout=300)
-    row = {
-        "at": round(t0 - started, 2),
-        "status": reply.status_code,
-        "seconds": round(time.perf_counter() - t0, 3),
-        "retry_after": reply.headers.get("retry-after"),
-    }
-    if reply.status_code == 200:
-        arrays = circuit.inputs(doc)
-        row["verified"] = bool(await asyncio.to_thread(check_answer, circuit, arrays, reply.json()))
-    return row
-
-
-async def watch(url: str, pid: int, stop: asyncio.Event, started: float) -> tuple[list, list]:
-    """/health latencies (every 0.2 s) and the server's RSS with its children (every 1 s)."""
-    health, rss, tick = [], [], 0
-    server = psutil.Process(pid)
-    async with httpx.AsyncClient() as client:
-        while not stop.is_set():
-            t0 = time.perf_counter()
-            await client.get(f"{url}/health", timeout=10)
-            health.append(time.perf_counter() - t0)
-            if tick % 5 == 0:
-                procs = [server, *server.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in procs if p.is_running())
-                rss.append((round(time.perf_counter() - started, 1), round(total / 2**20)))
-            tick += 1
-            await asyncio.sleep(0.2)
-    return health, rss
-
-
-async def load_run(
-    url: str, pid: int, circuit, rate: float, seconds: float, count: int | None = None
-) -> dict:
-    """Open-loop arrivals at `rate` per second for `seconds` (or `count` requests at once)."""
-    stop, started = asyncio.Event(), time.perf_counter()
-    watcher = asyncio.create_task(watch(url, pid, stop, started))
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=1000)) as client:
-        tasks, i = [], 0
-        if count is not None:
-            tasks = [
-                asyncio.create_task(send(client, url, circuit, request(circuit, 500 + k), started))
-                for k in range(count)
-            ]
-        while count is None and time.perf_counter() - started < seconds:
-            tasks.append(
-                asyncio.create_task(send(client, url, circuit, request(circuit, i), started))
-            )
-            i += 1
-            await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
-        rows = await asyncio.gather(*tasks)
-    elapsed = time.perf_counter() - started
-    stop.set()
-    health, rss = await watcher
-    return {"rows": rows, "elapsed": elapsed, "health": health, "rss": rss}
 
 
 def summary(run: dict, back_to_back: float, workers: int) -> dict:
@@ -103,13 +31,12 @@ def summary(run: dict, back_to_back: float, workers: int) -> dict:
     latencies = [r["seconds"] for r in ok]
     health = sorted(run["health"])
     in_time = all(
-        r["seconds"] <= DEADLINE
+        r.get("seconds", DEADLINE + 1) <= DEADLINE
         and (r["status"] == 200 and r.get("verified") or r["status"] == 503 and r["retry_after"])
         for r in rows
     )
-    counts = {
-        str(s): sum(r["status"] == s for r in rows) for s in sorted({r["status"] for r in rows})
-    }
+    statuses = sorted({str(r["status"]) for r in rows})
+    counts = {s: sum(str(r["status"]) == s for r in rows) for s in statuses}
     throughput = len(ok) / run["elapsed"]
     return {
         "requests": len(rows),
@@ -125,22 +52,11 @@ def summary(run: dict, back_to_back: float, workers: int) -> dict:
         "health_p99_ms": round(1000 * health[int(len(health) * 0.99)], 1),
         "health_max_ms": round(1000 * health[-1], 1),
         "rss_mb_first_last_max": [
-            run["rss"][0][1],
-            run["rss"][-1][1],
-            max(m for _, m in run["rss"]),
+            run["rss"][0]["rss_mb"],
+            run["rss"][-1]["rss_mb"],
+            max(m["rss_mb"] for m in run["rss"]),
         ],
     }
-
-
-def back_to_back(circuit, n: int) -> float:
-    """Mean seconds of `n` proofs one after another in this process (after one warm-up)."""
-    circuit.artifact.prove(circuit.inputs(request(circuit, 999)), workers=1)
-    times = []
-    for i in range(n):
-        start = time.perf_counter()
-        circuit.artifact.prove(circuit.inputs(request(circuit, i)), workers=1)
-        times.append(time.perf_counter() - start)
-    return statistics.mean(times)
 
 
 def plot(run: dict, path: Path) -> None:
@@ -161,7 +77,7 @@ def plot(run: dict, path: Path) -> None:
         )
     top.set_ylabel("latency (s)")
     top.legend()
-    bottom.plot([t for t, _ in run["rss"]], [m for _, m in run["rss"]])
+    bottom.plot([m["at"] for m in run["rss"]], [m["rss_mb"] for m in run["rss"]])
     bottom.set_ylabel("server + provers RSS (MB)")
     bottom.set_xlabel("seconds into the run (request sent)")
     fig.tight_layout()

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from distributed import Client
 
 
+class ProverDied(ToolError):
+    """A prover process died (killed, out of memory) with this request's proof; the pool was
+    restarted, so the same request may be sent again."""
+
+
 @dataclass(frozen=True)
 class CircuitSource:
     """How a worker opens a circuit: its path, pk.key and SRS directory (all picklable)."""
@@ -88,7 +93,7 @@ class ProverPool:
         self._waiters = ThreadPoolExecutor(max_workers=max(4, 4 * self.workers))
 
     async def prove(self, source: CircuitSource, inputs: dict[str, list]) -> dict:
-        """Prove in a worker; a worker that died is replaced and the error raised (ToolError)."""
+        """Prove in a worker; a worker that died is replaced and ProverDied raised."""
         loop = asyncio.get_running_loop()
         if self._client is not None:
             future = self._client.submit(prove_job, source, inputs, pure=False, retries=1)
@@ -99,7 +104,7 @@ class ProverPool:
             if self._pool is not None:  # always: only the process pool breaks
                 stop_pool(self._pool)
             self._start()
-            raise ToolError("a prover process died; it was replaced") from exc
+            raise ProverDied("a prover process died mid-proof; it was replaced: retry") from exc
 
     def close(self) -> None:
         """Stop the provers for good (terminated, reaped) or leave the cluster."""

@@ -45,5 +45,10 @@ def stopping() -> JSONResponse:
     )
 
 
+def retry_later(detail: str) -> JSONResponse:
+    """503 with Retry-After: the request was not proved, but may be sent again at once."""
+    return JSONResponse(status_code=503, content={"detail": detail}, headers={"Retry-After": "1"})
+
+
 def error(status: int, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": detail})

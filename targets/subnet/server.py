@@ -28,8 +28,8 @@ from zkc.targets.subnet.circuit import ServedCircuit
 from zkc.targets.subnet.drain import Drain
 from zkc.targets.subnet.gate import authenticate, read_limited
 from zkc.targets.subnet.metrics import ServeMetrics
-from zkc.targets.subnet.prover_pool import CircuitSource, ProverPool
-from zkc.targets.subnet.replies import answer, error, refusal, response, stopping
+from zkc.targets.subnet.prover_pool import CircuitSource, ProverDied, ProverPool
+from zkc.targets.subnet.replies import answer, error, refusal, response, retry_later, stopping
 
 PROVE_PATH = "/prove"
 DEFAULT_DEADLINE = 60.0  # seconds, when neither the circuit nor the server says
@@ -164,6 +164,8 @@ async def _prove(
     try:
         result = await pool.prove(served.source, {k: v.tolist() for k, v in inputs.items()})
         seconds = result["prove_seconds"]
+    except ProverDied as exc:
+        return answer(metrics, cid, retry_later(str(exc)))
     except ZkcError as exc:
         return answer(metrics, cid, error(500, str(exc)))
     finally:

@@ -2,9 +2,11 @@
 for new requests, the proof in flight answered) and stops its provers; killed outright, its
 provers notice and exit on their own."""
 
+import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -36,6 +38,13 @@ def _provers(pid: int, count: int, within: float = 60.0) -> list[int]:
             return found
         time.sleep(0.2)
     pytest.fail(f"no {count} prover processes under {pid}")
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it ended: no command line
+        return b""
 
 
 def _wait_proving(url: str) -> None:
@@ -70,3 +79,20 @@ def test_a_stopped_or_killed_server_leaves_no_prover(mlp_package, srs_dir, how):
         proc.send_signal(how)
         proc.wait(timeout=60)
     assert _gone(provers) == [], f"after {how.name}"
+
+
+def test_a_prover_killed_mid_proof_is_replaced_and_its_request_refused_to_retry(
+    mlp_package, srs_dir
+):
+    options = ("--workers", 1, "--no-warmup")
+    with serve_process([mlp_package.package_dir], srs_dir, *options) as (url, proc):
+        with ThreadPoolExecutor(1) as client:
+            in_flight = client.submit(signed_post, url, "/prove", _doc(0))
+            _wait_proving(url)
+            (prover,) = [p for p in _provers(proc.pid, 1) if b"spawn_main" in _cmdline(p)]
+            os.kill(prover, signal.SIGKILL)
+            refused = in_flight.result()
+        assert refused.status_code == 503 and int(refused.headers["retry-after"]) >= 1
+        assert "prover process died" in refused.json()["detail"]
+        assert signed_post(url, "/prove", _doc(1)).status_code == 200  # a new prover answers
+        assert prover not in descendants(proc.pid)
