@@ -2,6 +2,7 @@
 carried `cut_after` bytes (in the direction given), it closes both sides and refuses new
 connections, as a registry process killed in the middle of a pull or a push would."""
 
+import contextlib
 import socket
 import threading
 
@@ -29,24 +30,24 @@ class CuttingProxy:
                 threading.Thread(target=self._pipe, args=(source, sink, way), daemon=True).start()
 
     def _pipe(self, source: socket.socket, sink: socket.socket, way: str) -> None:
-        try:
+        # A socket the other pipe already closed raises OSError: that is this pipe's end too.
+        with contextlib.suppress(OSError):
             while data := source.recv(65536):
                 if way == self.direction:
                     self.relayed += len(data)
                     if self.relayed >= self.cut_after:
                         self._die()
-                        return
+                        break
                 sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, sink):  # shutdown first: it ends a recv blocked in the other pipe
-                try:
-                    end.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                end.close()
+        for end in (source, sink):  # shutdown first: it ends a recv blocked in the other pipe
+            with contextlib.suppress(OSError):  # already shut down by the other pipe
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
 
     def _die(self) -> None:
         self.cut.set()
+        # shutdown wakes the accept() blocked in _accept; a socket only closed would keep
+        # listening under it, and new connections would hang instead of being refused.
+        with contextlib.suppress(OSError):  # the listener may already be shut
+            self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()

@@ -37,11 +37,11 @@ def compile_zoo(name: str, work: Path, srs_dir: Path):
     )
 
 
-def package_compiled(compiled, name: str, work: Path, srs_dir: Path) -> PackageResult:
+def package_compiled(artifact: Path, name: str, work: Path, srs_dir: Path) -> PackageResult:
     """A compiled artifact packaged for the subnet (nonce input)."""
     return package_for_subnet(
         PackageRequest(
-            artifact=compiled.path,
+            artifact=artifact,
             out_dir=work / "deployment_layer",
             metadata={"name": name, "description": "bench", "author": "zkc", "version": "1.0.0"},
             pk_url_base="https://host/circuits",
@@ -54,7 +54,7 @@ def package_compiled(compiled, name: str, work: Path, srs_dir: Path) -> PackageR
 
 def build_package(name: str, work: Path, srs_dir: Path) -> PackageResult:
     """The zoo model compiled (default config) and packaged for the subnet (nonce input)."""
-    return package_compiled(compile_zoo(name, work, srs_dir), name, work, srs_dir)
+    return package_compiled(compile_zoo(name, work, srs_dir).path, name, work, srs_dir)
 
 
 def request(circuit: ServedCircuit, i: int) -> dict:

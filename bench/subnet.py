@@ -132,7 +132,7 @@ def serve_latencies(pkg: Path, srs_dir: Path, requests: list[dict]) -> tuple[lis
 def bench_model(name: str, work: Path, srs_dir: Path, n: int) -> dict:
     compiled = compile_zoo(name, work, srs_dir)
     start = time.perf_counter()
-    package = package_compiled(compiled, name, work, srs_dir)
+    package = package_compiled(compiled.path, name, work, srs_dir)
     package_seconds = time.perf_counter() - start
     start = time.perf_counter()
     circuit = load_circuit(package.package_dir, srs_dir=srs_dir)
