@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+from _cost_model_report import report_lines
 
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.model_io import load_model, save_model
@@ -28,6 +29,7 @@ from zkc.compiler.pipeline.base import PassOptions
 from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.compiler.planning.partition import crossing_values, node_view
 from zkc.model_zoo.export import export_zoo_model
+from zkc.passes.conv_as_matmul import ConvAsMatMulPass, conv_shape
 from zkc.targets.ezkl.bench_support.rows import circuit_rows
 from zkc.targets.ezkl.cost_model import (
     COEFFICIENTS_FILE,
@@ -74,26 +76,37 @@ def segment_samples(path: Path, work: Path, base: int, legs: int, limit: int) ->
         )
         sub_path = work / f"seg_{path.stem}_{a}_{b}.onnx"
         onnx.save(extract_submodel(proto, inputs, outputs), str(sub_path))
-        try:
-            rows, poseidon = circuit_rows(
-                sub_path,
-                base,
-                legs,
-                "public" if a == 0 else "hashed",
-                "public" if b == len(nodes) else "hashed",
-            )
-        except ToolError as exc:
-            print(f"{sub_path.name}: skipped ({exc})")
-            continue
-        samples.append(_sample(path, model, nodes, cuts, a, b, rows, poseidon))
+        visibility = ("public" if a == 0 else "hashed", "public" if b == len(nodes) else "hashed")
+        forms = [(sub_path, False)]
+        if any(conv_shape(n) is not None for n in nodes[a:b]):  # and with its convs lowered
+            forms.append((lowered_copy(sub_path), True))
+        for form_path, lowered in forms:
+            try:
+                rows, poseidon = circuit_rows(form_path, base, legs, *visibility)
+            except ToolError as exc:
+                print(f"{form_path.name}: skipped ({exc})")
+                continue
+            sample = _sample(path, model, nodes, cuts, a, b, rows, poseidon, lowered)
+            samples.append(sample)
     return samples
 
 
-def _sample(path, model, nodes, cuts, a: int, b: int, rows: int, poseidon: int) -> dict:
+def lowered_copy(path: Path) -> Path:
+    """The model with every convolution ConvAsMatMulPass can lower lowered."""
+    model = load_model(path)
+    ConvAsMatMulPass()(model)
+    out = path.with_suffix(".lowered.onnx")
+    save_model(model, out)
+    return out
+
+
+def _sample(
+    path, model, nodes, cuts, a: int, b: int, rows: int, poseidon: int, lowered: bool
+) -> dict:
     """One run's measured rows with its summed feature amounts and boundary size."""
     amounts: dict[str, int] = {}
     for node in nodes[a:b]:
-        for feature, amount in node_features(node):
+        for feature, amount in node_features(node, lowered):
             amounts[feature] = amounts.get(feature, 0) + amount
     linked = [*(cuts[a] if a > 0 else []), *(cuts[b] if b < len(nodes) else [])]
     ends = [
@@ -105,6 +118,7 @@ def _sample(path, model, nodes, cuts, a: int, b: int, rows: int, poseidon: int) 
         "model": path.stem.removesuffix(".opt"),
         "start": a,
         "stop": b,
+        "lowered": lowered,
         "amounts": amounts,
         "rows": rows,
         "poseidon_rows": poseidon,
@@ -165,7 +179,8 @@ def evaluate(samples: list[dict], base: int) -> list[dict]:
             rows.append(
                 {
                     "model": held,
-                    "part": f"nodes {s['start']}..{s['stop'] - 1}",
+                    "part": f"nodes {s['start']}..{s['stop'] - 1}"
+                    + (" (convs lowered)" if s.get("lowered") else ""),
                     "estimated": int(est),
                     "actual": s["rows"],
                     "error": round((est - s["rows"]) / s["rows"], 4),
@@ -174,34 +189,6 @@ def evaluate(samples: list[dict], base: int) -> list[dict]:
                 }
             )
     return rows
-
-
-def report_lines(evaluation: dict) -> list[str]:
-    """cost_model.md: per decomposition and model, estimate errors and logrows hits."""
-    lines = [
-        "# Cost model: estimated vs EZKL rows (leave-one-model-out)",
-        "",
-        "Each model's circuits are estimated by coefficients fitted on the other models' circuits.",
-        "",
-    ]
-    for key, rows in evaluation.items():
-        lines += [
-            f"## decomposition {key}",
-            "",
-            "| model | circuits | mean abs error rows | max abs error rows | logrows exact | logrows within 1 |",
-            "|---|---|---|---|---|---|",
-        ]
-        for model in sorted({r["model"] for r in rows}) + ["all"]:
-            sel = [r for r in rows if model in ("all", r["model"])]
-            errors = [abs(r["error"]) for r in sel]
-            exact = sum(r["estimated_logrows"] == r["actual_logrows"] for r in sel)
-            near = sum(abs(r["estimated_logrows"] - r["actual_logrows"]) <= 1 for r in sel)
-            lines.append(
-                f"| {model} | {len(sel)} | {np.mean(errors):.1%} | {max(errors):.1%} | "
-                f"{exact / len(sel):.0%} | {near / len(sel):.0%} |"
-            )
-        lines.append("")
-    return lines
 
 
 def main() -> None:

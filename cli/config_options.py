@@ -25,6 +25,7 @@ TARGET_OPTIONS = (
     "link",
     "calibration_target",
     "quantize",
+    "lowering",
 )
 
 
@@ -70,6 +71,14 @@ _PLAN: list[Decorator] = [
         "--slices",
         type=click.IntRange(1),
         help="Cut the model into exactly this many linked slices (one circuit each).",
+    ),
+    click.option(
+        "--lowering",
+        type=click.Choice(["measured", "none"]),
+        default=None,
+        show_default="measured",
+        help="How convolutions reach EZKL: 'measured' emits each as patches times its "
+        "kernel matrix where the measured row costs say that is cheaper; 'none' as Conv.",
     ),
     click.option(
         "--link",

@@ -38,6 +38,9 @@ class EzklOptions(BaseModel):
     # Without a budget: "search" runs EZKL's calibration, then keeps the smallest logrows at least
     # as faithful on held-out samples; "ezkl" keeps EZKL's calibration as is.
     quantize: Literal["search", "ezkl"] = "search"
+    # "measured": each convolution is emitted as patches times its kernel matrix where the
+    # measured costs (cost_coefficients.json) say EZKL lays that out in fewer rows.
+    lowering: Literal["measured", "none"] = "measured"
 
 
 class EzklConfig(EzklOptions):

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import onnx_ir as ir
 
+from zkc.passes.conv_as_matmul import ConvShape, conv_shape
+
 COEFFICIENTS_FILE = Path(__file__).with_name("cost_coefficients.json")
 MAC_OPS = {"Conv", "Gemm", "MatMul", "ConvTranspose"}
 POOL_OPS = {"AveragePool", "MaxPool", "GlobalAveragePool", "GlobalMaxPool"}
@@ -53,9 +55,23 @@ def _static(dim: int | ir.SymbolicDim) -> int:
     return dim
 
 
-def node_features(node: ir.Node) -> list[tuple[str, int]]:
+def lowered_features(shape: ConvShape) -> list[tuple[str, int]]:
+    """A convolution lowered to patches times its kernel matrix (ConvAsMatMulPass): EZKL's
+    Freivalds layout of the product costs per element of the patch matrix and of the result."""
+    outputs = shape.batch * shape.out_channels * shape.positions
+    return [
+        ("mm:patches", shape.batch * shape.patch_rows * shape.positions),
+        ("mm:outputs", outputs),
+    ]
+
+
+def node_features(node: ir.Node, lowered: bool = False) -> list[tuple[str, int]]:
     """(feature, amount) pairs of one node's work: its main feature, and for ops whose result
-    EZKL rescales (MACs, pools) the rescaled output elements."""
+    EZKL rescales (MACs, pools) the rescaled output elements. `lowered`: a Conv as
+    ConvAsMatMulPass rewrites it (when it can)."""
+    shape = conv_shape(node) if lowered else None
+    if shape is not None:
+        return lowered_features(shape)
     feature, amount = node_feature(node)
     if feature.startswith(("mac:", "pool:")):
         return [(feature, amount), ("rescale", _size(node.outputs[0]))]
@@ -101,6 +117,7 @@ class CostModel:
     hash_rows_per_element: float
     hash_rows_per_tensor: float
     io_rows_per_element: float = 0.0
+    lowering: bool = True  # convolutions lowered where cheaper (the target's `lowering` option)
 
     def feature_rows(self, feature: str, amount: int) -> float:
         """Rows for an amount of one feature (unknown element-wise ops: the median op's rate)."""
@@ -116,8 +133,23 @@ class CostModel:
         return self.default_elementwise * amount
 
     def node_rows(self, node: ir.Node) -> float:
-        """Estimated rows of one node."""
-        return sum(self.feature_rows(f, a) for f, a in node_features(node))
+        """Estimated rows of one node, as the target emits it (a Conv lowered when cheaper)."""
+        shape = conv_shape(node)
+        direct = sum(self.feature_rows(f, a) for f, a in node_features(node))
+        if shape is None or not self.lowers(shape):
+            return direct
+        return sum(self.feature_rows(f, a) for f, a in lowered_features(shape))
+
+    def lowers(self, shape: ConvShape) -> bool:
+        """Whether a convolution of this shape costs fewer rows as patches times its kernel
+        matrix than as a Conv, by the measured coefficients (never, where they lack either)."""
+        needed = ("mac:Conv", "mm:patches", "mm:outputs")
+        if not self.lowering or not all(f in self.per_feature for f in needed):
+            return False
+        direct = self.per_feature["mac:Conv"] * shape.macs + self.feature_rows(
+            "rescale", shape.batch * shape.out_channels * shape.positions
+        )
+        return sum(self.feature_rows(f, a) for f, a in lowered_features(shape)) < direct
 
     def io_rows(self, elements: int) -> float:
         """Rows for a circuit's input and output elements (public or committed)."""

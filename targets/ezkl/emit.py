@@ -15,6 +15,7 @@ from zkc.targets.ezkl.chain_build import ChainBuild, public_count
 from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.cost_model import decomposition_key
 from zkc.targets.ezkl.default_scales import calibrate_then_search
+from zkc.targets.ezkl.lowering import lower_circuit
 from zkc.targets.ezkl.quantize import SearchResult, search_chain_scale
 
 
@@ -23,6 +24,12 @@ def emit_chain(
 ) -> tuple[ChainFacts, dict[str, float]]:
     """Build every circuit of the request into the artifact; returns (facts, timings)."""
     build = ChainBuild(request, srs_dir, allow_dev_srs)
+    lowered = sum(lower_circuit(directory, build.config) for directory in build.dirs)
+    if lowered:
+        reporter.info(
+            f"{lowered} convolution(s) emitted as patches x kernel matrix "
+            "(fewer rows by the measured costs; --lowering none keeps Conv)"
+        )
     timings: dict[str, float] = {}
     start = time.perf_counter()
     search = search_scales_for(build, reporter)

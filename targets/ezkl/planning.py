@@ -70,6 +70,7 @@ def circuit_costs(compile_config: CompileConfig) -> list[CircuitCost]:
     costs: list[CircuitCost] = []
     for base, legs in candidates:
         model = default_cost_model(base, legs)
+        model = dataclasses.replace(model, lowering=config.lowering == "measured")
         if config.link != "hashed":  # no Poseidon chip: commitments cost no rows
             model = dataclasses.replace(model, hash_rows_per_element=0.0, hash_rows_per_tensor=0.0)
         costs.append(EzklCircuitCost(model, base, legs, uniform=config.link == "polycommit"))

@@ -8,11 +8,12 @@ import pytest
 import zkc.passes
 from zkc.compiler.errors import UserInputError
 from zkc.compiler.pipeline.base import ZkcPass
+from zkc.targets.ezkl.lowering import LOWERINGS
 from zkc.targets.ezkl.pipelines import PIPELINES, pipeline_passes
 
 
 def test_every_pass_belongs_to_a_pipeline():
-    in_pipelines = {cls for passes in PIPELINES.values() for cls in passes}
+    in_pipelines = {cls for passes in PIPELINES.values() for cls in passes} | set(LOWERINGS)
     for info in pkgutil.iter_modules(zkc.passes.__path__):
         if info.name.startswith("_"):
             continue
@@ -23,7 +24,7 @@ def test_every_pass_belongs_to_a_pipeline():
                 and issubclass(obj, ZkcPass)
                 and obj.__module__ == module.__name__
             ):
-                assert obj in in_pipelines, f"{obj.__name__} is in no pipeline"
+                assert obj in in_pipelines, f"{obj.__name__} is in no pipeline nor lowering"
                 assert obj.__doc__ and isinstance(obj.version, int)
 
 
