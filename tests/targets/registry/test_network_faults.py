@@ -2,15 +2,19 @@
 error, bounded in time, nothing partial kept or tagged; the same transfer succeeds once the
 registry is back."""
 
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from tests.targets.registry.cutting_proxy import CuttingProxy
 from zkc.compiler.errors import ZkcError
 from zkc.targets.registry.publish import publish
 from zkc.targets.registry.pull import pull
 from zkc.targets.registry.reference import parse_ref
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
+from _cutting_proxy import CuttingProxy  # noqa: E402  (the chaos bench's proxy)
 
 pytestmark = pytest.mark.slow
 
