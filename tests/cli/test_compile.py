@@ -58,23 +58,6 @@ def test_second_compile_is_a_cache_hit_without_setup(
     assert "cache hit" not in out
 
 
-def test_compile_is_deterministic_without_cache(zkc, zoo_files, srs_dir, tmp_path):
-    manifests = []
-    for run in ("one", "two"):
-        args = _args(
-            zoo_files, "mlp_digits", tmp_path / f"{run}.zkc", srs_dir, tmp_path / "c", "--no-cache"
-        )
-        code, _, err = zkc(*args)
-        assert code == 0, err
-        manifests.append(json.loads((tmp_path / f"{run}.zkc" / "manifest.json").read_text()))
-    one, two = manifests
-    # The whole manifest, so every file's sha256 (settings, circuit, keys) and every fact:
-    # EZKL's hash-ordered settings and einsum maps are written canonically. Two processes:
-    # tests/cli/test_reproducible.py.
-    assert one == two
-    assert "seconds" not in json.dumps(one)  # timings live in provenance.json only
-
-
 def test_missing_srs_without_dev_flag_is_refused(zkc, zoo_files, tmp_path):
     args = _args(
         zoo_files, "mlp_digits", tmp_path / "x.zkc", tmp_path / "empty-srs", tmp_path / "c"

@@ -62,3 +62,5 @@ def test_two_clean_builds_are_byte_identical(zoo_files, srs_dir, tmp_path, extra
     assert not different, different
     keys = [name for name in first if name.endswith(("vk.key", "pk.key", "model.compiled"))]
     assert len(keys) == (3 if not extra else 6) and "manifest.json" in first
+    manifest = (tmp_path / "m-1.zkc" / "manifest.json").read_text()
+    assert "seconds" not in manifest  # timings live in provenance.json only

@@ -6,6 +6,7 @@ import pytest
 from tests.conftest import dev_target
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.compile import CompileRequest, compile_model
+from zkc.compiler.limits import DEFAULT_TOLERANCE
 from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 from zkc.targets import open_artifact
@@ -22,7 +23,13 @@ def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
         if entry.task == "classify"
         else {"max_error": entry.max_abs_error}
     )
-    config = CompileConfig(max_calibration_samples=24, max_eval_samples=40, **budget)
+    # A classifier's budget is its top-1 agreement; its logits' reference check is loosened to
+    # 5% (the default 1% lands the transformer at logrows 18: minutes more of setup and proof;
+    # the default is tested in tests/cli/test_reference_check.py).
+    tolerance = 0.05 if entry.task == "classify" else DEFAULT_TOLERANCE
+    config = CompileConfig(
+        max_calibration_samples=24, max_eval_samples=40, tolerance=tolerance, **budget
+    )
     result = compile_model(
         CompileRequest(
             model_path=exported.onnx_path,
