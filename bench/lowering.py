@@ -27,7 +27,12 @@ from zkc.compiler.pipeline.runner import instantiate, run_pipeline
 from zkc.compiler.planning.partition import node_view
 from zkc.passes.conv_as_matmul import conv_shape
 from zkc.targets.ezkl.bench_support.rows import circuit_rows
-from zkc.targets.ezkl.cost_model import default_cost_model, lowered_features, node_features
+from zkc.targets.ezkl.cost_model import (
+    default_cost_model,
+    lowered_features,
+    node_feature,
+    node_features,
+)
 from zkc.targets.ezkl.pipelines import pipeline_passes
 
 LIGHT = Path(onnx.__file__).parent / "backend/test/data/light/light_resnet50.onnx"
@@ -53,7 +58,7 @@ def measure(node: ir.Node, proto, work: Path, limit: int) -> dict:
     cost = default_cost_model(16384, 2)
     shape = conv_shape(node)
     direct_est = sum(cost.feature_rows(f, a) for f, a in node_features(node))
-    macs = dict(node_features(node)).get(f"mac:{node.op_type}", 0)
+    macs = node_feature(node)[1]  # multiply-accumulates
     row = {"layer": node.name, "op": node.op_type, "macs": macs, "lowered_chosen": False}
     row["direct_estimate"] = int(direct_est)
     if shape is not None:
