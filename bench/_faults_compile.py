@@ -83,7 +83,9 @@ def full_disk(model: Model, work: Path, size: str) -> dict:
         run, seconds = zkc(*model.compile_args(disk / "mlp.zkc", disk / "cache"))
         line = last_line(run.stderr)
         left = files_under(disk)
-        ok = run.returncode == 1 and str(disk) in line and len(run.stderr.strip().splitlines()) == 1
+        errors = [x for x in run.stderr.splitlines() if x.startswith("zkc: error:")]
+        one_line = errors == [line] and "Traceback" not in run.stderr
+        ok = run.returncode == 1 and str(disk) in line and one_line
     return row(
         f"full disk during compile ({size} tmpfs)",
         f"exit {run.returncode}: {line}",
