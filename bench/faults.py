@@ -3,7 +3,8 @@ loopback and on small filesystems it mounts, and a table of what zkc did.
 
 Faults (mlp_digits, compiled by the `zkc` command line as an operator runs it):
   compile  SIGKILL at each checkpoint (ZKC_KILL_AT) then rerun and `zkc audit`; two compiles
-           of one model into one cache at once; a full disk (tmpfs of 16 KiB and 24 MiB)
+           of one model into one cache at once
+  disk     a full disk during compile (tmpfs of 16 KiB and 24 MiB)
   network  docker-registry cut mid-pull and mid-publish (a proxy that dies as a killed
            registry would); no registry at all; a Dask worker SIGKILLed mid-prove (sliced,
            LocalCluster); an unreachable scheduler
@@ -14,7 +15,7 @@ Each row: the fault, what zkc did, whether that is what it must do, seconds to r
 rerun, the repeated transfer, the answer after the fault) or to the clear error, and anything
 left behind (files, cache entries, or processes alive 15 s later). Needs root for the tmpfs.
 
-    python bench/faults.py --out bench/results --srs-dir ~/.ezkl/srs [--only compile,network,process]
+    python bench/faults.py --out bench/results --srs-dir ~/.ezkl/srs [--only compile,disk,network,process]
 """
 
 import argparse
@@ -25,7 +26,7 @@ from pathlib import Path
 from _faults_common import Model
 from _results import host, write_results
 
-GROUPS = ("compile", "network", "process")
+GROUPS = ("compile", "disk", "network", "process")
 
 
 def run_group(group: str, model: Model, work: Path) -> list[dict]:
@@ -33,6 +34,10 @@ def run_group(group: str, model: Model, work: Path) -> list[dict]:
         from _faults_compile import compile_faults
 
         return compile_faults(model, work)
+    if group == "disk":
+        from _faults_compile import disk_faults
+
+        return disk_faults(model, work)
     if group == "network":
         from _faults_network import network_faults
 
