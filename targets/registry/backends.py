@@ -1,9 +1,11 @@
 """Two places to keep OCI artifacts: a registry over HTTP (through the ORAS client) and an
 OCI image layout on disk (`file://`). Both store blobs by digest and manifests by tag."""
 
+import contextlib
 import functools
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import requests
@@ -13,6 +15,8 @@ from zkc.compiler.artifacts.download import CHUNK, copy_verified
 from zkc.compiler.errors import ArtifactError, ToolError, UserInputError
 from zkc.targets.registry.media import MANIFEST_MEDIA_TYPE, REF_NAME
 from zkc.targets.registry.reference import ArtifactRef
+
+RETRY_PAUSES = (1.0, 3.0)  # seconds before each retry of an idempotent request
 
 
 class RegistryBackend:
@@ -44,12 +48,26 @@ class RegistryBackend:
         )
 
     def _request(self, url: str, method: str, **kwargs) -> requests.Response:
+        # ORAS's do_request retries any error for ~2 minutes (sleeps of 2 + 3**n s); a registry
+        # gone away is one line within seconds: GET/HEAD retried twice, an upload never.
+        send = functools.partial(self._send, f"{self.client.prefix}://{url}", method)
+        for pause in RETRY_PAUSES if method in ("GET", "HEAD") else ():
+            with contextlib.suppress(requests.ConnectionError):
+                return self._checked(send(**kwargs))
+            time.sleep(pause)
         try:
-            response = self.client.do_request(f"{self.client.prefix}://{url}", method, **kwargs)
+            response = send(**kwargs)
         except requests.ConnectionError as exc:
             raise ToolError(
                 f"registry {self.ref.host} is not reachable ({type(exc).__name__})"
             ) from exc
+        return self._checked(response)
+
+    def _send(self, url: str, method: str, **kwargs) -> requests.Response:
+        """ORAS's request (auth handled) without its retry decorator."""
+        return type(self.client).do_request.__wrapped__(self.client, url, method, **kwargs)
+
+    def _checked(self, response: requests.Response) -> requests.Response:
         if response.status_code in (401, 403):
             raise UserInputError(
                 f"registry {self.ref.host}: access denied (HTTP {response.status_code}); check the user and password"
@@ -61,11 +79,8 @@ class RegistryBackend:
         return self._request(self.container.get_blob_url(digest), "HEAD").status_code == 200
 
     def push_blob(self, path: Path, descriptor: dict) -> None:
-        """Upload one file as a blob (skipped when the registry has it).
-
-        A monolithic upload (POST a session, then one PUT) that streams the file from disk:
-        ORAS's own `put_upload` reads the whole file into memory first.
-        """
+        """Upload one file as a blob (skipped when present): a session POST, then one PUT
+        streaming the file from disk (ORAS's `put_upload` reads it all into memory first)."""
         if self.has_blob(descriptor["digest"]):
             return
         import oras.utils
@@ -88,7 +103,7 @@ class RegistryBackend:
                 **self.client.auth.get_auth_header(),
             }
             with open(path, "rb") as body:
-                response = self.client.do_request(url, "PUT", data=body, headers=headers)
+                response = self._send(url, "PUT", data=body, headers=headers)
         except requests.ConnectionError as exc:
             raise ToolError(
                 f"registry {self.ref.host} went away while uploading {path.name}"

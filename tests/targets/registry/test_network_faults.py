@@ -25,7 +25,7 @@ def test_a_registry_dying_mid_pull_keeps_nothing(registry, mlp_artifact, tmp_pat
     start = time.monotonic()
     with pytest.raises(ZkcError) as caught:
         pull(parse_ref(f"oci://{proxy.host}/zkc/cut:1"), tmp_path / "out", tmp_path / "cache")
-    assert time.monotonic() - start < 60 and proxy.cut.is_set()
+    assert time.monotonic() - start < 30 and proxy.cut.is_set()  # not ORAS's 2-minute back-off
     assert "\n" not in str(caught.value)
     assert not (tmp_path / "out").exists()
     assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
@@ -37,9 +37,10 @@ def test_a_registry_dying_mid_pull_keeps_nothing(registry, mlp_artifact, tmp_pat
 
 def test_a_registry_dying_mid_push_tags_nothing(registry, mlp_artifact, tmp_path):
     proxy = CuttingProxy(registry.host, cut_after=512 * 1024, direction="up")
+    start = time.monotonic()
     with pytest.raises(ZkcError) as caught:
         publish(mlp_artifact.path, parse_ref(f"oci://{proxy.host}/zkc/halfpush:1"))
-    assert proxy.cut.is_set() and "\n" not in str(caught.value)
+    assert time.monotonic() - start < 30 and proxy.cut.is_set() and "\n" not in str(caught.value)
     with pytest.raises(ZkcError, match="no such artifact"):
         pull(parse_ref(f"oci://{registry.host}/zkc/halfpush:1"), None, tmp_path / "cache")
     publish(mlp_artifact.path, parse_ref(f"oci://{registry.host}/zkc/halfpush:1"))
