@@ -28,7 +28,7 @@ def emit_chain(
     if lowered:
         reporter.info(
             f"{lowered} convolution(s) emitted as patches x kernel matrix "
-            "(fewer rows by the measured costs; --lowering none keeps Conv)"
+            "(fewer rows by the measured costs)"
         )
     timings: dict[str, float] = {}
     start = time.perf_counter()
