@@ -18,13 +18,12 @@ measured reason; an op no case measured is refused as unmeasured.
 
 import argparse
 import json
-import multiprocessing
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from zkc.compiler.compute.lifecycle import process_pool
 from zkc.compiler.errors import ZkcError
 from zkc.model_zoo.op_cases import CASES
 from zkc.model_zoo.op_families import FAMILY_CASES
@@ -58,15 +57,14 @@ def measure_with(
 ) -> list[dict]:
     """fn(argument(case)) for every case, each in a child process; a case that kills its
     process or runs past CASE_TIMEOUT is a failure, not a stop."""
-    context = multiprocessing.get_context("spawn")
-    results, pool = [], ProcessPoolExecutor(1, mp_context=context)
+    results, pool = [], process_pool(1)  # its worker ends with this process
     for case in cases:
         start = time.perf_counter()
         try:
             result = pool.submit(fn, argument(case)).result(timeout=timeout)
         except BrokenProcessPool:
             result = _crashed(case, "EZKL ended the process (abort)")
-            pool = ProcessPoolExecutor(1, mp_context=context)
+            pool = process_pool(1)
         except (ZkcError, ValueError, RuntimeError, OSError) as exc:  # the case broke the harness
             result = _crashed(case, f"{type(exc).__name__}: {str(exc)[:160]}")
         except TimeoutError:
@@ -74,7 +72,7 @@ def measure_with(
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.kill()  # a hung EZKL call does not return: end it
             pool.shutdown(wait=False, cancel_futures=True)
-            pool = ProcessPoolExecutor(1, mp_context=context)
+            pool = process_pool(1)
         result["seconds"] = round(time.perf_counter() - start, 1)
         results.append(result)
         print(
