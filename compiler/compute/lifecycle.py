@@ -18,10 +18,13 @@ WATCH_SECONDS = 1.0  # how often a worker checks that its parent is alive
 STOP_SECONDS = 5.0  # how long a terminated worker may take before it is killed
 
 
-def watch_parent() -> None:
-    """In a worker: exit as soon as the process that started it is gone (a daemon thread
-    polling the parent pid; a pool's initializer)."""
-    parent = os.getppid()
+def watch_parent(parent: int) -> None:
+    """In a worker: exit as soon as `parent`, the process that started it, is gone (a daemon
+    thread polling the parent pid; a pool's initializer). The pid is the starter's own, passed
+    in: a worker whose parent was killed while it was still importing finds itself already
+    reparented and exits at once, where reading its parent here would adopt the new one."""
+    if os.getppid() != parent:
+        os._exit(0)
 
     def watch() -> None:
         while True:
@@ -38,6 +41,7 @@ def process_pool(workers: int, max_tasks_per_child: int | None = None) -> Proces
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=watch_parent,
+        initargs=(os.getpid(),),
         max_tasks_per_child=max_tasks_per_child,
     )
 

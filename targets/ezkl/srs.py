@@ -5,6 +5,7 @@ generates one only when asked (`--dev-srs`) and marks it with a sidecar file, so
 later compile and package step knows it is a dev SRS.
 """
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -45,14 +46,20 @@ def find_srs(srs_dir: Path, logrows: int, allow_dev_generate: bool) -> tuple[Pat
 
 
 def _generate(path: Path, logrows: int) -> None:
+    """Generate a dev SRS under an exclusive lock: each generation is random, so two processes
+    racing to create one file would replace the SRS the first had already set up keys with."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        call_ezkl("gen_srs", ezkl.gen_srs, str(tmp), logrows)
-        write_json_atomic(_marker(path), {"insecure": True, "generator": "ezkl.gen_srs"})
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():  # made by another process while this one waited
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            call_ezkl("gen_srs", ezkl.gen_srs, str(tmp), logrows)
+            write_json_atomic(_marker(path), {"insecure": True, "generator": "ezkl.gen_srs"})
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def check_srs(path: Path, expected: SrsFacts) -> None:
