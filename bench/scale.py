@@ -9,6 +9,10 @@ the plan's row estimate against EZKL's `num_rows` per distinct circuit; projecte
 times from the measured per-piece times; and a plot of prove wall time against workers.
 
     python bench/scale.py --out bench/results --srs-dir ~/.ezkl/srs [--holdout 50]
+        [--lowering measured|none]
+
+`--lowering measured` (the default here) lowers each convolution the measured costs say pays
+(zkc.passes.conv_as_matmul); `none` keeps every op in the model's form (zkc's compile default).
 """
 
 import argparse
@@ -40,7 +44,9 @@ def children_cpu() -> tuple[float, float]:
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def compile_model(files, work: Path, srs_dir: Path, holdout: int) -> tuple[Path, dict]:
+def compile_model(
+    files, work: Path, srs_dir: Path, holdout: int, lowering: str
+) -> tuple[Path, dict]:
     """`zkc compile` in a child process: the artifact, its wall time, CPU and peak RSS."""
     out = work / "r8.zkc"
     cpu0, _ = children_cpu()
@@ -60,6 +66,8 @@ def compile_model(files, work: Path, srs_dir: Path, holdout: int) -> tuple[Path,
             str(out),
             "--max-logrows",
             str(MAX_LOGROWS),
+            "--lowering",
+            lowering,
             "--dev-srs",
             "--srs-dir",
             str(srs_dir),
@@ -158,7 +166,8 @@ def render(r: dict) -> str:
     return (
         "\n".join(
             [
-                f"# Scale: {MODEL} within --max-logrows {MAX_LOGROWS} (one run, this machine)",
+                f"# Scale: {MODEL} within --max-logrows {MAX_LOGROWS}, --lowering {r['lowering']}"
+                " (one run, this machine)",
                 "",
                 "| figure | value |",
                 "|---|---|",
@@ -190,6 +199,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--srs-dir", type=Path, default=Path("~/.ezkl/srs"))
     parser.add_argument("--holdout", type=int, default=50, help="Held-out samples measured.")
+    parser.add_argument("--lowering", choices=("measured", "none"), default="measured")
     args = parser.parse_args()
     srs_dir = args.srs_dir.expanduser()
     with tempfile.TemporaryDirectory(prefix="zkc-bench-scale-") as tmp:
@@ -197,13 +207,13 @@ def main() -> None:
         files = export_zoo_model(MODEL, work / "r8.onnx", work / "c.npz", work / "h.npz")
         with np.load(files.holdout_path) as data:
             np.savez(work / "held.npz", x=data["x"][: args.holdout])
-        plan = plan_model(
-            files.onnx_path, CompileConfig(max_logrows=MAX_LOGROWS), make_target("ezkl")
-        )
-        artifact, compiled = compile_model(files, work, srs_dir, args.holdout)
+        config = CompileConfig(max_logrows=MAX_LOGROWS, lowering=args.lowering)
+        plan = plan_model(files.onnx_path, config, make_target("ezkl"))
+        artifact, compiled = compile_model(files, work, srs_dir, args.holdout, args.lowering)
         result = {
             "model": MODEL,
             "max_logrows": MAX_LOGROWS,
+            "lowering": args.lowering,
             "host": host(),
             "circuits": circuits(artifact, plan),
             "compile": compiled,

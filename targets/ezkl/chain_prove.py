@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from zkc.compiler.artifacts.facts import ChainFacts
-from zkc.compiler.compute.runners import ProveRunner, peak_rss_mb, run_jobs
+from zkc.compiler.compute.runners import ProveRunner, peak_rss_mb, reset_peak_rss, run_jobs
 from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.target.chain import ChainProof
 from zkc.targets.ezkl import proving, remote, srs
@@ -42,7 +42,9 @@ def runnable(art_dir: Path, facts: ChainFacts) -> Runnable:
 
 
 def prove_job(compiled: str, pk: str, witness: str, srs_path: str, proof_path: str) -> dict:
-    """Prove one circuit (inline, or in a pool or cluster worker): the proof, seconds, peak RSS."""
+    """Prove one circuit (inline, or in a pool or cluster worker): the proof, seconds, and
+    the peak RSS of this proof (the process's peak is reset first: a worker proves many)."""
+    reset_peak_rss()
     start = time.perf_counter()
     proof = proving.prove(Path(witness), Path(compiled), Path(pk), Path(proof_path), Path(srs_path))
     seconds = time.perf_counter() - start

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from zkc.compiler.artifacts.download import BlobSource, ShippedFiles, download_checked, env_auth
 from zkc.compiler.artifacts.facts import ChainFacts, SrsFacts
-from zkc.compiler.compute.runners import peak_rss_mb
+from zkc.compiler.compute.runners import peak_rss_mb, reset_peak_rss
 from zkc.compiler.errors import UserInputError
 from zkc.targets.ezkl import proving, srs
 from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE
@@ -56,6 +56,7 @@ def remote_prove_job(
     with tempfile.TemporaryDirectory(prefix="zkc-remote-") as tmp:
         witness_path = Path(tmp) / "witness.json"
         witness_path.write_text(witness_json)
+        reset_peak_rss()  # a cluster worker proves many: report this proof's peak
         start = time.perf_counter()
         proof = proving.prove(
             witness_path, compiled_path, pk_path, Path(tmp) / "proof.json", srs_path

@@ -30,6 +30,15 @@ def always_die(x: int) -> int:
     os._exit(17)
 
 
+def peak_of(megabytes: int) -> tuple[int, float]:
+    """Hold `megabytes` for a moment (after resetting the peak, as a prove job does)."""
+    parallel.reset_peak_rss()
+    block = bytearray(megabytes << 20)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    del block
+    return os.getpid(), parallel.peak_rss_mb()
+
+
 def test_pool_runs_jobs_concurrently_in_separate_processes():
     start = time.perf_counter()
     results = parallel.run_local(
@@ -51,6 +60,16 @@ def test_pool_size_is_bounded_by_memory(monkeypatch):
     assert parallel.pool_size(8, 8, 4 * 2**30) == 2
     assert parallel.pool_size(8, 8, 64 * 2**30) == 1  # always at least one
     assert parallel.pool_size(2, 8, 1) == 2
+
+
+def test_pool_workers_serve_many_jobs_and_each_reports_its_own_peak():
+    """Workers live across jobs (no start-up per job); a small job after a large one in the same
+    process reports its own peak, not the process's."""
+    jobs = [(400,), (400,), (8,), (8,), (8,), (8,)]
+    results = parallel.run_local(peak_of, jobs, workers=2, peak_bytes=1)
+    assert len({pid for pid, _ in results}) <= 2
+    assert min(mb for _, mb in results[:2]) > 400
+    assert max(mb for _, mb in results[2:]) < 300
 
 
 def test_pool_reruns_the_job_of_a_worker_that_died(tmp_path):
