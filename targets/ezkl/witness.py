@@ -8,6 +8,7 @@ committed tensors (polycommit: KZG points; hashed: Poseidon hashes), which the l
 """
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ from zkc.compiler.progress import Reporter
 from zkc.compiler.target.chain import cut_part, paste_part
 from zkc.targets.ezkl import proving
 from zkc.targets.ezkl.circuit import COMPILED_FILE
+
+# Piece witnesses (pieces x samples) from which the held-out run spreads over every core.
+SPREAD_WITNESSES = 500
 
 
 @dataclass(frozen=True)
@@ -154,11 +158,16 @@ def _outputs_job(art_dir: str, facts_json: str, spec_json: str, chunk: dict) -> 
 def run_spread(
     art_dir: Path, facts, spec: IOSpec, samples: Samples, runner
 ) -> dict[str, np.ndarray]:
-    """`dag_outputs` with the samples split among the runner's workers."""
+    """`dag_outputs` with the samples split among the runner's workers; locally, when there
+    are at least SPREAD_WITNESSES piece witnesses to make, one per core (a witness keeps one
+    core busy where a proof keeps two; fewer are not worth starting processes for)."""
     from zkc.compiler.compute.runners import run_jobs
 
     count = sample_count(samples)
-    parts = max(1, min(count, (runner.workers if not runner.scheduler else 8) * 2))
+    workers = runner.workers
+    if not runner.scheduler and count * len(facts.pieces) >= SPREAD_WITNESSES:
+        workers = max(workers, os.cpu_count() or 1)
+    parts = max(1, min(count, (workers if not runner.scheduler else 8) * 2))
     bounds = np.linspace(0, count, parts + 1).astype(int)
     jobs = [
         (
@@ -170,5 +179,5 @@ def run_spread(
         for a, b in zip(bounds, bounds[1:], strict=False)
         if b > a
     ]
-    chunks = run_jobs(_outputs_job, jobs, runner.workers, runner.scheduler)
+    chunks = run_jobs(_outputs_job, jobs, workers, runner.scheduler)
     return {t.name: np.concatenate([c[t.name] for c in chunks]) for t in spec.outputs}
