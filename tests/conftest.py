@@ -129,6 +129,30 @@ def mlp_package(mlp_artifact, srs_dir, tmp_path_factory):
 
 SESSION_STARTED = time.time()
 
+# The longest test modules (by `--durations` in CI), longest first: `make test`'s two processes
+# take whole modules in collection order, so these start first and the two finish together
+# instead of one running the longest alone at the end. Other modules keep their order.
+HEAVY_MODULES = (
+    "tests/model_zoo/test_transformer_e2e.py",
+    "tests/model_zoo/test_lstm_e2e.py",
+    "tests/cli/test_crash_safety.py",
+    "tests/targets/subnet/test_serve_load.py",
+    "tests/targets/ezkl/test_tiles.py",
+    "tests/cli/test_reproducible.py",
+    "tests/targets/subnet/test_lifecycle.py",
+    "tests/cli/test_end_to_end.py",
+    "tests/targets/registry/test_publish_pull.py",
+    "tests/cli/test_compile.py",
+    "tests/targets/ezkl/test_sliced_budgets.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Heaviest modules first (HEAVY_MODULES), the rest in collection order."""
+    rank = {module: i for i, module in enumerate(HEAVY_MODULES)}
+    root = Path(str(config.rootpath))
+    items.sort(key=lambda item: rank.get(str(Path(str(item.path)).relative_to(root)), len(rank)))
+
 
 def pytest_sessionfinish(session, exitstatus):
     """The suite fails when it leaves a process behind (an orphaned prover, worker or server).

@@ -1,7 +1,9 @@
-"""The zoo's sequence models end to end: export, compile to the zoo's fidelity target, prove, verify."""
+"""A zoo model end to end: export, compile to the zoo's fidelity target, prove, verify (one test
+module per model, so that the two test processes of `make test` take one each)."""
+
+from pathlib import Path
 
 import numpy as np
-import pytest
 
 from tests.conftest import dev_target
 from zkc.compiler.config import CompileConfig
@@ -11,11 +13,8 @@ from zkc.model_zoo.export import export_zoo_model
 from zkc.model_zoo.models import ZOO
 from zkc.targets import open_artifact
 
-pytestmark = pytest.mark.slow
 
-
-@pytest.mark.parametrize("name", ["lstm_series", "transformer_tiny"])
-def test_compile_prove_verify_to_target(name, srs_dir, tmp_path):
+def compile_prove_verify_to_target(name: str, srs_dir: Path, tmp_path: Path) -> None:
     entry = ZOO[name]
     exported = export_zoo_model(name, tmp_path / "m.onnx", tmp_path / "c.npz", tmp_path / "h.npz")
     budget = (
