@@ -83,6 +83,15 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1) // CORES_PER_WORKER)
 
 
+def one_core_workers(workers: int, scheduler: str | None, jobs: int, threshold: int) -> int:
+    """Local workers for jobs that keep one core busy each (witnesses, calibration), where a
+    proof keeps two: one per core when there are at least `threshold` of them (fewer are not
+    worth starting processes for), else `workers`; a cluster's own count is kept."""
+    if scheduler or jobs < threshold:
+        return workers
+    return max(workers, os.cpu_count() or 1)
+
+
 def pool_size(workers: int, jobs: int, peak_bytes: int) -> int:
     """Workers to start: at most `workers` and `jobs`, and as many as memory holds (at least 1)."""
     by_memory = max(1, available_memory() // max(peak_bytes, 1))

@@ -19,7 +19,7 @@ import numpy as np
 from zkc.compiler.artifacts.facts import SrsFacts
 from zkc.compiler.artifacts.hashing import sha256_file
 from zkc.compiler.artifacts.room import ensure_room
-from zkc.compiler.compute.runners import run_jobs
+from zkc.compiler.compute.runners import one_core_workers, run_jobs
 from zkc.compiler.data.samples import Samples
 from zkc.compiler.errors import ToolError
 from zkc.compiler.ir.io_spec import TensorSpec
@@ -36,6 +36,8 @@ from zkc.targets.ezkl.witness import CommitKeys, Runnable, commitments, dag_outp
 DEFAULT_LINK_SCALE = 13
 # Calibration jobs of a circuit whose size is not known yet are sized (memory) as this logrows.
 CALIBRATION_LOGROWS = 17
+# Circuits from which their calibrations (one core each) spread over every core.
+SPREAD_CALIBRATIONS = 8
 # A proving key's size per row at 2 columns (138 MB at logrows 15, shared/EZKL_NOTES.md), with room.
 PK_BYTES_PER_ROW = 4400
 
@@ -122,7 +124,7 @@ class ChainBuild:
                         self.circuit_config(config, index).model_dump_json(),
                     )
                 )
-            settings = self.run_jobs(calibrate_job, jobs)
+            settings = self.run_jobs(calibrate_job, jobs, one_core=SPREAD_CALIBRATIONS)
         own = [s["run_args"]["logrows"] for s in settings]
         if self.link == "polycommit":
             # A KZG commitment depends on the column length: linked circuits share one logrows.
@@ -161,11 +163,17 @@ class ChainBuild:
             self.run_jobs(setup_job, jobs, max(ks))
         return [info for _, info in found]
 
-    def run_jobs(self, fn, jobs: list[tuple], logrows: int | None = None) -> list:
-        """fn(*job) for every job: inline, in the local pool or on the cluster of the request."""
+    def run_jobs(
+        self, fn, jobs: list[tuple], logrows: int | None = None, one_core: int | None = None
+    ) -> list:
+        """fn(*job) for every job: inline, in the local pool or on the cluster of the request
+        (`one_core`: jobs that keep one core busy, spread over every core from that many)."""
         runner = self.request.runner
         peak = peak_prove_bytes(logrows or self.config.max_logrows or CALIBRATION_LOGROWS)
-        return run_jobs(fn, jobs, runner.workers, runner.scheduler, peak)
+        workers = runner.workers
+        if one_core is not None:
+            workers = one_core_workers(workers, runner.scheduler, len(jobs), one_core)
+        return run_jobs(fn, jobs, workers, runner.scheduler, peak)
 
     def commitments(self, used: list[SrsFacts]) -> tuple[list[list[int]], list[list[int]]]:
         """Per circuit, the commitment values per input and per output tensor, from the

@@ -8,7 +8,6 @@ committed tensors (polycommit: KZG points; hashed: Poseidon hashes), which the l
 """
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,12 +160,11 @@ def run_spread(
     """`dag_outputs` with the samples split among the runner's workers; locally, when there
     are at least SPREAD_WITNESSES piece witnesses to make, one per core (a witness keeps one
     core busy where a proof keeps two; fewer are not worth starting processes for)."""
-    from zkc.compiler.compute.runners import run_jobs
+    from zkc.compiler.compute.runners import one_core_workers, run_jobs
 
     count = sample_count(samples)
-    workers = runner.workers
-    if not runner.scheduler and count * len(facts.pieces) >= SPREAD_WITNESSES:
-        workers = max(workers, os.cpu_count() or 1)
+    witnesses = count * len(facts.pieces)
+    workers = one_core_workers(runner.workers, runner.scheduler, witnesses, SPREAD_WITNESSES)
     parts = max(1, min(count, (workers if not runner.scheduler else 8) * 2))
     bounds = np.linspace(0, count, parts + 1).astype(int)
     jobs = [

@@ -55,6 +55,17 @@ def test_default_is_one_proof_per_two_cores(monkeypatch, cores, expected):
     assert parallel.default_workers() == expected
 
 
+@pytest.mark.parametrize(
+    "workers, scheduler, jobs, expected",
+    [(1, None, 7, 1), (1, None, 8, 4), (6, None, 8, 6), (1, "tcp://h:1", 99, 1)],
+)
+def test_one_core_jobs_spread_over_every_core_when_many(
+    monkeypatch, workers, scheduler, jobs, expected
+):
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 4)
+    assert parallel.one_core_workers(workers, scheduler, jobs, threshold=8) == expected
+
+
 def test_pool_size_is_bounded_by_memory(monkeypatch):
     monkeypatch.setattr(parallel, "available_memory", lambda: 10 * 2**30)
     assert parallel.pool_size(8, 8, 4 * 2**30) == 2

@@ -20,7 +20,7 @@ def test_witness_workers_follow_the_amount_of_work(monkeypatch, samples, pieces,
         return [{"y": job[3]["x"]} for job in jobs]
 
     monkeypatch.setattr(runners, "run_jobs", fake_run_jobs)
-    monkeypatch.setattr(witness.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(runners.os, "cpu_count", lambda: 2)
     facts = SimpleNamespace(pieces=[None] * pieces, model_dump_json=lambda: "{}")
     spec = SimpleNamespace(outputs=[SimpleNamespace(name="y")], model_dump_json=lambda: "{}")
     x = np.arange(samples, dtype=np.float32).reshape(samples, 1)
