@@ -41,13 +41,14 @@ registry-bin:
 # XDG variables, so nothing from earlier runs in ~/.ezkl, ~/.cache or ~/.bittensor is seen:
 # whatever the tests need (SRS files, wallets, caches), the tests create.
 # Two test processes (pytest-xdist; a module's tests stay in one, sharing its fixtures): most
-# of a compile is one core's work, and CI has two.
+# of a compile is one core's work, and CI has two. Modules are handed out in collection order,
+# the longest first (tests/conftest.py, HEAVY_MODULES), not xdist's most-tests-first.
 TEST_WORKERS ?= 2
 test: venv registry-bin ## run the whole test suite (slow end-to-end tests included) in an empty HOME
 	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/zkc-test-home.XXXXXX"); \
 	echo "make test: HOME=$$home (empty; removed afterwards)"; \
 	env -u EZKL_REPO_PATH -u XDG_CACHE_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME \
-		HOME="$$home" $(abspath $(BIN))/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); \
+		HOME="$$home" $(abspath $(BIN))/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS); \
 	status=$$?; rm -rf "$$home"; exit $$status
 
 lint: venv ## ruff lint and format check, code-size budget
