@@ -38,7 +38,8 @@ import sys, time
 start = time.perf_counter()
 import ezkl
 imported = time.perf_counter()
-ezkl.prove(*sys.argv[1:6])
+compiled, pk, witness, srs, proof = sys.argv[1:6]  # prove_job's order
+ezkl.prove(witness, compiled, pk, proof, srs)
 print(imported - start, time.perf_counter() - imported)
 """
 
@@ -104,13 +105,24 @@ def measure(art: Path, srs_dir: Path, work: Path, reps: int) -> dict:
 
 
 def render(r: dict) -> str:
+    def over(seconds: float) -> str:
+        return f"{seconds - r['bare_prove']:+.2f}"
+
     rows = [
-        ("bare EZKL: fresh process (wall)", r["bare_wall"]),
-        ("bare EZKL: `import ezkl` in it", r["bare_imports"]),
-        ("bare EZKL: `ezkl.prove` in it", r["bare_prove"]),
-        ("zkc inline (one worker)", r["zkc_inline"]),
-        ("zkc pool, a worker started for the job", r["zkc_fresh_worker"]),
-        ("zkc pool, a worker living across jobs", r["zkc_living_worker"]),
+        ("bare EZKL: fresh process (wall)", r["bare_wall"], over(r["bare_wall"])),
+        ("bare EZKL: `import ezkl` in it", r["bare_imports"], ""),
+        ("bare EZKL: `ezkl.prove` in it", r["bare_prove"], ""),
+        ("zkc inline (one worker)", r["zkc_inline"], over(r["zkc_inline"])),
+        (
+            "zkc pool, a worker started for the job",
+            r["zkc_fresh_worker"],
+            over(r["zkc_fresh_worker"]),
+        ),
+        (
+            "zkc pool, a worker living across jobs",
+            r["zkc_living_worker"],
+            over(r["zkc_living_worker"]),
+        ),
     ]
     lines = [
         f"# Per-piece overhead: {r['model']} at --max-logrows {r['max_logrows']} "
@@ -119,7 +131,7 @@ def render(r: dict) -> str:
         "",
         "| one piece's proof | seconds | over bare `ezkl.prove` |",
         "|---|---|---|",
-        *[f"| {name} | {s} | {s - r['bare_prove']:+.2f} |" for name, s in rows],
+        *[f"| {name} | {s} | {over} |" for name, s, over in rows],
         "",
         f"One request's witnesses, every piece: {r['witness_seconds_all_pieces']} s.",
         "",
