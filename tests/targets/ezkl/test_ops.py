@@ -1,4 +1,5 @@
 import numpy as np
+import onnx_ir as ir
 import pytest
 from onnx import helper
 
@@ -113,3 +114,27 @@ def test_the_table_derives_from_results():
     assert set(table["not_computed"]) == {"LRN", "Selu"}
     assert "computes it wrong (max abs error 0.5 in op case selu)" in table["not_computed"]["Selu"]
     assert table["cases"]["pow_tensor"] == "fails"
+
+
+def _domain_model(domain: str) -> ir.Model:
+    graph = helper.make_graph(
+        [helper.make_node("ArrayFeatureExtractor", ["x", "i"], ["y"], name="afe", domain=domain)],
+        "g",
+        [tensor("x", [3, 4]), helper.make_tensor_value_info("i", 7, [2])],
+        [tensor("y", [3, 2])],
+    )
+    proto = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(domain, 1)],
+    )
+    proto.ir_version = 8
+    return ir.serde.deserialize_model(proto)
+
+
+def test_an_onnx_ml_op_is_tried_and_a_custom_domain_refused():
+    """EZKL computes some ONNX-ML ops (the node corpus's ArrayFeatureExtractor): tried on the
+    user's model like an unmeasured op. A truly custom domain stays refused."""
+    (trial,) = check_ops(_domain_model("ai.onnx.ml"), "m.onnx")
+    assert (trial.op, trial.nodes) == ("ai.onnx.ml::ArrayFeatureExtractor", ["afe"])
+    with pytest.raises(UnsupportedOpError, match="custom-domain"):
+        check_ops(_domain_model("com.example"), "m.onnx")
