@@ -93,8 +93,8 @@ def check_ops(model: ir.Model, source: str) -> list[OpTrial]:
     for node in model.graph:
         name = node.name or "?"
         if node.domain == ONNX_ML:  # EZKL's tract computes some (ArrayFeatureExtractor)
-            why = "an ONNX-ML op: no op case measured it"
-            trials.setdefault((f"{ONNX_ML}::{node.op_type}", why), []).append(name)
+            key = (f"{ONNX_ML}::{node.op_type}", "an ONNX-ML op: no op case measured it")
+            trials.setdefault(key, []).append(name)
             continue
         if node.domain not in ("", "ai.onnx"):
             raise UnsupportedOpError(
