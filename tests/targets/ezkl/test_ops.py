@@ -138,3 +138,27 @@ def test_an_onnx_ml_op_is_tried_and_a_custom_domain_refused():
     assert (trial.op, trial.nodes) == ("ai.onnx.ml::ArrayFeatureExtractor", ["afe"])
     with pytest.raises(UnsupportedOpError, match="custom-domain"):
         check_ops(_domain_model("com.example"), "m.onnx")
+
+
+def test_scan_is_tried_not_refused():
+    """A Scan runs a number of times fixed by static shapes, and EZKL unrolls it (the node
+    corpus's scan9 cases): tried on the user's model; If and Loop stay refused."""
+    body = helper.make_graph(
+        [
+            helper.make_node("Add", ["s_in", "x_t"], ["s_out"]),
+            helper.make_node("Identity", ["s_out"], ["y_t"]),
+        ],
+        "body",
+        [tensor("s_in", [2]), tensor("x_t", [2])],
+        [tensor("s_out", [2]), tensor("y_t", [2])],
+    )
+    scan = helper.make_node(
+        "Scan", ["s", "x"], ["s_end", "ys"], name="sum", body=body, num_scan_inputs=1
+    )
+    model = make_model(
+        [scan],
+        [tensor("s", [2]), tensor("x", [3, 2])],
+        [tensor("s_end", [2]), tensor("ys", [3, 2])],
+    )
+    (trial,) = check_ops(model, "m.onnx")
+    assert (trial.op, trial.nodes) == ("Scan", ["sum"])
