@@ -1,9 +1,9 @@
 """Which ONNX ops the EZKL target vouches for, checked before EZKL sees the model.
 
-Only what can never be a circuit is refused here (control flow, custom domains; ONNX-ML ops
-are tried, as EZKL computes some). An op the
-table has not measured computing right (unmeasured, measured failing on another case, or with
-attributes past what the passes rewrite) is tried on the user's own model: the compile's
+Only what can never be a circuit is refused here (If and Loop, custom domains; ONNX-ML ops are
+tried, as EZKL computes some). An op the table has not measured computing right (unmeasured,
+measured failing on another case, or with attributes past what the passes rewrite) is tried on
+the user's own model: the compile's
 reference check against onnxruntime decides, and the manifest records it as measured on this
 model. The user's model is the case that matters. The table is measured, not written:
 `make ops` runs every op case (model_zoo.op_cases, model_zoo.op_families) through zkc's passes
