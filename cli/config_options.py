@@ -76,10 +76,10 @@ _PLAN: list[Decorator] = [
         "--lowering",
         type=click.Choice(["measured", "none"]),
         default=None,
-        show_default="none",
-        help="How convolutions reach EZKL: 'measured' emits each as patches times its "
-        "kernel matrix where the measured row costs say that is cheaper (fewer rows; "
-        "not yet for tiles of a layer); 'none' as Conv.",
+        show_default="measured",
+        help="How convolutions reach EZKL: 'measured' emits each (whole, slice or tile) as "
+        "patches times its kernel matrix where the measured row costs say that is cheaper; "
+        "'none' keeps them as Conv.",
     ),
     click.option(
         "--link",

@@ -52,6 +52,14 @@ class TilePlan:
     def count(self) -> int:
         return math.prod(self.shape[a] // s for a, s in self.sizes.items())
 
+    def circuits(self, weighted: bool) -> int:
+        """At most how many distinct circuits the tiles run: a band at the top, in the middle
+        and at the bottom differ (edge padding), and with weights every channel group differs
+        too; tiles of one function share a circuit."""
+        bands = self.shape[2] // self.sizes.get(2, self.shape[2]) if len(self.shape) >= 3 else 1
+        groups = self.shape[1] // self.sizes.get(1, self.shape[1]) if weighted else 1
+        return groups * min(bands, 3)
+
     def boxes(self) -> list[Box]:
         """Every tile's output box, channel groups outermost, then bands."""
         boxes: list[Box] = [[]]
@@ -122,6 +130,16 @@ def split_axes(unit: Unit) -> dict[int, list[int]]:
     return axes
 
 
+def _weighted(unit: Unit) -> bool:
+    """Whether the unit reads a constant of more than one element (weights, a per-channel
+    scale): then its channel groups compute different functions."""
+    return any(
+        v is not None and is_const(v) and math.prod(static(v) or (1,)) > 1
+        for node in unit.nodes
+        for v in node.inputs
+    )
+
+
 def _divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
@@ -129,11 +147,13 @@ def _divisors(n: int) -> list[int]:
 def choose_tiles(
     unit: Unit, tile_logrows: Callable[[TilePlan], int], limit: int
 ) -> TilePlan | None:
-    """The cut with the fewest tiles whose every tile fits `limit`; ties go to fewer channel
-    groups (fewer distinct weights, so fewer distinct circuits), then taller bands.
+    """The cut with the fewest tiles whose every tile fits `limit` (each is one proof per
+    request); ties go to fewer distinct circuits (each is one calibration and setup per
+    compile), then fewer channel groups, then taller bands.
 
     `tile_logrows(plan)` estimates the logrows of the plan's largest tile."""
     axes = split_axes(unit)
+    weighted = _weighted(unit)
     options = []
     for cg in axes[1]:
         for hb in axes.get(2, [None]):
@@ -142,5 +162,6 @@ def choose_tiles(
             # one tile is a cut too when the head is a window: it reads only that window
             whole = plan.count == 1 and unit.head.op_type != "Slice"
             if not whole and tile_logrows(plan) <= limit:
-                options.append((plan.count, unit.shape[1] // cg, -(hb or 0), plan))
-    return min(options, key=lambda o: o[:3])[3] if options else None
+                circuits = plan.circuits(weighted)
+                options.append((plan.count, circuits, unit.shape[1] // cg, -(hb or 0), plan))
+    return min(options, key=lambda o: o[:4])[4] if options else None

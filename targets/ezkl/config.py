@@ -39,9 +39,9 @@ class EzklOptions(BaseModel):
     # as faithful on held-out samples; "ezkl" keeps EZKL's calibration as is.
     quantize: Literal["search", "ezkl"] = "search"
     # "measured": each convolution is emitted as patches times its kernel matrix where the
-    # measured costs (cost_coefficients.json) say EZKL lays that out in fewer rows. Opt-in for
-    # now: on tiles of a layer EZKL's witness fails on the lowered form (a Reshape error).
-    lowering: Literal["measured", "none"] = "none"
+    # measured costs (cost_coefficients.json) say EZKL lays that out in fewer rows; "none"
+    # keeps every op in the source model's form.
+    lowering: Literal["measured", "none"] = "measured"
 
 
 class EzklConfig(EzklOptions):

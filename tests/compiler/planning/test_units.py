@@ -12,7 +12,7 @@ from zkc.compiler.ir.io_spec import io_spec
 from zkc.compiler.pieces.build import plan_pieces
 from zkc.compiler.pieces.runner import PieceRunner
 from zkc.compiler.planning.partition import PartitionPlan, SlicePlan
-from zkc.compiler.planning.units import TilePlan, find_unit
+from zkc.compiler.planning.units import TilePlan, choose_tiles, find_unit
 
 RNG = np.random.default_rng(7)
 
@@ -222,3 +222,22 @@ def test_tile_estimate_counts_the_halo_ops_before_the_last_recompute():
     shares, read = tile_shares(unit, TilePlan(unit.kind, {1: 8, 2: 1}, unit.shape))
     assert shares == pytest.approx([3 / 32, 3 / 32, 1 / 64])  # conv1 and relu: 3 rows, all channels
     assert read == pytest.approx(5 / 32)  # the first conv's window: 5 rows of every channel
+
+
+def test_among_cuts_with_as_many_tiles_the_fewest_circuits_win(tmp_path):
+    # A pool has no weights: tiles of whole bands share one circuit whatever their channels,
+    # while bands at the top, middle and bottom differ.
+    nodes = [helper.make_node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2], strides=[2, 2])]
+    proto = _model(nodes, [1, 6, 12, 12], [1, 6, 6, 6], {})
+    unit = find_unit(list(ir.serde.deserialize_model(proto).graph))
+    assert unit is not None
+    tiles = choose_tiles(unit, lambda plan: 10 if plan.count >= 6 else 11, 10)
+    assert tiles is not None and tiles.count == 6 and tiles.sizes == {1: 1, 2: 6}
+    assert len(_split(proto, tiles.sizes, tmp_path).makers) == 1
+    # With weights every channel group is its own function: whole channels in bands.
+    tiles = choose_tiles(
+        find_unit(list(ir.serde.deserialize_model(_conv(cout=6)).graph)),
+        lambda plan: 10 if plan.count >= 6 else 11,
+        10,
+    )
+    assert tiles is not None and tiles.sizes == {1: 6, 2: 2}

@@ -17,6 +17,7 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.compiler.errors import VerificationError
 from zkc.targets import open_artifact
+from zkc.targets.ezkl.circuit import MODEL_FILE
 
 pytestmark = pytest.mark.slow
 HW = 12
@@ -53,21 +54,47 @@ def _cnn(path, rng):
     onnx.save(proto, str(path))
 
 
-@pytest.fixture(scope="module")
-def tiled(srs_dir, module_tmp):
+def _compile_cnn(srs_dir, directory, lowering):
     rng = np.random.default_rng(3)
-    _cnn(module_tmp / "cnn.onnx", rng)
-    np.savez(module_tmp / "calib.npz", x=rng.random((20, 1, HW, HW)).astype(np.float32))
-    config = CompileConfig(max_logrows=12, max_calibration_samples=12, max_eval_samples=6)
+    _cnn(directory / "cnn.onnx", rng)
+    np.savez(directory / "calib.npz", x=rng.random((20, 1, HW, HW)).astype(np.float32))
+    config = CompileConfig(
+        max_logrows=12,
+        max_calibration_samples=12,
+        max_eval_samples=6,
+        options={"lowering": lowering},
+    )
     request = CompileRequest(
-        model_path=module_tmp / "cnn.onnx",
-        calibration_path=module_tmp / "calib.npz",
-        output=module_tmp / "cnn.zkc",
+        model_path=directory / "cnn.onnx",
+        calibration_path=directory / "calib.npz",
+        output=directory / f"cnn-{lowering}.zkc",
         config=config,
         cache_dir=None,
     )
     result = compile_model(request, dev_target(srs_dir))
     return open_artifact(result.path, srs_dir)
+
+
+@pytest.fixture(scope="module")
+def tiled(srs_dir, module_tmp):
+    # Convolutions as they are: lowered, the cheapest plan of this small CNN fuses conv2, its
+    # relu and the pool into tiles of one channel each, and none share a circuit (lowered
+    # tiles: test_lowered_tiles_prove_and_verify).
+    return _compile_cnn(srs_dir, module_tmp, "none")
+
+
+def test_lowered_tiles_prove_and_verify(srs_dir, tmp_path):
+    artifact = _compile_cnn(srs_dir, tmp_path, "measured")
+    facts = artifact.facts
+    assert len(facts.pieces) > len({p.slice for p in facts.pieces}) > 1  # tiled
+    ops = [
+        {node.op_type for node in onnx.load(artifact.path / c.directory / MODEL_FILE).graph.node}
+        for c in facts.circuits
+    ]
+    assert any("MatMul" in o and "Conv" not in o for o in ops)  # convolutions lowered
+    sample = {"x": np.random.default_rng(4).random((1, 1, HW, HW)).astype(np.float32)}
+    artifact.verify(artifact.prove(sample, workers=1).envelope)
+    assert artifact.manifest.fidelity.max_abs_error < 0.05
 
 
 @pytest.fixture(scope="module")
