@@ -61,8 +61,9 @@ lint: venv ## ruff lint and format check, code-size budget
 TYPECHECK := $(BUILD)/typecheck
 typecheck: venv ## mypy: strict on zkc.compiler (the IR, planning, artifacts, the Target protocol), the rest checked
 	@mkdir -p $(TYPECHECK)/zkc
-	@for d in compiler passes targets model_zoo cli; do ln -sfn ../../../$$d $(TYPECHECK)/zkc/$$d; done
-	cd $(TYPECHECK) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p zkc.compiler -p zkc.passes -p zkc.targets -p zkc.model_zoo -p zkc.cli
+	@for d in compiler passes targets model_zoo cli api; do ln -sfn ../../../$$d $(TYPECHECK)/zkc/$$d; done
+	@ln -sfn ../../../zkc/__init__.py $(TYPECHECK)/zkc/__init__.py
+	cd $(TYPECHECK) && ../../$(BIN)/mypy --config-file ../../pyproject.toml -p zkc
 
 check: lint typecheck ## lint and type check (CI runs this before the tests)
 

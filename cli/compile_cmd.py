@@ -81,24 +81,22 @@ def compile_command(
       zkc compile build/resnet.onnx --calibration build/calib.npz -o build/resnet.zkc \\
           --max-logrows 15 --dev-srs          # sliced: every slice within logrows 15
     """
+    from zkc.api.building import compile_with
     from zkc.compiler.compute.runners import ProveRunner, default_workers
-    from zkc.compiler.driver.compile import CompileRequest, compile_model
-    from zkc.targets import make_target
 
-    config = config_from(params)
-    runner = ProveRunner(workers or default_workers(), scheduler)
-    request = CompileRequest(
-        model_path=model,
-        calibration_path=calibration,
+    result = compile_with(
+        model,
+        calibration,
+        config_from(params),
         output=output,
-        config=config,
-        eval_path=eval_path,
+        eval=eval_path,
+        dev_srs=dev_srs,
+        srs_dir=srs_dir,
         cache_dir=None if no_cache else cache_dir,
+        runner=ProveRunner(workers or default_workers(), scheduler),
+        reporter=RichReporter(quiet=as_json),
         dump_ir=dump_ir,
-        runner=runner,
     )
-    target = make_target(config.target, srs_dir, dev_srs)
-    result = compile_model(request, target, RichReporter(quiet=as_json))
     if as_json:
         print_json(compile_summary(result))
         return

@@ -4,8 +4,12 @@ Every import counts: absolute or relative (`from . import x` is resolved against
 package), at module level or inside a function (a lazy import is still a dependency); only
 imports under `if TYPE_CHECKING:` are skipped. The rules:
 
-    cli  ->  targets.subnet, targets.registry  ->  targets (the registry of targets)
+    zkc (the facade)  ->  api
+    cli  ->  api  ->  targets.subnet, targets.registry  ->  targets (the registry of targets)
          ->  targets.ezkl  ->  passes  ->  compiler
+
+- api (the Python API) imports compiler, the registry of targets and itself: it reaches a
+  target through zkc.targets, as the CLI does; the facade `zkc` re-exports api and compiler.
 
 - compiler imports only compiler; passes only compiler and passes; model_zoo only compiler
   and model_zoo (the zoo is data, never a dependency of the compiler or a target).
@@ -26,7 +30,7 @@ from pathlib import Path
 import networkx as nx
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP = ("compiler", "passes", "targets", "model_zoo", "cli")
+TOP = ("compiler", "passes", "targets", "model_zoo", "cli", "api")
 
 ALLOWED = {
     "compiler": {"compiler"},
@@ -36,7 +40,9 @@ ALLOWED = {
     "targets.ezkl": {"compiler", "passes", "targets.ezkl"},
     "targets.registry": {"compiler", "targets.registry"},
     "targets.subnet": {"compiler", "passes", "targets", "targets.subnet"},
+    "api": {"compiler", "targets", "api"},
     "cli": {
+        "api",
         "compiler",
         "passes",
         "targets",
@@ -112,7 +118,7 @@ def imports(path: Path, package: str = "") -> list[str]:
 def _module_name(path: Path) -> tuple[str, str]:
     """(module, its package) of a source file of the top folders."""
     rel = path.relative_to(ROOT).with_suffix("")
-    parts = ["zkc", *rel.parts]
+    parts = ["zkc", *rel.parts] if rel.parts[0] != "zkc" else list(rel.parts)
     if parts[-1] == "__init__":
         parts = parts[:-1]
         return ".".join(parts), ".".join(parts)
@@ -146,6 +152,12 @@ def zkc_edges() -> list[tuple[str, str, str]]:
 def test_every_import_follows_the_layering():
     broken = [how for a, b, how in zkc_edges() if layer(b) not in ALLOWED[layer(a)]]
     assert not broken, "imports that break the layering:\n" + "\n".join(broken)
+
+
+def test_the_facade_reexports_only_the_api_and_the_compilers_types():
+    path = ROOT / "zkc" / "__init__.py"
+    imported = {layer(n) for n in imports(path, "zkc") if n.startswith("zkc.")}
+    assert imported <= {"api", "compiler"}, imported
 
 
 def test_compiler_subpackages_import_only_lower_ones():

@@ -45,7 +45,7 @@ class CompileRequest:
 
     model_path: Path
     calibration_path: Path
-    output: Path
+    output: Path | None  # None: the artifact stays in the cache (the cache entry's path)
     config: CompileConfig
     eval_path: Path | None = None
     cache_dir: Path | None = DEFAULT_CACHE_DIR
@@ -149,13 +149,14 @@ def compile_inputs(
     inputs: BuildInputs,
     config: CompileConfig,
     target: Target,
-    output: Path,
+    output: Path | None,
     cache_dir: Path | None,
     reporter: Reporter,
     dump_ir: Path | None = None,
     runner: ProveRunner | None = None,
 ) -> CompileResult:
-    """Build (or take from the cache) the artifact for these inputs; write it to `output`.
+    """Build (or take from the cache) the artifact for these inputs; write it to `output`
+    (None: leave it in the cache, whose entry's path the result names).
     The target configures `config` first: the key and the manifest hold its defaults too."""
     config = target.configure(config)
     passes = target.pipeline(pipeline_name(config), config.disabled_passes)
@@ -172,6 +173,8 @@ def compile_inputs(
         runner=runner or ProveRunner(),
     )
     if cache_dir is None:
+        if output is None:
+            raise UserInputError("an artifact built without the cache needs an output path")
         with naming_full_disk(Path(output).parent), atomic_directory(Path(output)) as tmp:
             return CompileResult(Path(output), build(tmp), cached=False)
     store = art.ArtifactStore(cache_dir)
@@ -184,7 +187,7 @@ def _through_cache(
     store: art.ArtifactStore,
     key: str,
     target: Target,
-    output: Path,
+    output: Path | None,
     reporter: Reporter,
     build: Callable[[Path], art.Manifest],
 ) -> CompileResult:
@@ -193,13 +196,19 @@ def _through_cache(
     cached = store.lookup(key)
     if cached is not None and target.can_reuse(cached.circuit):
         reporter.info(f"cache hit: artifact {key[:12]} already built, no setup needed")
-        art.copy_artifact(store.path(key), output)
-        return CompileResult(Path(output), cached, cached=True)
+        return CompileResult(_deliver(store.path(key), output), cached, cached=True)
     with store.building(key) as tmp:
         manifest = build(tmp)
     checkpoint("cached")
-    art.copy_artifact(store.path(key), output)
-    return CompileResult(Path(output), manifest, cached=False)
+    return CompileResult(_deliver(store.path(key), output), manifest, cached=False)
+
+
+def _deliver(entry: Path, output: Path | None) -> Path:
+    """The cache entry copied to `output`, or the entry itself without one."""
+    if output is None:
+        return entry
+    art.copy_artifact(entry, output)
+    return Path(output)
 
 
 def pipeline_name(config: CompileConfig) -> str:
