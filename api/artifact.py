@@ -15,6 +15,7 @@ from zkc.compiler.artifacts.manifest import Manifest
 from zkc.compiler.artifacts.proof import ProofEnvelope, load_proof
 from zkc.compiler.data.samples import inputs_from_doc
 from zkc.compiler.driver.runtime import CompiledArtifact
+from zkc.compiler.driver.verifier_bundle import VerifierBundle, export_verifier
 from zkc.compiler.errors import ArtifactError, VerificationError
 
 
@@ -107,6 +108,12 @@ class Artifact:
         """`verify` that says why: the outputs the proof commits to, or VerificationError."""
         envelope = proof.envelope if isinstance(proof, Proof) else proof
         return self._compiled.verify(envelope)
+
+    def export_verifier(self, output: str | Path) -> VerifierBundle:
+        """Write what a verifier needs (settings, verifying keys, the manifest's facts; no
+        proving keys, model files or samples) to `output`; `zkc.load(output).verify(proof)`
+        then works there. Returns where, which files and the size against the artifact's."""
+        return export_verifier(self._compiled, Path(output))
 
     def __repr__(self) -> str:
         facts = self._compiled.facts

@@ -20,6 +20,9 @@ Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 GENERIC = ("target", "pipeline", "disabled", "batch_size", "input_shapes", "max_logrows", "slices")
 BUDGET = ("max_error", "min_top1", "tolerance")
 TARGET_OPTIONS = (
+    "input_visibility",
+    "output_visibility",
+    "param_visibility",
     "input_scale",
     "param_scale",
     "link",
@@ -80,6 +83,29 @@ _PLAN: list[Decorator] = [
         help="How convolutions reach EZKL: 'measured' emits each (whole, slice or tile) as "
         "patches times its kernel matrix where the measured row costs say that is cheaper; "
         "'none' keeps them as Conv.",
+    ),
+    click.option(
+        "--input-visibility",
+        type=click.Choice(["public", "private", "hashed"]),
+        default=None,
+        show_default="public",
+        help="What a proof shows of the request: its values, nothing, or a Poseidon hash.",
+    ),
+    click.option(
+        "--output-visibility",
+        type=click.Choice(["public", "private", "hashed"]),
+        default=None,
+        show_default="public",
+        help="What a proof shows of the response: its values, nothing, or a Poseidon hash.",
+    ),
+    click.option(
+        "--param-visibility",
+        type=click.Choice(["fixed", "hashed", "private"]),
+        default=None,
+        show_default="fixed",
+        help="The weights: fixed in the verifying key; hashed (private, and every proof "
+        "carries their Poseidon commitment, which the artifact records and verify checks); "
+        "or private (not bound by the proof: what SN2 competitions ask for).",
     ),
     click.option(
         "--link",

@@ -46,10 +46,10 @@ def inspect_command(artifact, no_verify, as_json):
     )
     if c.sliced:
         _echo_slices(c)
-    for t in manifest.io.inputs:
-        click.echo(f"  input  {t.name} {tuple(t.shape)}")
-    for t in manifest.io.outputs:
-        click.echo(f"  output {t.name} {tuple(t.shape)}")
+    _echo_visibility(c)
+    for kind, tensors in (("input ", manifest.io.inputs), ("output", manifest.io.outputs)):
+        for t in tensors:
+            click.echo(f"  {kind} {t.name} {tuple(t.shape)}")
     seconds = provenance.get("pass_seconds", {})
     click.echo(f"  pipeline {manifest.pipeline}:")
     for p in manifest.passes:
@@ -63,6 +63,18 @@ def inspect_command(artifact, no_verify, as_json):
         click.echo(
             "  timings: " + ", ".join(f"{k} {v:.1f}" for k, v in provenance["timings"].items())
         )
+
+
+def _echo_visibility(c) -> None:
+    """What a proof states of the inputs, outputs and weights; the weights' commitment a model
+    owner publishes when they are hashed."""
+    v = c.visibility
+    click.echo(f"  visibility: inputs {v['inputs']}, outputs {v['outputs']}, params {v['params']}")
+    for circuit in c.circuits:
+        if circuit.param_hashes:
+            where = f" of circuit {circuit.index}" if c.sliced else ""
+            hashes = ", ".join(circuit.param_hashes)
+            click.echo(f"  weights commitment{where} (Poseidon, one per tensor): {hashes}")
 
 
 def _echo_quantization(c) -> None:

@@ -14,6 +14,7 @@ from zkc.cli.proof_cmds import prove_command, run_command, verify_command
 from zkc.cli.query_cmd import query_command
 from zkc.cli.registry_cmds import commit_command, publish_command, pull_command
 from zkc.cli.serve_cmd import serve_command
+from zkc.cli.verifier_cmds import export_verifier_command
 from zkc.cli.zoo_cmd import zoo_group
 from zkc.compiler import __version__
 
@@ -49,6 +50,7 @@ for command in (
     bench_command,
     audit_command,
     plan_command,
+    export_verifier_command,
 ):
     cli.add_command(command)
 

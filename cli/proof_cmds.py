@@ -166,7 +166,8 @@ def verify_command(artifact, proof, srs_dir, as_json):
     """Verify a proof against an artifact: exit 0 if valid, 1 if not.
 
     Checks the proof, that its public inputs are the stated request and its public outputs
-    the stated response, and that it was made for this artifact.
+    the stated response (for public ends), that it carries the weights' commitment the
+    artifact records (hashed parameters), and that it was made for this artifact.
 
     \b
     Example:
@@ -183,7 +184,11 @@ def verify_command(artifact, proof, srs_dir, as_json):
         if as_json:
             print_json({"verified": False, "reason": str(exc)})
         raise
+    commitment = [h for c in compiled.facts.circuits for h in c.param_hashes]
     if as_json:
-        print_json({"verified": True, "outputs": envelope.outputs})
+        doc = {"verified": True, "outputs": envelope.outputs}
+        print_json(doc | ({"weights_commitment": commitment} if commitment else {}))
     else:
         click.echo(f"verified: {proof} is a valid proof for {artifact}")
+        if commitment:
+            click.echo(f"  with the weights the artifact commits to ({len(commitment)} hashes)")

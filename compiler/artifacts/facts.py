@@ -87,8 +87,11 @@ class CircuitFacts(_Facts):
     run_args: dict[str, Any]
     srs: SrsFacts
     vk_sha256: str
-    public_inputs: int  # public instance values before the outputs'
-    public_outputs: int
+    public_inputs: int  # public instance values of the inputs (felts, or hashes), first
+    public_outputs: int  # the outputs', last
+    # Between them, one public Poseidon hash per parameter tensor when the parameters are
+    # hashed: the weights' commitment, recorded at compile time (a proof must carry exactly it).
+    param_hashes: list[str] = []
     # Commitment values (KZG points or Poseidon hashes) its proof carries per input and per
     # output tensor, in order (0 for a public tensor).
     input_commitments: list[int]
@@ -119,6 +122,11 @@ class LinkFacts(_Facts):
     input: int
 
 
+# How the model's ends and weights appear in a proof: public (the values), hashed (a public
+# hash), private (nothing); parameters fixed (in the verifying key), hashed or private.
+PUBLIC_ENDS = {"inputs": "public", "outputs": "public", "params": "fixed"}
+
+
 class ChainFacts(_Facts):
     """The pieces of an artifact in proving order, its distinct circuits, and the links."""
 
@@ -128,6 +136,7 @@ class ChainFacts(_Facts):
     links: list[LinkFacts]
     decomposition: str
     quantization: QuantizationRecord
+    visibility: dict[str, str] = PUBLIC_ENDS
 
     @property
     def sliced(self) -> bool:

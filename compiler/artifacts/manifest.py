@@ -28,6 +28,10 @@ PROVENANCE = "provenance.json"
 # The calibration and evaluation samples the artifact was built and measured with.
 CALIBRATION_FILE = "calibration.npz"
 EVAL_FILE = "eval.npz"
+# What a manifest's directory holds: a whole artifact, or a verifier bundle (settings and
+# verifying keys only: zkc.compiler.driver.verifier_bundle).
+ARTIFACT = "artifact"
+VERIFIER = "verifier"
 
 
 class FileEntry(BaseModel):
@@ -63,6 +67,7 @@ class Manifest(BaseModel):
     circuit: ChainFacts
     fidelity: FidelityReport
     files: dict[str, FileEntry]
+    kind: str = ARTIFACT  # or VERIFIER
 
 
 def hash_files(directory: Path, names: list[str]) -> dict[str, FileEntry]:

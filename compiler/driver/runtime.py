@@ -14,7 +14,7 @@ import numpy as np
 
 from zkc.compiler.artifacts.download import ShippedFiles
 from zkc.compiler.artifacts.facts import ChainFacts
-from zkc.compiler.artifacts.manifest import Manifest, load_verified
+from zkc.compiler.artifacts.manifest import VERIFIER, Manifest, load_verified
 from zkc.compiler.artifacts.proof import ProofEnvelope
 from zkc.compiler.compute.runners import ProveRunner, default_workers
 from zkc.compiler.errors import UserInputError, VerificationError
@@ -69,8 +69,17 @@ class CompiledArtifact:
         """What a proof names as its verifying key (zkc.compiler.target.chain.chain_vk_digest)."""
         return chain_vk_digest(self.piece_vk_digests())
 
+    def _whole(self, what: str) -> None:
+        """UserInputError when this is a verifier bundle: it cannot `what`."""
+        if self.manifest is not None and self.manifest.kind == VERIFIER:
+            raise UserInputError(
+                f"{self.path}: a verifier bundle (settings and verifying keys only) cannot "
+                f"{what}; use the artifact it was exported from"
+            )
+
     def run(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The chain's outputs for one input (its witnesses), rescaled to floats."""
+        self._whole("run a model")
         batch = {k: np.asarray(v)[None] for k, v in inputs.items()}
         outputs = self.target.run(self.path, self.facts, self.spec, batch, Reporter())
         return {k: v[0] for k, v in outputs.items()}
@@ -88,12 +97,20 @@ class CompiledArtifact:
         two cores, as many as memory holds), or the Dask cluster at `scheduler`. With
         `shipped`, cluster workers fetch the circuit files by digest (no shared filesystem).
         """
+        self._whole("prove")
         if shipped is not None and not scheduler:
             raise UserInputError("--blobs-from is for proving on a cluster (--scheduler)")
         runner = ProveRunner(workers or default_workers(), scheduler, shipped)
         chain = self.target.prove(self.path, self.facts, self.spec, inputs, runner, self.located)
+        # What the proof states: the values of public ends only (hashed or private ones are
+        # not revealed; the prover still gets its outputs in the result).
+        shown = self.facts.visibility
         envelope = ProofEnvelope.for_chain(
-            self.key, self.piece_vk_digests(), inputs, chain.outputs, chain.proofs
+            self.key,
+            self.piece_vk_digests(),
+            inputs if shown["inputs"] == "public" else {},
+            chain.outputs if shown["outputs"] == "public" else {},
+            chain.proofs,
         )
         return ProofResult(envelope, chain.outputs, chain.run["wall_seconds"], chain.run)
 

@@ -74,6 +74,10 @@ class Target(Protocol):
         """The files `emit` wrote, relative to the artifact."""
         ...
 
+    def verifier_files(self, facts: ChainFacts) -> list[str]:
+        """The files of those `verify` reads (a verifier bundle holds only these)."""
+        ...
+
     def run(
         self,
         art_dir: Path,

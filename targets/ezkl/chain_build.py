@@ -88,16 +88,16 @@ class ChainBuild:
 
     def circuit_config(self, config: EzklConfig, index: int) -> EzklConfig:
         """One circuit's EZKL settings: the config for a whole model; for several pieces the
-        shared fixed scale, committed links and public ends."""
+        shared fixed scale, committed links, and the config's visibility at the model's
+        ends and for the parameters."""
         if self.link == "none":
             return config
         reads_request, writes_response = self.ends[index]
         scale = config.input_scale if config.input_scale is not None else DEFAULT_LINK_SCALE
         return config.model_copy(
             update={
-                "input_visibility": "public" if reads_request else config.link,
-                "output_visibility": "public" if writes_response else config.link,
-                "param_visibility": "fixed",
+                "input_visibility": config.input_visibility if reads_request else config.link,
+                "output_visibility": config.output_visibility if writes_response else config.link,
                 "input_scale": scale,
                 "param_scale": config.param_scale if config.param_scale is not None else scale,
                 "slices": None,
@@ -175,13 +175,17 @@ class ChainBuild:
             workers = one_core_workers(workers, runner.scheduler, len(jobs), one_core)
         return run_jobs(fn, jobs, workers, runner.scheduler, peak)
 
-    def commitments(self, used: list[SrsFacts]) -> tuple[list[list[int]], list[list[int]]]:
-        """Per circuit, the commitment values per input and per output tensor, from the
-        pieces' witnesses on the first held-out sample with the keys; every link's two sides
-        must commit to the same values (the part matches bit for bit)."""
-        if self.link == "none":
-            circuit = self.circuits[0]
-            return [[0] * len(circuit.spec.inputs)], [[0] * len(circuit.spec.outputs)]
+    def commitments(
+        self, used: list[SrsFacts]
+    ) -> tuple[list[list[int]], list[list[int]], list[list[str]]]:
+        """Per circuit, the commitment values per input and per output tensor, and its
+        parameters' Poseidon hashes when they are hashed, from the pieces' witnesses on the
+        first held-out sample with the keys; every link's two sides must commit to the same
+        values (the part matches bit for bit)."""
+        hashed = self.config.param_visibility == "hashed"
+        none = [[0] * len(c.spec.inputs) for c in self.circuits]
+        if self.link == "none" and not hashed:
+            return none, [[0] * len(c.spec.outputs) for c in self.circuits], [[]]
         keys = [
             CommitKeys(d / VK_FILE, srs.srs_file(self.srs_dir, info.logrows))
             for d, info in zip(self.dirs, used, strict=True)
@@ -189,6 +193,15 @@ class ChainBuild:
         sample = {k: v[0] for k, v in self.request.evaluation.items()}
         with tempfile.TemporaryDirectory(prefix="zkc-links-") as tmp:
             chain = witness_dag(self.run, self.request.spec, sample, Path(tmp), keys)
+        first = [c.pieces[0] for c in self.circuits]
+        params = [
+            [h for t in commitments(chain[p].witness, "processed_params", "hashed") for h in t]
+            if hashed
+            else []
+            for p in first
+        ]
+        if self.link == "none":
+            return none, [[0] * len(c.spec.outputs) for c in self.circuits], params
         sides = [
             (
                 commitments(w.witness, "processed_inputs", self.link),
@@ -203,12 +216,11 @@ class ChainBuild:
                 raise ToolError(
                     f"link {link.producer}->{link.consumer}: the {self.link} commitments differ"
                 )
-        first = [c.pieces[0] for c in self.circuits]
         counts = [
             [_counts(sides[p][0], len(c.spec.inputs)), _counts(sides[p][1], len(c.spec.outputs))]
             for p, c in zip(first, self.circuits, strict=True)
         ]
-        return [c[0] for c in counts], [c[1] for c in counts]
+        return [c[0] for c in counts], [c[1] for c in counts], params
 
     def vk_digest(self, index: int) -> str:
         return sha256_file(self.dirs[index] / VK_FILE)

@@ -8,8 +8,7 @@ output points with the consumer's input points, read from the proof bytes it ver
 Unblinded commitments are deterministic, so they are equal exactly when the columns are.
 With `hashed` each part's Poseidon hash is a public instance on both sides.
 
-Instances of a piece (one row): its inputs (felts of the request parts it reads; one hash per
-committed tensor for `hashed`; none for `polycommit`), then its outputs (likewise).
+The public values (request, weights' commitment, response): zkc.targets.ezkl.chain_publics.
 """
 
 import json
@@ -21,16 +20,18 @@ import numpy as np
 from zkc.compiler.artifacts.facts import ChainFacts
 from zkc.compiler.errors import VerificationError
 from zkc.compiler.ir.io_spec import IOSpec
-from zkc.compiler.target.chain import cut_part, paste_part
 from zkc.targets.ezkl import proving
+from zkc.targets.ezkl.chain_publics import (
+    check_params,
+    check_request,
+    instance_layout,
+    name_of,
+    response,
+)
 from zkc.targets.ezkl.circuit import SETTINGS_FILE, VK_FILE
 from zkc.targets.ezkl.srs import SrsDirectory
 
 POINT_BYTES = 64  # a G1 point in the EVM transcript: x and y, 32 bytes each
-
-
-def _name(facts: ChainFacts, index: int) -> str:
-    return f"slice {index}" if facts.sliced else "the circuit"
 
 
 def verify_chain(
@@ -50,9 +51,10 @@ def verify_chain(
     which.
     """
     publics, proofs_bytes = _structure(facts, entries)
-    _check_request(facts, spec, publics, inputs)
+    check_request(facts, spec, publics, inputs)
+    check_params(facts, publics)
     _check_links(facts, publics, proofs_bytes)
-    proved = _response(facts, spec, publics, outputs)
+    proved = response(facts, spec, publics, outputs)
     with tempfile.TemporaryDirectory(prefix="zkc-verify-") as tmp:
         for piece, entry in zip(facts.pieces, entries, strict=True):
             circuit = facts.circuits[piece.circuit]
@@ -66,7 +68,7 @@ def verify_chain(
                 srs_dir.checked(circuit.srs),
             ):
                 raise VerificationError(
-                    f"{_name(facts, piece.index)}: the EZKL proof does not verify against "
+                    f"{name_of(facts, piece.index)}: the EZKL proof does not verify against "
                     "its verifying key"
                 )
     return proved
@@ -93,15 +95,15 @@ def _structure(facts: ChainFacts, entries: list[dict]) -> tuple[list[list], list
             or not instances
             or not isinstance(instances[0], list)
         ):
-            raise VerificationError(f"{_name(facts, position)}: proof has no public instances")
-        expected = circuit.public_inputs + circuit.public_outputs
+            raise VerificationError(f"{name_of(facts, position)}: proof has no public instances")
+        expected = circuit.public_inputs + len(circuit.param_hashes) + circuit.public_outputs
         if len(instances[0]) != expected:
             raise VerificationError(
-                f"{_name(facts, position)}: proof has {len(instances[0])} public values, "
+                f"{name_of(facts, position)}: proof has {len(instances[0])} public values, "
                 f"the circuit has {expected}"
             )
         publics.append(instances[0])
-        proofs_bytes.append(_proof_bytes(proof, _name(facts, position)))
+        proofs_bytes.append(_proof_bytes(proof, name_of(facts, position)))
     return publics, proofs_bytes
 
 
@@ -121,53 +123,15 @@ def _proof_bytes(proof: dict, name: str) -> bytes:
     return data
 
 
-def _claimed(values: object, shape: list[int], what: str) -> np.ndarray:
-    """A request's or response's values as an array of the tensor's shape; VerificationError
-    when they are not numbers of that many elements."""
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise VerificationError(f"{what} is not a rectangular list of numbers") from exc
-    size = int(np.prod(shape))
-    if arr.size != size:
-        raise VerificationError(f"{what} has {arr.size} values, the circuit's has {size}")
-    return arr.reshape(shape)
-
-
-def _check_request(facts: ChainFacts, spec: IOSpec, publics: list[list], inputs: dict) -> None:
-    """Every piece reading request parts has exactly those parts' values as public inputs."""
-    requested = {t.name for t in spec.inputs}
-    arrays = {
-        t.name: _claimed(inputs[t.name], t.shape, f"the request's input '{t.name}'")
-        for t in spec.inputs
-        if t.name in inputs
-    }
-    if set(arrays) != requested:
-        raise VerificationError(f"the request has inputs {sorted(inputs)}, not {sorted(requested)}")
-    for piece in facts.pieces:
-        if not any(part.tensor in requested for part in piece.inputs):
-            continue
-        circuit = facts.circuits[piece.circuit]
-        if circuit.run_args.get("input_visibility") != "Public":
-            raise VerificationError(
-                f"the circuit's inputs are {circuit.run_args.get('input_visibility')}, not "
-                "public: its proofs cannot be checked against a request"
-            )
-        felts = []
-        for part, scale in zip(piece.inputs, circuit.input_scales, strict=True):
-            felts += proving.felts(cut_part(arrays[part.tensor], part), scale)
-        if publics[piece.index][: circuit.public_inputs] != felts:
-            what = "the first slice's" if facts.sliced else "the proof's"
-            raise VerificationError(f"{what} public inputs are not the request's inputs")
-
-
 def _commitment(facts: ChainFacts, piece: int, side: str, tensor: int, publics, proofs) -> list:
     """The commitment values piece `piece`'s proof carries for one input or output tensor."""
     circuit = facts.circuits[facts.pieces[piece].circuit]
     counts = circuit.input_commitments if side == "in" else circuit.output_commitments
     skip = sum(counts[:tensor]) + (sum(circuit.input_commitments) if side == "out" else 0)
     if facts.link == "hashed":
-        start = skip if side == "in" else circuit.public_inputs + sum(counts[:tensor])
+        inputs_start, _, outputs_start = instance_layout(circuit)
+        first = inputs_start if side == "in" else outputs_start
+        start = first + sum(counts[:tensor])
         return publics[piece][start : start + counts[tensor]]
     return _points(proofs[piece], skip, counts[tensor])
 
@@ -183,34 +147,6 @@ def _check_links(facts: ChainFacts, publics: list[list], proofs: list[bytes]) ->
                 f"link {link.producer}->{link.consumer} broken: slice {link.consumer} was not "
                 f"proved on slice {link.producer}'s output"
             )
-
-
-def _response(
-    facts: ChainFacts, spec: IOSpec, publics: list[list], claimed: dict | None
-) -> dict[str, np.ndarray]:
-    """The model outputs the pieces' public outputs commit to; with `claimed`,
-    VerificationError unless every claimed output is exactly that."""
-    proved = {t.name: np.zeros(t.shape, dtype=np.float64) for t in spec.outputs}
-    for piece in facts.pieces:
-        circuit = facts.circuits[piece.circuit]
-        position = circuit.public_inputs
-        for j, part in enumerate(piece.outputs):
-            if part.tensor not in proved:
-                continue
-            felts = publics[piece.index][position : position + part.size]
-            position += part.size
-            values = [proving.felt_to_float(f, circuit.output_scales[j]) for f in felts]
-            paste_part(proved[part.tensor], part, np.asarray(values))
-    if claimed is None:
-        return proved
-    for name, value in proved.items():
-        if name not in claimed:
-            raise VerificationError(f"the response has no output '{name}'")
-        mine = _claimed(claimed[name], list(value.shape), f"the response's output '{name}'")
-        if not np.array_equal(mine, value):
-            what = "the last slice's proof" if facts.sliced else "the proof"
-            raise VerificationError(f"output '{name}' is not what {what} commits to")
-    return proved
 
 
 def _points(proof: bytes, skip: int, count: int) -> list[bytes]:

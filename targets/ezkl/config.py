@@ -70,7 +70,7 @@ def configure_options(options: dict[str, Any]) -> dict[str, Any]:
     """The options with EZKL's defaults filled in; UserInputError naming an unknown or
     invalid one."""
     try:
-        return EzklOptions.model_validate(options).model_dump(mode="json")
+        checked = EzklOptions.model_validate(options)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(p) for p in error["loc"]) or "options"
@@ -79,3 +79,30 @@ def configure_options(options: dict[str, Any]) -> dict[str, Any]:
         raise UserInputError(
             f"option '{field}' of the ezkl target: {error['msg']} (got {error.get('input')!r})"
         ) from None
+    check_visibilities(checked)
+    return checked.model_dump(mode="json")
+
+
+def check_visibilities(options: EzklOptions) -> None:
+    """The model's inputs and outputs are public, private or hashed (fixed and polycommit are
+    for weights and links); its parameters fixed (in the verifying key), hashed (a public
+    Poseidon commitment) or private (unbound: what subnet competitions ask for).
+    UserInputError for any other combination."""
+    for side in ("input", "output"):
+        mode = getattr(options, f"{side}_visibility")
+        if mode not in ("public", "private", "hashed"):
+            raise UserInputError(
+                f"{side}_visibility '{mode}' is not for a model's {side}s: "
+                "use public, private or hashed"
+            )
+    if options.input_visibility == options.output_visibility == "private":
+        raise UserInputError(
+            "input and output visibility both private: the proof would state nothing about "
+            "the inference (make one public or hashed)"
+        )
+    if options.param_visibility not in ("fixed", "hashed", "private"):
+        raise UserInputError(
+            f"param_visibility '{options.param_visibility}' would put every weight in the "
+            "proof's public values: use fixed (in the verifying key), hashed (a public "
+            "Poseidon commitment) or private"
+        )

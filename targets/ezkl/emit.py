@@ -51,9 +51,11 @@ def emit_chain(
     start = time.perf_counter()
     used = build.set_up(settings, reporter)
     timings["setup_seconds"] = time.perf_counter() - start
-    ins, outs = build.commitments(used)
+    ins, outs, params = build.commitments(used)
     circuits = [
-        circuit_facts(build, config, i, settings[i], own[i], used[i], ins[i], outs[i])
+        circuit_facts(build, config, i, settings[i], own[i], used[i], ins[i], outs[i]).model_copy(
+            update={"param_hashes": params[i]}
+        )
         for i in range(build.count)
     ]
     check_link_scales(request, circuits)
@@ -64,8 +66,18 @@ def emit_chain(
         links=request.links,
         decomposition=decomposition_key(config.decomp_base, config.decomp_legs),
         quantization=quantization,
+        visibility=visibility_of(config),
     )
     return facts, timings
+
+
+def visibility_of(config: EzklConfig) -> dict[str, str]:
+    """What the artifact's proofs state of the model's inputs, outputs and weights."""
+    return {
+        "inputs": config.input_visibility,
+        "outputs": config.output_visibility,
+        "params": config.param_visibility,
+    }
 
 
 def search_scales_for(build: ChainBuild, reporter: Reporter) -> SearchResult | None:

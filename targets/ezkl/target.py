@@ -22,7 +22,7 @@ from zkc.compiler.target.protocol import Target
 from zkc.targets.ezkl import DEFAULT_SRS_DIR, ops, pipelines, planning, srs
 from zkc.targets.ezkl.chain_prove import peak_prove_bytes, prove_chain, runnable
 from zkc.targets.ezkl.chain_verify import verify_chain
-from zkc.targets.ezkl.circuit import CIRCUIT_FILES
+from zkc.targets.ezkl.circuit import CIRCUIT_FILES, SETTINGS_FILE, VK_FILE
 from zkc.targets.ezkl.config import DEFAULT_PIPELINE, configure_options
 from zkc.targets.ezkl.emit import emit_chain
 from zkc.targets.ezkl.witness import dag_outputs, run_spread
@@ -80,6 +80,11 @@ class EzklTarget(Target):
 
     def files(self, facts: ChainFacts) -> list[str]:
         return [str(Path(c.directory) / name) for c in facts.circuits for name in CIRCUIT_FILES]
+
+    def verifier_files(self, facts: ChainFacts) -> list[str]:
+        return [
+            str(Path(c.directory) / n) for c in facts.circuits for n in (SETTINGS_FILE, VK_FILE)
+        ]
 
     def run(
         self,
