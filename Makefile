@@ -9,7 +9,7 @@ ZOO    := mlp_digits lenet_digits lstm_series transformer_tiny resnet_tiny resne
 DEMO   := lenet_digits
 
 .DEFAULT_GOAL := help
-.PHONY: help venv registry-bin demo test lint typecheck check format zoo circuits bench ops clean
+.PHONY: help venv registry-bin solc demo test lint typecheck check format zoo circuits bench ops clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -33,6 +33,13 @@ demo: $(BUILD)/$(DEMO).onnx ## export, compile, prove and verify the LeNet zoo m
 	$(ZKC) verify $(BUILD)/$(DEMO).zkc $(BUILD)/$(DEMO).proof.json --srs-dir $(SRS_DIR)
 	$(ZKC) inspect $(BUILD)/$(DEMO).zkc
 
+# EVM verifiers are compiled by the npm registry's solc (solc-js, run by node): `zkc evm --solc`.
+SOLC_VERSION := 0.8.37
+SOLC_DIR     := $(BUILD)/solc/node_modules/solc
+$(SOLC_DIR)/package.json:
+	npm install --prefix $(BUILD)/solc --no-audit --no-fund --silent solc@$(SOLC_VERSION)
+solc: $(SOLC_DIR)/package.json ## install solc-js $(SOLC_VERSION) from the npm registry into build/solc
+
 # Registry tests run a real OCI registry on 127.0.0.1: Debian's docker-registry package.
 registry-bin:
 	@command -v docker-registry >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null; }
@@ -44,11 +51,11 @@ registry-bin:
 # of a compile is one core's work, and CI has two. Modules are handed out in collection order,
 # the longest first (tests/conftest.py, HEAVY_MODULES), not xdist's most-tests-first.
 TEST_WORKERS ?= 2
-test: venv registry-bin ## run the whole test suite (slow end-to-end tests included) in an empty HOME
+test: venv registry-bin solc ## run the whole test suite (slow end-to-end tests included) in an empty HOME
 	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/zkc-test-home.XXXXXX"); \
 	echo "make test: HOME=$$home (empty; removed afterwards)"; \
 	env -u EZKL_REPO_PATH -u XDG_CACHE_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME \
-		HOME="$$home" $(abspath $(BIN))/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS); \
+		HOME="$$home" ZKC_SOLC=$(abspath $(SOLC_DIR)) $(abspath $(BIN))/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS); \
 	status=$$?; rm -rf "$$home"; exit $$status
 
 lint: venv ## ruff lint and format check, code-size budget

@@ -7,6 +7,7 @@ import click
 from zkc.cli.audit_cmd import audit_command
 from zkc.cli.bench_cmd import bench_command
 from zkc.cli.compile_cmd import compile_command
+from zkc.cli.evm_cmds import evm_group
 from zkc.cli.inspect_cmd import inspect_command
 from zkc.cli.package_cmd import package_command
 from zkc.cli.plan_cmd import plan_command
@@ -51,6 +52,7 @@ for command in (
     audit_command,
     plan_command,
     export_verifier_command,
+    evm_group,
 ):
     cli.add_command(command)
 
