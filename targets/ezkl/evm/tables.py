@@ -45,6 +45,13 @@ def chain_tables(facts: ChainFacts, spec: IOSpec) -> tuple[list[list[int]], Clai
         response=_layout(facts, spec.outputs, "outputs") if _public(facts, "outputs") else [],
     )
     shapes = {t.name: list(t.shape) for t in [*spec.inputs, *spec.outputs]}
+    consumes: list[list[int]] = [[] for _ in facts.pieces]
+    produces: list[list[int]] = [[] for _ in facts.pieces]
+    for number, link in enumerate(facts.links):
+        sent = _span(facts, link.producer, "out", link.output)
+        received = _span(facts, link.consumer, "in", link.input)
+        produces[link.producer].append(word(PRODUCE, number, *sent))
+        consumes[link.consumer].append(word(CONSUME, number, *received))
     tables: list[list[int]] = [[] for _ in facts.pieces]
     tables[0].append(word(CLAIM, *claim.sizes))
     for piece in facts.pieces:
@@ -55,13 +62,11 @@ def chain_tables(facts: ChainFacts, spec: IOSpec) -> tuple[list[list[int]], Clai
         inputs_start, params_start, outputs_start = instance_layout(circuit)
         for k, value in enumerate(circuit.param_hashes):
             table += [word(CONSTANT, params_start + k), felt_int(value)]
+        # links first: a piece proved on another input than its producer's output is named so
+        table += consumes[piece.index]
         table += _claim_runs(REQUEST, claim.request, shapes, piece.inputs, inputs_start)
         table += _claim_runs(RESPONSE, claim.response, shapes, piece.outputs, outputs_start)
-    for number, link in enumerate(facts.links):
-        sent = _span(facts, link.producer, "out", link.output)
-        received = _span(facts, link.consumer, "in", link.input)
-        tables[link.producer].append(word(PRODUCE, number, *sent))
-        tables[link.consumer].append(word(CONSUME, number, *received))
+        table += produces[piece.index]
     return tables, claim
 
 

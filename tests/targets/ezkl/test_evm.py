@@ -19,6 +19,8 @@ from zkc.targets.ezkl.evm.build import load_evm
 from zkc.targets.ezkl.evm.local import LocalEvm
 from zkc.targets.ezkl.evm.verify import deploy, verify_on_evm
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -125,3 +127,17 @@ def test_sliced_calldata_needs_the_deployment(sliced, tmp_path, zkc):
     assert zkc("evm", "calldata", directory, proofs[0], "-o", tmp_path / "c.json", *args)[0] == 0
     txs = json.loads((tmp_path / "c.json").read_text())["transactions"]
     assert len(txs) == 2 and all(t["to"] == deployment["chain"] for t in txs)
+
+
+def test_hashed_links_are_compared_in_the_public_values(srs_dir, solc_dir, tmp_path):
+    artifact = compile_mlp(srs_dir, tmp_path / "h.zkc", slices=2, link="hashed")
+    args = ["--solc", str(solc_dir), "--srs-dir", str(srs_dir)]
+    assert main(["evm", str(artifact.path), "-o", str(tmp_path / "h.evm"), *args]) == 0
+    a, b = (
+        load_proof(artifact.prove(x).save(tmp_path / f"{i}.json")) for i, x in enumerate([X, -X])
+    )
+    assert _verify(tmp_path / "h.evm", a).verified
+    mixed = a.model_copy(deep=True)
+    mixed.slices[1].proof = b.slices[1].proof
+    result = _verify(tmp_path / "h.evm", mixed)
+    assert not result.verified and "zkc: link" in result.reason, result.reason

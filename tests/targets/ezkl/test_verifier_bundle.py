@@ -5,9 +5,12 @@ refuses, and cannot prove; it holds no proving key, model file, weights or sampl
 import json
 
 import numpy as np
+import pytest
 
 from tests.targets.ezkl.tiny_mlp import X, compile_mlp
 from zkc import load
+
+pytestmark = pytest.mark.slow
 
 
 def _files(directory):

@@ -17,6 +17,8 @@ from tests.targets.ezkl.tiny_mlp import X, compile_mlp, mlp
 from zkc.compiler.artifacts.proof import ProofEnvelope
 from zkc.targets.ezkl import proving
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     ("inputs", "outputs", "params", "slices"),
