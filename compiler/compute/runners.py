@@ -41,6 +41,11 @@ class ProveRunner:
     shipped: ShippedFiles | None = None
 
 
+def total_memory() -> int:
+    """Bytes of memory this machine has (what a default plan must fit in)."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def available_memory() -> int:
     """Bytes of memory available now (MemAvailable), or total memory when unknown."""
     meminfo = Path("/proc/meminfo")

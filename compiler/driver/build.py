@@ -12,7 +12,7 @@ import onnx_ir as ir
 
 from zkc.compiler.artifacts import manifest as art
 from zkc.compiler.artifacts.facts import ChainFacts, PieceFacts
-from zkc.compiler.compute.runners import ProveRunner
+from zkc.compiler.compute.runners import ProveRunner, total_memory
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.data.fidelity import Budget, FidelityReport, fidelity_report
 from zkc.compiler.data.reference_check import check_outputs, require_match
@@ -29,6 +29,7 @@ from zkc.compiler.pieces.build import build_pieces
 from zkc.compiler.pieces.slices import MODEL_FILE
 from zkc.compiler.pipeline.base import ZkcPass
 from zkc.compiler.planning.budget import PlanBudget, plan_for_budget
+from zkc.compiler.planning.default_budget import default_budget
 from zkc.compiler.planning.partition import PartitionPlan
 from zkc.compiler.planning.report import plan_report, whole_rows, whole_size
 from zkc.compiler.planning.search import CircuitCost
@@ -60,7 +61,7 @@ def build_artifact(
     spec = io_spec(low.model)
     save_model(low.model, tmp / MODEL_FILE)
     ref_out = low.reference.run_batch(low.evaluation, spec.input_shapes())
-    planned, costs, plan = plan_circuits(tmp, low.model, config, target)
+    planned, costs, plan, within = plan_circuits(tmp, low.model, config, target, reporter)
     circuits, pieces, model_files = build_pieces(
         tmp, plan, low.calibration, spec, low.reference, low.eq_samples
     )
@@ -74,7 +75,7 @@ def build_artifact(
         pieces,
         find_links(pieces, spec),
         plan.cost_key,
-        config,
+        within,
         spec,
         low.evaluation,
         ref_out,
@@ -94,13 +95,25 @@ def build_artifact(
 
 
 def plan_circuits(
-    tmp: Path, model: ir.Model, config: CompileConfig, target: Target
-) -> tuple[ir.Model, list[CircuitCost], PartitionPlan]:
+    tmp: Path, model: ir.Model, config: CompileConfig, target: Target, reporter: Reporter
+) -> tuple[ir.Model, list[CircuitCost], PartitionPlan, CompileConfig]:
     """The model the pieces are cut from (saved in `tmp`, read back with inferred shapes when a
     budget asks for a plan), the target's cost functions, and the plan chosen with them."""
     costs = target.circuit_costs(config)
-    planned, plan = plan_for_budget(tmp / MODEL_FILE, model, costs, PlanBudget.of(config))
-    return planned, costs, plan
+    choice = default_budget(
+        tmp / MODEL_FILE, model, costs, PlanBudget.of(config), target.estimate, total_memory()
+    )
+    if choice.reason:
+        reporter.info(choice.reason)
+    planned, plan = plan_for_budget(tmp / MODEL_FILE, model, costs, choice.budget)
+    return planned, costs, plan, _within(config, choice.budget)
+
+
+def _within(config: CompileConfig, budget: PlanBudget) -> CompileConfig:
+    """The config the circuits are built with: the chosen budget's logrows bound included."""
+    if budget.max_logrows == config.max_logrows:
+        return config
+    return config.model_copy(update={"max_logrows": budget.max_logrows})
 
 
 def emit_and_measure(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zkc.compiler.compute.runners import total_memory
 from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.compile import pipeline_name
 from zkc.compiler.driver.lowering import lower
@@ -16,6 +17,7 @@ from zkc.compiler.ir.model_io import load_model, save_model
 from zkc.compiler.pieces.build import plan_pieces
 from zkc.compiler.pipeline.base import PassOptions
 from zkc.compiler.planning.budget import PlanBudget, estimated, plan_for_budget
+from zkc.compiler.planning.default_budget import default_budget
 from zkc.compiler.planning.report import PlanReport, plan_report, whole_rows
 from zkc.compiler.progress import Reporter
 from zkc.compiler.target.protocol import Target
@@ -56,11 +58,15 @@ def plan_model(
         costs = target.circuit_costs(config)
         with reporter.step("planning"):
             model = load_model(path, infer_shapes=True)
-            planned, plan = plan_for_budget(path, model, costs, PlanBudget.of(config))
+            choice = default_budget(
+                path, model, costs, PlanBudget.of(config), target.estimate, total_memory()
+            )
+            planned, plan = plan_for_budget(path, model, costs, choice.budget)
             build = plan_pieces(plan, path) if plan.sliced else None
     cost = next((c for c in costs if c.key == plan.cost_key), costs[0])
     plan = estimated(plan, planned, cost)
     slices = [p.slice for p in build.pieces] if build else [0]
     circuits = [p.circuit for p in build.pieces] if build else [0]
     report = plan_report(plan, slices, circuits, target, whole_rows(planned, cost))
-    return report.model_copy(update={"plan_seconds": round(time.perf_counter() - start, 2)})
+    seconds = round(time.perf_counter() - start, 2)
+    return report.model_copy(update={"plan_seconds": seconds, "choice": choice.reason})

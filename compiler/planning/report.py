@@ -53,11 +53,13 @@ class PlanReport(BaseModel):
     peak_worker_bytes: int
     projected_wall_seconds: dict[int, float]
     plan_seconds: float = 0.0
+    choice: str = ""  # why this plan, when the user set no budget and a cut was weighed
 
     def lines(self) -> list[str]:
         """The report for humans."""
         tiled = sum(s.tiles > 1 for s in self.slices)
-        out = [
+        out = [self.choice] if self.choice else []
+        out += [
             f"plan: {len(self.slices)} slices ({tiled} cut into tiles), {self.pieces} pieces, "
             f"{len(self.circuits)} distinct circuits (decomposition {self.cost_key})"
         ]
