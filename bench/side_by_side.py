@@ -1,6 +1,6 @@
 """Side by side with plain EZKL: one CNN that EZKL proves whole on this machine, through EZKL's
 own flow (settings, calibrate for resources, setup, prove) and through zkc's default compile and
-a sliced one (--max-logrows 15), interleaved in one run: setup or compile time, prove wall time
+one within --max-logrows 17, one after the other in one run: setup or compile time, prove wall time
 and peak memory of the proving process, max |error| against onnxruntime, verification.
 
     python bench/side_by_side.py --out bench/results --srs-dir DIR
@@ -31,7 +31,7 @@ from zkc.model_zoo.export import export_zoo_model
 
 MODEL, CUT = "resnet8_digits32", "/stem/stem.2/Relu_output_0"
 PLAIN = "zkc.targets.ezkl.bench_support.plain_flow"
-ZKC_FLOWS = {"zkc default": [], "zkc --max-logrows 15": ["--max-logrows", "15"]}
+ZKC_FLOWS = {"zkc default": [], "zkc --max-logrows 17": ["--max-logrows", "17"]}
 
 
 def child(args: list[str]) -> tuple[dict | None, float, float]:
