@@ -11,8 +11,8 @@ times from the measured per-piece times; and a plot of prove wall time against w
     python bench/scale.py --out bench/results --srs-dir ~/.ezkl/srs [--holdout 50]
         [--lowering measured|none]
 
-`--lowering measured` (the default here) lowers each convolution the measured costs say pays
-(zkc.passes.conv_as_matmul); `none` keeps every op in the model's form (zkc's compile default).
+`--lowering measured` (the default, as in zkc compile) lowers each convolution the measured costs
+say pays (zkc.passes.conv_as_matmul); `none` keeps every op in the model's form.
 """
 
 import argparse
