@@ -50,6 +50,14 @@ def claim_vector(values: dict, layout: list) -> list[int]:
     return vector
 
 
+def claim_vectors(doc: dict, envelope: ProofEnvelope) -> tuple[list[int], list[int]]:
+    """The request and response a proof file states, as the chain contract's claim."""
+    claim = doc["claim"]
+    request = claim_vector(envelope.inputs, claim["request"]) if claim["request"] else []
+    response = claim_vector(envelope.outputs, claim["response"]) if claim["response"] else []
+    return request, response
+
+
 def verifier_calldata(piece: PieceProof) -> bytes:
     return function_signature_to_4byte_selector(VERIFY_PROOF) + encode(
         ["bytes", "uint256[]"], [piece.proof, piece.instances]
@@ -97,9 +105,7 @@ def transactions(
             )
         return [{"to": "", "data": "0x" + verifier_calldata(proofs[0]).hex()}]
     chain, verifiers = _addresses(deployment)
-    claim = doc["claim"]
-    request = claim_vector(envelope.inputs, claim["request"]) if claim["request"] else []
-    response = claim_vector(envelope.outputs, claim["response"]) if claim["response"] else []
+    request, response = claim_vectors(doc, envelope)
     step = per_transaction or len(proofs)
     txs = []
     for start in range(0, len(proofs), step):

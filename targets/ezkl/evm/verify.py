@@ -12,7 +12,7 @@ from zkc.targets.ezkl.evm.build import CHAIN
 from zkc.targets.ezkl.evm.calldata import (
     PieceProof,
     chain_calldata,
-    claim_vector,
+    claim_vectors,
     piece_hash,
     piece_proofs,
     verifier_calldata,
@@ -83,9 +83,7 @@ def verify_on_evm(
         return EvmVerification(
             False, f"{len(proofs)} proofs for {len(doc['pieces'])} pieces", [], []
         )
-    claim = doc["claim"]
-    request = claim_vector(envelope.inputs, claim["request"]) if claim["request"] else []
-    response = claim_vector(envelope.outputs, claim["response"]) if claim["response"] else []
+    request, response = claim_vectors(doc, envelope)
     piece_gas = _piece_gas(evm, doc, deployment, proofs)
     spent = []
     for start, stop in pack(piece_gas, evm.gas_limit):
