@@ -91,7 +91,7 @@ BUDGET_resnet8_digits32 := --max-logrows 17
 circuits: zoo ## compile every zoo model to its fidelity target into build/ (the cache skips setup)
 	$(foreach m,$(ZOO),$(ZKC) compile $(BUILD)/$(m).onnx --calibration $(BUILD)/$(m).calib.npz --eval $(BUILD)/$(m).holdout.npz -o $(BUILD)/$(m).zkc $(BUDGET_$(m)) --dev-srs --srs-dir $(SRS_DIR) &&) true
 
-bench: venv registry-bin ## measure every figure into bench/results/ (core, subnet, serve_load, quantize, registry, slicing, cluster, scale, plan_time)
+bench: venv registry-bin solc ## measure every figure into bench/results/ (core, subnet, serve_load, quantize, registry, slicing, cluster, scale, plan_time, evm, visibility, side_by_side)
 	$(BIN)/python bench/core.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/subnet.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/serve_load.py --out bench/results --srs-dir $(SRS_DIR)
@@ -104,6 +104,9 @@ bench: venv registry-bin ## measure every figure into bench/results/ (core, subn
 	$(BIN)/python bench/cluster_shipping.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/scale.py --out bench/results --srs-dir $(SRS_DIR)
 	$(BIN)/python bench/plan_time.py --out bench/results
+	$(BIN)/python bench/evm.py --out bench/results --srs-dir $(SRS_DIR) --solc $(SOLC_DIR)
+	$(BIN)/python bench/visibility.py --out bench/results --srs-dir $(SRS_DIR)
+	$(BIN)/python bench/side_by_side.py --out bench/results --srs-dir $(SRS_DIR)
 
 ops: venv ## op cases and onnx's backend models through plain EZKL and zkc -> the op table, docs/ops.md, docs/conformance.md
 	$(BIN)/python bench/ops.py --out bench/results --docs docs/ops.md --table targets/ezkl/op_table.json
