@@ -38,7 +38,9 @@ def child(args: list[str]) -> tuple[dict | None, float, float]:
     """Run a child; its last JSON line (if any), wall seconds and peak RSS (MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{args[:3]} failed: {done.stderr.strip().splitlines()[-3:]}")
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -124,7 +126,10 @@ def main() -> None:
         work = Path(tmp)
         files = export_zoo_model(MODEL, work / "m.onnx", work / "mc.npz", work / "mh.npz")
         proto = onnx.load(str(files.onnx_path))
-        onnx.save(extract_submodel(proto, ["x"], [CUT]), str(work / "cnn.onnx"))
+        stem = extract_submodel(proto, ["x"], [CUT])
+        for value in (*stem.graph.input, *stem.graph.output):
+            value.type.tensor_type.shape.dim[0].dim_value = 1  # batch 1, as EZKL proves it
+        onnx.save(stem, str(work / "cnn.onnx"))
         with np.load(files.calibration_path) as c, np.load(files.holdout_path) as h:
             np.savez(work / "c.npz", x=c["x"][:20])
             np.savez(work / "h.npz", x=h["x"][:5])

@@ -36,6 +36,8 @@ def prepare(model: Path, calibration: Path, work: Path, srs_dir: Path) -> dict:
     args = ezkl.PyRunArgs()
     args.input_visibility, args.output_visibility = "public", "public"  # type: ignore[attr-defined]
     args.param_visibility = "fixed"  # type: ignore[attr-defined]
+    # a dynamic batch axis is fixed to 1 by name, as an EZKL user does for a torch export
+    args.variables = [("batch", 1), ("batch_size", 1)]  # type: ignore[attr-defined]
     settings = work / "settings.json"
     start = time.perf_counter()
     call_ezkl("gen_settings", ezkl.gen_settings, str(model), str(settings), args)
