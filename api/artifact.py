@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from zkc.api.evm import EvmVerifier, resolve_solc
 from zkc.api.sources import one_input
 from zkc.compiler.artifacts.atomic import write_bytes_atomic
 from zkc.compiler.artifacts.manifest import Manifest
@@ -114,6 +115,20 @@ class Artifact:
         proving keys, model files or samples) to `output`; `zkc.load(output).verify(proof)`
         then works there. Returns where, which files and the size against the artifact's."""
         return export_verifier(self._compiled, Path(output))
+
+    def export_evm(self, output: str | Path, *, solc: str | Path | None = None) -> EvmVerifier:
+        """Write the EVM verifiers (`zkc evm`): each distinct circuit's verifier contract and
+        the chain contract that checks the pieces in order, their links, the request and the
+        response. `solc`: the npm solc package's directory (default: $ZKC_SOLC). Returns the
+        written directory, ready to `.verify(proof)` in a local EVM."""
+        from zkc.targets.ezkl.evm.build import build_evm
+
+        srs = getattr(self._compiled.target, "srs", None)
+        if srs is None:
+            raise ArtifactError(f"{self.path}: EVM verifiers are for EZKL artifacts")
+        c = self._compiled
+        built = build_evm(c.path, c.key, c.facts, c.spec, srs, resolve_solc(solc), Path(output))
+        return EvmVerifier.load(built.path)
 
     def __repr__(self) -> str:
         facts = self._compiled.facts

@@ -1,6 +1,5 @@
 """`zkc evm`: Solidity verifiers of an artifact, calldata of a proof, verification in a local EVM."""
 
-import os
 from pathlib import Path
 
 import click
@@ -48,16 +47,10 @@ def evm_build_command(artifact, output, solc_dir, srs_dir, as_json):
     """Write each distinct circuit's verifier contract (EZKL's), the chain contract that checks
     the pieces in order with their links and the request and response (ZkcChain.sol), and
     evm.json (bytecode, ABI, each piece's table)."""
-    from zkc.targets import open_artifact
-    from zkc.targets.ezkl.evm.build import EIP170_BYTES, build_evm
+    from zkc.api.building import load
+    from zkc.targets.ezkl.evm.build import EIP170_BYTES
 
-    compiled = open_artifact(artifact, srs_dir)
-    srs = getattr(compiled.target, "srs", None)
-    if srs is None:
-        raise UserInputError(f"{artifact}: EVM verifiers are for EZKL artifacts")
-    built = build_evm(
-        compiled.path, compiled.key, compiled.facts, compiled.spec, srs, solc_dir, output
-    )
+    built = load(artifact, srs_dir=srs_dir).export_evm(output, solc=solc_dir)
     if as_json:
         print_json(
             {"path": str(built.path), "pieces": built.pieces, "runtime_bytes": built.runtime_bytes}
@@ -83,15 +76,9 @@ def evm_build_command(artifact, output, solc_dir, srs_dir, as_json):
 def evm_verify_command(directory, proof, gas_limit, as_json):
     """Deploy the contracts in a local EVM (py-evm) and verify a proof file on the chain
     contract, in as many transactions as the gas limit needs. Exit 1 when it reverts."""
-    from zkc.compiler.artifacts.proof import load_proof
-    from zkc.targets.ezkl.evm.build import load_evm
-    from zkc.targets.ezkl.evm.local import LocalEvm
-    from zkc.targets.ezkl.evm.verify import deploy, verify_on_evm
+    from zkc.api.evm import EvmVerifier
 
-    doc, envelope = load_evm(directory), load_proof(proof)
-    evm = LocalEvm(gas_limit)
-    deployment = deploy(evm, doc)
-    result = verify_on_evm(evm, doc, deployment, envelope, os.urandom(32))
+    result = EvmVerifier.load(directory).verify(proof, gas_limit=gas_limit)
     if as_json:
         print_json(
             {
@@ -99,7 +86,7 @@ def evm_verify_command(directory, proof, gas_limit, as_json):
                 "reason": result.reason,
                 "transactions": result.transactions,
                 "piece_gas": result.piece_gas,
-                "deploy_gas": deployment.gas,
+                "deploy_gas": result.deploy_gas,
             }
         )
     else:
@@ -125,13 +112,10 @@ def evm_verify_command(directory, proof, gas_limit, as_json):
 @click.option("--nonce", default="0" * 64, show_default=True, help="The run's 32-byte nonce (hex).")
 def evm_calldata_command(directory, proof, output, deployment, pieces_per_transaction, nonce):
     """A proof file as calldata: one hex string per transaction, in order, in a JSON file."""
+    from zkc.api.evm import EvmVerifier
     from zkc.compiler.artifacts.atomic import write_json_atomic
-    from zkc.compiler.artifacts.proof import load_proof
     from zkc.compiler.data.samples import read_json
-    from zkc.targets.ezkl.evm.build import load_evm
-    from zkc.targets.ezkl.evm.calldata import transactions
 
-    doc, envelope = load_evm(directory), load_proof(proof)
     addresses = read_json(Path(deployment)) if deployment else None
     try:
         run = bytes.fromhex(nonce)
@@ -139,6 +123,8 @@ def evm_calldata_command(directory, proof, output, deployment, pieces_per_transa
         run = b""
     if len(run) != 32:
         raise UserInputError(f"--nonce {nonce!r}: not 32 bytes of hex")
-    txs = transactions(doc, envelope, addresses, pieces_per_transaction, run)
+    txs = EvmVerifier.load(directory).calldata(
+        proof, deployment=addresses, pieces_per_transaction=pieces_per_transaction, nonce=run
+    )
     write_json_atomic(Path(output), {"transactions": txs})
     click.echo(f"{len(txs)} transaction(s) written to {output}")

@@ -10,6 +10,7 @@
 
 from zkc.api.artifact import Artifact, Proof
 from zkc.api.building import compile, load, plan
+from zkc.api.evm import EvmResult, EvmVerifier
 from zkc.compiler.errors import (
     ArtifactError,
     ReferenceMismatchError,
@@ -23,6 +24,8 @@ from zkc.compiler.planning.report import PlanReport
 __all__ = [
     "Artifact",
     "ArtifactError",
+    "EvmResult",
+    "EvmVerifier",
     "PlanReport",
     "Proof",
     "ReferenceMismatchError",

@@ -115,6 +115,30 @@ def test_the_chain_contract_refuses_every_attack(sliced):
     refused(dropped, "2 proofs for 3 pieces")
 
 
+def test_the_python_api_verifies_on_the_evm_as_the_cli_does(sliced, tmp_path, monkeypatch):
+    import zkc
+
+    artifact, directory, proofs = sliced
+    contracts = zkc.EvmVerifier.load(directory)
+    assert contracts.pieces == 3 and set(contracts.runtime_bytes) >= {"ZkcChain"}
+    result = contracts.verify(zkc.Proof.load(proofs[0]))
+    assert result.verified and len(result.transactions) == 1, result.reason
+    assert result.deploy_gas["ZkcChain"] > 0 and len(result.piece_gas) == 3
+    assert len(contracts.verify(proofs[0], gas_limit=1_500_000).transactions) == 3
+    changed = zkc.Proof.load(proofs[0])
+    changed.envelope.outputs = {"y": (np.asarray(changed.envelope.outputs["y"]) + 1.0).tolist()}
+    refused = contracts.verify(changed)
+    assert not refused.verified and "request or response" in refused.reason
+    deployment = {"chain": "0x" + "11" * 20, "verifiers": {}}
+    deployment["verifiers"] = {name: "0x" + "22" * 20 for name in contracts.runtime_bytes}
+    txs = contracts.calldata(proofs[0], deployment=deployment, pieces_per_transaction=1)
+    assert len(txs) == 3 and all(t["to"] == deployment["chain"] for t in txs)
+    monkeypatch.delenv("ZKC_SOLC", raising=False)
+    with pytest.raises(zkc.UserInputError, match="ZKC_SOLC"):
+        artifact.export_evm(tmp_path / "e")
+    assert not (tmp_path / "e").exists()
+
+
 def test_sliced_calldata_needs_the_deployment(sliced, tmp_path, zkc):
     _, directory, proofs = sliced
     code, _, err = zkc("evm", "calldata", directory, proofs[0], "-o", tmp_path / "c.json")
