@@ -79,7 +79,7 @@ class CircuitFacts(_Facts):
     directory: str  # relative to the artifact: "." for a whole model, "slices/NN" otherwise
     io: IOSpec
     logrows: int
-    calibrated_logrows: int  # what the circuit alone needs (linked ones share the largest)
+    calibrated_logrows: int  # what the circuit alone needs (linked ones share the cheapest)
     num_rows: int | None
     input_scales: list[int]
     output_scales: list[int]

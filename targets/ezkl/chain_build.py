@@ -31,6 +31,7 @@ from zkc.targets.ezkl.circuit import MODEL_FILE, SETTINGS_FILE, VK_FILE, compile
 from zkc.targets.ezkl.config import EzklConfig
 from zkc.targets.ezkl.planning import decomposition
 from zkc.targets.ezkl.settings import generate_and_calibrate, set_logrows, write_calibration_data
+from zkc.targets.ezkl.shared_logrows import shared_logrows
 from zkc.targets.ezkl.witness import CommitKeys, Runnable, commitments, dag_outputs, witness_dag
 
 DEFAULT_LINK_SCALE = 13
@@ -128,7 +129,9 @@ class ChainBuild:
         own = [s["run_args"]["logrows"] for s in settings]
         if self.link == "polycommit":
             # A KZG commitment depends on the column length: linked circuits share one logrows.
-            settings = [set_logrows(d / SETTINGS_FILE, max(own)) for d in self.dirs]
+            pieces = [sum(p.circuit == i for p in self.request.pieces) for i in range(self.count)]
+            shared = shared_logrows(settings, pieces)
+            settings = [set_logrows(d / SETTINGS_FILE, shared) for d in self.dirs]
         return settings, own
 
     def outputs(

@@ -19,6 +19,7 @@ from zkc.compiler.ir.io_spec import IOSpec
 from zkc.compiler.target.chain import ChainProof
 from zkc.targets.ezkl import proving, remote, srs
 from zkc.targets.ezkl.circuit import COMPILED_FILE, PK_FILE, VK_FILE
+from zkc.targets.ezkl.shared_logrows import capacity_logrows
 from zkc.targets.ezkl.witness import CircuitWitness, CommitKeys, Runnable, response, witness_dag
 
 
@@ -90,7 +91,7 @@ def prove_chain(
     start = time.perf_counter()
     run = runnable(art_dir, facts)
     keys = commit_keys(art_dir, facts, srs_dir)
-    peak = max(peak_prove_bytes(c.logrows) for c in facts.circuits)
+    peak = max(peak_prove_bytes(capacity_logrows(c.num_rows, c.logrows)) for c in facts.circuits)
     with tempfile.TemporaryDirectory(prefix="zkc-prove-") as tmp:
         # The witnesses are made with the verifying keys, as SN2 miners run them.
         chain = witness_dag(run, spec, inputs, Path(tmp), keys)

@@ -11,6 +11,7 @@ from zkc.compiler.ir.io_spec import IOSpec
 from zkc.targets.ezkl._native import call_ezkl
 from zkc.targets.ezkl.canonical import write_settings
 from zkc.targets.ezkl.config import EzklConfig
+from zkc.targets.ezkl.shared_logrows import table_floor
 
 
 def run_args(config: EzklConfig) -> "ezkl.PyRunArgs":
@@ -69,11 +70,14 @@ def generate_and_calibrate(
 
 
 def set_logrows(settings_path: Path, logrows: int) -> dict:
-    """Raise a calibrated circuit's logrows to `logrows` (circuits linked by polycommit share
-    one: a commitment depends on the column length); returns the settings."""
+    """Set a calibrated circuit's logrows to the one its chain shares (circuits linked by
+    polycommit share one: a commitment depends on the column length). Below its calibrated
+    logrows EZKL lays it out in more columns, but never below its largest table's column;
+    returns the settings."""
     settings = json.loads(settings_path.read_text())
-    calibrated = settings["run_args"]["logrows"]
-    if calibrated > logrows:
-        raise ValueError(f"{settings_path}: logrows {calibrated} > {logrows}")
+    if logrows < table_floor(settings):
+        raise ValueError(
+            f"{settings_path}: logrows {logrows} < its tables' {table_floor(settings)}"
+        )
     settings["run_args"]["logrows"] = logrows
     return write_settings(settings, settings_path)

@@ -31,7 +31,8 @@ def test_artifact_holds_one_circuit_per_slice_and_the_slice_graph(sliced_mlp):
     ]
     # Polycommit links: every slice set up at one logrows (a commitment depends on it).
     assert len({c.logrows for c in circuits}) == 1
-    assert max(c.calibrated_logrows for c in circuits) == circuits[0].logrows
+    own = [c.calibrated_logrows for c in circuits]
+    assert min(own) <= circuits[0].logrows <= max(own)
     for i in range(3):
         for name in ("model.onnx", "settings.json", "model.compiled", "vk.key", "pk.key"):
             assert f"slices/{i:02d}/{name}" in m.files
