@@ -200,10 +200,17 @@ def main() -> None:
     parser.add_argument("--srs-dir", type=Path, default=Path("~/.ezkl/srs"))
     parser.add_argument("--holdout", type=int, default=50, help="Held-out samples measured.")
     parser.add_argument("--lowering", choices=("measured", "none"), default="measured")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="Work in this directory and keep it (the artifact, for bench/evm.py --artifact).",
+    )
     args = parser.parse_args()
     srs_dir = args.srs_dir.expanduser()
+    name = "scale_lowered" if args.lowering == "measured" else "scale"
     with tempfile.TemporaryDirectory(prefix="zkc-bench-scale-") as tmp:
-        work = Path(tmp)
+        work = Path(tmp) if args.keep is None else args.keep
+        work.mkdir(parents=True, exist_ok=True)
         files = export_zoo_model(MODEL, work / "r8.onnx", work / "c.npz", work / "h.npz")
         with np.load(files.holdout_path) as data:
             np.savez(work / "held.npz", x=data["x"][: args.holdout])
@@ -221,8 +228,8 @@ def main() -> None:
             "fidelity": load_manifest(artifact).fidelity.model_dump(),
         }
     args.out.mkdir(parents=True, exist_ok=True)
-    plot(result, args.out / "scale.png")
-    write_results(args.out, "scale", result, render(result))
+    plot(result, args.out / f"{name}.png")
+    write_results(args.out, name, result, render(result).replace("(scale.png)", f"({name}.png)"))
 
 
 if __name__ == "__main__":
