@@ -54,6 +54,7 @@ class PlanReport(BaseModel):
     projected_wall_seconds: dict[int, float]
     plan_seconds: float = 0.0
     choice: str = ""  # why this plan, when the user set no budget and a cut was weighed
+    deployment: list[str] = []  # the target's estimates for deploying (EZKL: EVM transactions)
 
     def lines(self) -> list[str]:
         """The report for humans."""
@@ -82,6 +83,7 @@ class PlanReport(BaseModel):
         )
         walls = ", ".join(f"{n}: {s:,.0f} s" for n, s in self.projected_wall_seconds.items())
         out.append(f"  projected proving wall time by workers: {walls}")
+        out += [f"  {line}" for line in self.deployment]
         return out
 
 
@@ -149,7 +151,14 @@ def plan_report(
         projected_wall_seconds={
             n: round(projected_wall([e.prove_seconds for e in runs], n), 1) for n in WORKERS
         },
+        deployment=_deployment(target, len(by_slice)),
     )
+
+
+def _deployment(target: "Target", pieces: int) -> list[str]:
+    """The target's deployment estimates for a chain of `pieces`, when it makes any."""
+    estimate = getattr(target, "deployment_estimates", None)
+    return list(estimate(pieces)) if callable(estimate) else []
 
 
 def whole_size(model: ir.Model, cost: CircuitCost) -> tuple[float, int]:

@@ -25,6 +25,7 @@ from zkc.targets.ezkl.chain_verify import verify_chain
 from zkc.targets.ezkl.circuit import CIRCUIT_FILES, SETTINGS_FILE, VK_FILE
 from zkc.targets.ezkl.config import DEFAULT_PIPELINE, configure_options
 from zkc.targets.ezkl.emit import emit_chain
+from zkc.targets.ezkl.evm.estimate import evm_estimate
 from zkc.targets.ezkl.witness import dag_outputs, run_spread
 
 
@@ -62,6 +63,11 @@ class EzklTarget(Target):
         peak memory as chain_prove.peak_prove_bytes budgets."""
         seconds = 5.1 * 2.0 ** (logrows - 15)
         return CircuitEstimate(seconds, seconds, 1.8, peak_prove_bytes(logrows))
+
+    def deployment_estimates(self, pieces: int) -> list[str]:
+        """What verifying a chain of `pieces` costs on the EVM (zkc evm), estimated from the
+        gas bench/evm.py measured."""
+        return [evm_estimate(pieces).line()]
 
     def emit(self, request: EmitRequest, reporter: Reporter) -> tuple[ChainFacts, dict]:
         return emit_chain(request, self.srs_dir, self.allow_dev_srs, reporter)

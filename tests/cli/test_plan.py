@@ -8,6 +8,7 @@ from onnx import helper
 
 from tests.cli.helpers import assert_one_error_line
 from tests.graphs import save_xy_model
+from zkc.targets.ezkl.evm.estimate import GAS_TABLE, evm_estimate
 
 
 def _model(path, nodes, x_shape, y_shape, consts=()):
@@ -41,7 +42,19 @@ def test_plan_shows_tiles_circuits_and_estimates(zkc, tmp_path):
     assert walls["1"] >= walls["4"] >= walls["16"] >= walls["64"] > 0
     code, out, _ = zkc("plan", path, "--max-logrows", 15)
     assert code == 0 and "tiles (conv:" in out and "projected proving wall time" in out
+    assert f"~{evm_estimate(report['pieces']).transactions} transaction(s)" in out
+    assert report["deployment"] == [evm_estimate(report["pieces"]).line()]
     assert not list(tmp_path.glob("*.zkc"))  # nothing built
+
+
+def test_the_evm_estimate_packs_pieces_into_transactions_by_the_measured_gas():
+    table = json.loads(GAS_TABLE.read_text())
+    one = evm_estimate(1)
+    assert one.transactions == 1 and min(table["verifier_gas"]) < one.gas < 2_000_000
+    # a chain packed as zkc evm verify packs it: more pieces, more transactions
+    many = evm_estimate(200)
+    assert many.transactions > 1 and many.gas > 200 * min(table["verifier_gas"])
+    assert evm_estimate(200, gas_limit=3_000_000).transactions > many.transactions
 
 
 def test_a_node_that_cannot_fit_names_the_smallest_budget(zkc, tmp_path):
