@@ -45,6 +45,8 @@ class SlicePlan:
     estimated_rows: int | None
     estimated_logrows: int | None
     tiles: TilePlan | None = None
+    # (prove time, peak memory) per 2^logrows against a plain circuit's (the target's forms)
+    prove_factor: tuple[float, float] = (1.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,17 @@ def plan_partition(
                 int(rows),
                 k,
                 split.tiles if split is not None else None,
+                prove_factor(cost, nodes[a:b]),
             )
         )
     return PartitionPlan(plans, cost.key)
+
+
+def prove_factor(cost: CircuitCost, nodes: Sequence[ir.Node]) -> tuple[float, float]:
+    """The target's (prove time, memory) factor for a circuit of these nodes, when it has
+    forms that cost more per row (EZKL: Freivalds products); (1, 1) otherwise."""
+    factor = getattr(cost, "prove_factor", None)
+    return factor(list(nodes)) if callable(factor) else (1.0, 1.0)
 
 
 def choose_plan(
@@ -112,7 +120,9 @@ def choose_plan(
             errors.append(exc)
             continue
         ks = [s.estimated_logrows or 0 for s in plan.slices]  # plan_partition estimates each
-        counts = [s.tiles.count if s.tiles is not None else 1 for s in plan.slices]
+        counts = [
+            (s.tiles.count if s.tiles is not None else 1) * s.prove_factor[0] for s in plan.slices
+        ]
         if cost.uniform:
             work = sum(counts) * 2.0 ** max(ks)
         else:

@@ -3,6 +3,7 @@ build): slices and tiles, distinct circuits with their estimated rows and logrow
 proving core-seconds and peak memory per worker from the target's estimates, and the
 proving wall time projected on 1, 4, 16 and 64 workers."""
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import onnx_ir as ir
@@ -12,6 +13,7 @@ from zkc.compiler.planning.partition import PartitionPlan, SlicePlan, tensor_ele
 from zkc.compiler.planning.search import CircuitCost
 
 if TYPE_CHECKING:  # for types only: the target layer is above planning
+    from zkc.compiler.target.chain import CircuitEstimate
     from zkc.compiler.target.protocol import Target
 
 WORKERS = (1, 4, 16, 64)
@@ -135,7 +137,7 @@ def plan_report(
         )
         circuits[c] = line.model_copy(update={"pieces": line.pieces + 1})
     ks = [s.estimated_logrows or 0 for s in by_slice]
-    runs = [target.estimate(k) for k in ks]
+    runs = [_weighted(target.estimate(s.estimated_logrows or 0), s) for s in by_slice]
     setups = [target.estimate(c.logrows or 0) for c in circuits.values()]
     return PlanReport(
         cost_key=plan.cost_key,
@@ -152,6 +154,16 @@ def plan_report(
             n: round(projected_wall([e.prove_seconds for e in runs], n), 1) for n in WORKERS
         },
         deployment=_deployment(target, len(by_slice)),
+    )
+
+
+def _weighted(estimate: "CircuitEstimate", part: SlicePlan) -> "CircuitEstimate":
+    """A circuit's estimate weighed by its slice's forms (prove time and memory factors)."""
+    time_factor, memory_factor = part.prove_factor
+    return dataclasses.replace(
+        estimate,
+        prove_seconds=estimate.prove_seconds * time_factor,
+        peak_bytes=int(estimate.peak_bytes * memory_factor),
     )
 
 

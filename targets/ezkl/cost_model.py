@@ -20,6 +20,9 @@ import onnx_ir as ir
 from zkc.passes.conv_as_matmul import ConvShape, conv_shape
 
 COEFFICIENTS_FILE = Path(__file__).with_name("cost_coefficients.json")
+# What a circuit proving a matrix product with Freivalds' argument costs per 2^logrows against
+# one without, in prove time and peak memory (bench/prove_cost.py).
+PROVE_COST_FILE = Path(__file__).with_name("prove_cost.json")
 MAC_OPS = {"Conv", "Gemm", "MatMul", "ConvTranspose"}
 POOL_OPS = {"AveragePool", "MaxPool", "GlobalAveragePool", "GlobalMaxPool"}
 FREE_OPS = {
@@ -118,6 +121,8 @@ class CostModel:
     hash_rows_per_tensor: float
     io_rows_per_element: float = 0.0
     lowering: bool = True  # convolutions lowered where cheaper (the target's `lowering` option)
+    freivalds_prove_factor: float = 1.0  # a lowered circuit's prove time per 2^k, against 1
+    freivalds_memory_factor: float = 1.0
 
     def feature_rows(self, feature: str, amount: int) -> float:
         """Rows for an amount of one feature (unknown element-wise ops: the median op's rate)."""
@@ -141,15 +146,26 @@ class CostModel:
         return sum(self.feature_rows(f, a) for f, a in lowered_features(shape))
 
     def lowers(self, shape: ConvShape) -> bool:
-        """Whether a convolution of this shape costs fewer rows as patches times its kernel
-        matrix than as a Conv, by the measured coefficients (never, where they lack either)."""
+        """Whether a convolution of this shape proves faster as patches times its kernel
+        matrix than as a Conv, by the measured coefficients: fewer rows, by more than the
+        measured cost of a Freivalds circuit's rows (never, where they lack either)."""
         needed = ("mac:Conv", "mm:patches", "mm:outputs")
         if not self.lowering or not all(f in self.per_feature for f in needed):
             return False
         direct = self.per_feature["mac:Conv"] * shape.macs + self.feature_rows(
             "rescale", shape.batch * shape.out_channels * shape.positions
         )
-        return sum(self.feature_rows(f, a) for f, a in lowered_features(shape)) < direct
+        lowered = sum(self.feature_rows(f, a) for f, a in lowered_features(shape))
+        return lowered * self.freivalds_prove_factor < direct
+
+    def prove_factor(self, nodes: list[ir.Node]) -> tuple[float, float]:
+        """(prove time, peak memory) of a circuit of these nodes per 2^logrows, against a
+        circuit without a Freivalds product: the measured factors when a node is lowered."""
+        for node in nodes:
+            shape = conv_shape(node)
+            if shape is not None and self.lowers(shape):
+                return self.freivalds_prove_factor, self.freivalds_memory_factor
+        return 1.0, 1.0
 
     def io_rows(self, elements: int) -> float:
         """Rows for a circuit's input and output elements (public or committed)."""
@@ -197,4 +213,9 @@ def default_cost_model(decomp_base: int = 16384, decomp_legs: int = 2) -> CostMo
         key = min(
             models, key=lambda k: abs(math.log2(int(k.split("^")[0])) - math.log2(decomp_base))
         )
-    return CostModel(**models[key])
+    factors = json.loads(PROVE_COST_FILE.read_text())
+    return CostModel(
+        **models[key],
+        freivalds_prove_factor=factors["freivalds_prove_factor"],
+        freivalds_memory_factor=factors["freivalds_memory_factor"],
+    )

@@ -45,6 +45,10 @@ class EzklCircuitCost:
     def node_rows(self, node: ir.Node) -> float:
         return self.model.node_rows(node)
 
+    def prove_factor(self, nodes: list[ir.Node]) -> tuple[float, float]:
+        """A circuit's prove time and memory per 2^logrows against a plain one's."""
+        return self.model.prove_factor(nodes)
+
     def circuit_size(
         self,
         body_rows: float,

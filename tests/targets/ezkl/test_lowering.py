@@ -3,11 +3,15 @@ of the lowered form equals the direct form's within the quantization error, in f
 the choice follows the measured costs, per shape; a circuit with nothing to lower is left
 byte for byte."""
 
+import dataclasses
+
 import numpy as np
+import onnx
 import onnx_ir as ir
 import pytest
+from onnx import helper
 
-from tests.passes.test_conv_as_matmul import conv_model, samples
+from tests.passes.test_conv_as_matmul import conv_model, model, samples
 from zkc.compiler.data.reference import ReferenceRunner
 from zkc.compiler.ir.io_spec import io_spec
 from zkc.compiler.ir.model_io import save_model
@@ -17,7 +21,7 @@ from zkc.targets.ezkl.bench_support.rows import circuit_rows
 from zkc.targets.ezkl.bench_support.witness_check import witness_outputs
 from zkc.targets.ezkl.circuit import MODEL_FILE
 from zkc.targets.ezkl.config import EzklConfig
-from zkc.targets.ezkl.cost_model import CostModel
+from zkc.targets.ezkl.cost_model import CostModel, default_cost_model
 from zkc.targets.ezkl.lowering import lower_circuit
 
 
@@ -59,6 +63,35 @@ def test_the_choice_compares_the_measured_costs_of_both_forms():
     assert COST.lowers(wide) and not COST.lowers(narrow)
     unmeasured = CostModel({"mac:Conv": 0.6}, 10.0, 100.0, 41.0, 2.0)
     assert not unmeasured.lowers(wide)  # costs not measured: never lowered
+
+
+def test_fewer_rows_must_pay_for_a_freivalds_circuits_slower_rows():
+    """bench/prove_cost.py: a lowered circuit proves ~1.7x slower per 2^logrows; a lowering
+    that saves fewer rows than that is not worth it, and a circuit with one is weighed so."""
+    cost = default_cost_model()
+    assert cost.freivalds_prove_factor > 1.2 and cost.freivalds_memory_factor > 1.2
+    shapes = [
+        ConvShape(1, c, c, (3, 3), (s, s), c * (s + 2) ** 2)
+        for c in (2, 4, 8, 16, 32, 64)
+        for s in (4, 8, 16, 32)
+    ]
+    rows_only = dataclasses.replace(cost, freivalds_prove_factor=1.0)
+    between = [s for s in shapes if rows_only.lowers(s) and not cost.lowers(s)]
+    assert between  # some shapes save rows, but too few for the slower rows
+    assert cost.prove_factor([conv_node(between[0])]) == (1.0, 1.0)
+    lowered = next(s for s in shapes if cost.lowers(s))
+    factors = (cost.freivalds_prove_factor, cost.freivalds_memory_factor)
+    assert cost.prove_factor([conv_node(lowered)]) == factors
+
+
+def conv_node(shape: ConvShape) -> ir.Node:
+    """A 3x3 convolution of this shape (padded by one), shapes inferred."""
+    side = shape.out_hw[0]
+    weight = np.zeros((shape.out_channels, shape.channels, 3, 3), dtype=np.float32)
+    node = helper.make_node("Conv", ["x", "W"], ["y"], name="conv0", pads=[1, 1, 1, 1])
+    proto = model([node], {"x": (1, shape.channels, side, side)}, ["y"], [("W", weight)])
+    graph = ir.serde.deserialize_model(onnx.shape_inference.infer_shapes(proto)).graph
+    return next(iter(graph))
 
 
 def test_a_circuit_is_lowered_only_where_chosen_and_otherwise_left_byte_for_byte(tmp_path):
