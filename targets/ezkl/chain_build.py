@@ -129,8 +129,7 @@ class ChainBuild:
         own = [s["run_args"]["logrows"] for s in settings]
         if self.link == "polycommit":
             # A KZG commitment depends on the column length: linked circuits share one logrows.
-            pieces = [sum(p.circuit == i for p in self.request.pieces) for i in range(self.count)]
-            shared = shared_logrows(settings, pieces)
+            shared = shared_logrows(settings, [p.circuit for p in self.request.pieces])
             settings = [set_logrows(d / SETTINGS_FILE, shared) for d in self.dirs]
         return settings, own
 

@@ -42,10 +42,11 @@ def table_floor(settings: dict) -> int:
     return math.ceil(math.log2(largest + RESERVED_ROWS + 1))
 
 
-def shared_logrows(settings: list[dict], pieces: list[int]) -> int:
-    """The logrows for all of `settings` (calibrated circuits; `pieces`: how many pieces of
-    the chain each one proves) at the least proving cost; the larger on a tie."""
+def shared_logrows(settings: list[dict], piece_circuits: list[int]) -> int:
+    """The logrows for all of `settings` (calibrated circuits; `piece_circuits`: the circuit
+    each piece of the chain proves) at the least proving cost; the larger on a tie."""
     own = [s["run_args"]["logrows"] for s in settings]
+    pieces = [piece_circuits.count(i) for i in range(len(settings))]
     floor = max([min(own), *(table_floor(s) for s in settings)])
 
     def cost(k: int) -> int:

@@ -24,20 +24,20 @@ def settings(logrows: int, rows: int, checks=RANGE_15) -> dict:
 
 def test_one_large_circuit_is_wrapped_rather_than_every_circuit_doubled():
     chain = [settings(16, 60_000)] * 5 + [settings(17, 70_000)]
-    assert shared_logrows(chain, [1] * 6) == 16
+    assert shared_logrows(chain, list(range(6))) == 16
     assert column_blocks(70_000, 16) == 2 and capacity_logrows(70_000, 16) == 17
 
 
 def test_equal_cells_take_the_larger_logrows_and_tables_set_a_floor():
     # 58k rows fill two columns at 15 or one at 16: the same cells, fewer columns at 16
-    assert shared_logrows([settings(16, 58_000)] * 6, [1] * 6) == 16
-    assert shared_logrows([settings(16, 65_000), settings(17, 131_000)], [1, 1]) == 16
+    assert shared_logrows([settings(16, 58_000)] * 6, list(range(6))) == 16
+    assert shared_logrows([settings(16, 65_000), settings(17, 131_000)], [0, 1]) == 16
     assert table_floor(settings(15, 10)) == 15
-    assert shared_logrows([settings(15, 100), settings(17, 120_000)], [9, 1]) == 15
+    assert shared_logrows([settings(15, 100), settings(17, 120_000)], [0] * 9 + [1]) == 15
     # a lookup table of 2^16 entries cannot go below 17
     wide = settings(17, 100) | {"required_lookups": ["ReLU"]}
     wide["run_args"] = {"logrows": 17, "lookup_range": [-32768, 32767]}
-    assert table_floor(wide) == 17 and shared_logrows([wide, settings(16, 100)], [1, 1]) == 17
+    assert table_floor(wide) == 17 and shared_logrows([wide, settings(16, 100)], [0, 1]) == 17
 
 
 @pytest.mark.slow
