@@ -74,7 +74,12 @@ def build_evm(
                 {"verifier": f"verifier_{piece.circuit:03d}", "table": [hex(w) for w in table]}
                 for piece, table in zip(facts.pieces, tables, strict=True)
             ],
-            "claim": {"request": claim.request, "response": claim.response},
+            "claim": {
+                "request": claim.request,
+                "response": claim.response,
+                "request_hashes": claim.request_hashes,
+                "response_hashes": claim.response_hashes,
+            },
         }
         (tmp / EVM_FILE).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     sizes = {name: c.runtime_bytes for name, c in compiled.items()}

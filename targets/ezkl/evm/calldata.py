@@ -51,11 +51,26 @@ def claim_vector(values: dict, layout: list) -> list[int]:
 
 
 def claim_vectors(doc: dict, envelope: ProofEnvelope) -> tuple[list[int], list[int]]:
-    """The request and response a proof file states, as the chain contract's claim."""
+    """The request and response a proof file states, as the chain contract's claim: public
+    values, or with hashed ends the Poseidon hashes its proofs carry (a caller of the chain
+    contract states the hashes it expects instead)."""
     claim = doc["claim"]
     request = claim_vector(envelope.inputs, claim["request"]) if claim["request"] else []
     response = claim_vector(envelope.outputs, claim["response"]) if claim["response"] else []
+    proofs = (
+        piece_proofs(envelope)
+        if claim.get("request_hashes") or claim.get("response_hashes")
+        else []
+    )
+    request += [_instance(proofs, p, i) for p, i in claim.get("request_hashes", [])]
+    response += [_instance(proofs, p, i) for p, i in claim.get("response_hashes", [])]
     return request, response
+
+
+def _instance(proofs: list[PieceProof], piece: int, position: int) -> int:
+    if piece >= len(proofs) or position >= len(proofs[piece].instances):
+        raise VerificationError(f"slice proof {piece} carries no hash at instance {position}")
+    return proofs[piece].instances[position]
 
 
 def verifier_calldata(piece: PieceProof) -> bytes:

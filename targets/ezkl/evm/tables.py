@@ -7,7 +7,7 @@ elements, in the model's input order and each tensor's flat order, at the one sc
 read it at; the response likewise for the outputs.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,14 +28,20 @@ def word(op: int, a: int = 0, b: int = 0, c: int = 0, d: int = 0) -> int:
 
 @dataclass(frozen=True)
 class Claim:
-    """The claim's layout: per tensor (name, scale, offset in the vector, size)."""
+    """The claim's layout: per public tensor (name, scale, offset in the vector, size); for
+    hashed ends, per Poseidon hash (piece, instance position), in the vector's order."""
 
     request: list[tuple[str, int, int, int]]
     response: list[tuple[str, int, int, int]]
+    request_hashes: list[tuple[int, int]] = field(default_factory=list)
+    response_hashes: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def sizes(self) -> tuple[int, int]:
-        return sum(t[3] for t in self.request), sum(t[3] for t in self.response)
+        return (
+            sum(t[3] for t in self.request) + len(self.request_hashes),
+            sum(t[3] for t in self.response) + len(self.response_hashes),
+        )
 
 
 def chain_tables(facts: ChainFacts, spec: IOSpec) -> tuple[list[list[int]], Claim]:
@@ -43,6 +49,8 @@ def chain_tables(facts: ChainFacts, spec: IOSpec) -> tuple[list[list[int]], Clai
     claim = Claim(
         request=_layout(facts, spec.inputs, "inputs") if _public(facts, "inputs") else [],
         response=_layout(facts, spec.outputs, "outputs") if _public(facts, "outputs") else [],
+        request_hashes=_hashes(facts, {t.name for t in spec.inputs}, "inputs"),
+        response_hashes=_hashes(facts, {t.name for t in spec.outputs}, "outputs"),
     )
     shapes = {t.name: list(t.shape) for t in [*spec.inputs, *spec.outputs]}
     consumes: list[list[int]] = [[] for _ in facts.pieces]
@@ -66,12 +74,35 @@ def chain_tables(facts: ChainFacts, spec: IOSpec) -> tuple[list[list[int]], Clai
         table += consumes[piece.index]
         table += _claim_runs(REQUEST, claim.request, shapes, piece.inputs, inputs_start)
         table += _claim_runs(RESPONSE, claim.response, shapes, piece.outputs, outputs_start)
+        table += _hash_runs(REQUEST, claim.request_hashes, piece.index)
+        table += _hash_runs(RESPONSE, claim.response_hashes, piece.index)
         table += produces[piece.index]
     return tables, claim
 
 
 def _public(facts: ChainFacts, side: str) -> bool:
     return facts.visibility[side] == "public"
+
+
+def _hashes(facts: ChainFacts, names: set[str], side: str) -> list[tuple[int, int]]:
+    """With hashed ends: (piece, instance position) of the Poseidon hash of every part of a
+    model tensor a piece reads (writes), in piece order; one hash per tensor of the piece."""
+    if facts.visibility[side] != "hashed":
+        return []
+    found = []
+    for piece in facts.pieces:
+        circuit = facts.circuit_of(piece.index)
+        inputs_start, _, outputs_start = instance_layout(circuit)
+        start = inputs_start if side == "inputs" else outputs_start
+        parts = piece.inputs if side == "inputs" else piece.outputs
+        found += [(piece.index, start + j) for j, p in enumerate(parts) if p.tensor in names]
+    return found
+
+
+def _hash_runs(op: int, hashes: list[tuple[int, int]], piece: int) -> list[int]:
+    """Rules binding a piece's hash instances to the claim's positions of them."""
+    pairs = [(position, k) for k, (p, position) in enumerate(hashes) if p == piece]
+    return [word(op, claim, instance, length) for instance, claim, length in _runs(pairs)]
 
 
 def _layout(facts: ChainFacts, tensors, side: str) -> list[tuple[str, int, int, int]]:

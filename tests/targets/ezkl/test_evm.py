@@ -16,6 +16,7 @@ from tests.targets.ezkl.tiny_mlp import X, compile_mlp
 from zkc.cli.main import main
 from zkc.compiler.artifacts.proof import load_proof
 from zkc.targets.ezkl.evm.build import load_evm
+from zkc.targets.ezkl.evm.calldata import chain_calldata, claim_vectors, piece_proofs
 from zkc.targets.ezkl.evm.local import LocalEvm
 from zkc.targets.ezkl.evm.verify import deploy, verify_on_evm
 
@@ -165,3 +166,28 @@ def test_hashed_links_are_compared_in_the_public_values(srs_dir, solc_dir, tmp_p
     mixed.slices[1].proof = b.slices[1].proof
     result = _verify(tmp_path / "h.evm", mixed)
     assert not result.verified and "zkc: link" in result.reason, result.reason
+
+
+def test_hashed_ends_are_bound_to_the_hashes_the_caller_states(srs_dir, solc_dir, tmp_path):
+    """Hashed request and response: the chain contract compares the pieces' Poseidon hashes
+    with the ones its caller states, as it compares public values."""
+    options = {"slices": 2, "input_visibility": "hashed", "output_visibility": "hashed"}
+    artifact = compile_mlp(srs_dir, tmp_path / "e.zkc", **options)
+    contracts = artifact.export_evm(tmp_path / "e.evm", solc=solc_dir)
+    envelope = artifact.prove(X).envelope
+    assert contracts.verify(envelope).verified
+    doc = load_evm(tmp_path / "e.evm")
+    request, response = claim_vectors(doc, envelope)
+    assert len(request) == len(response) == 1  # one hash each: x in piece 0, y in piece 1
+    evm = LocalEvm(30_000_000)
+    deployment = deploy(evm, doc)
+    proofs = piece_proofs(envelope)
+    items = [
+        (deployment.verifiers[p["verifier"]], [int(w, 16) for w in p["table"]], proof)
+        for p, proof in zip(doc["pieces"], proofs, strict=True)
+    ]
+    stated = chain_calldata(os.urandom(32), 0, items, request, response)
+    assert evm.transact(deployment.chain, stated).ok
+    for other in ([request[0] ^ 1], request), (request, [response[0] ^ 1]):
+        receipt = evm.transact(deployment.chain, chain_calldata(os.urandom(32), 0, items, *other))
+        assert not receipt.ok and "request or response" in receipt.reason
