@@ -2,6 +2,7 @@
 solc-js compiles it) and the chain contract (ZkcChain.sol), with every piece's table and the
 claim's layout in `evm.json`, so a proof file becomes calldata without the artifact."""
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from importlib.resources import files
@@ -74,12 +75,7 @@ def build_evm(
                 {"verifier": f"verifier_{piece.circuit:03d}", "table": [hex(w) for w in table]}
                 for piece, table in zip(facts.pieces, tables, strict=True)
             ],
-            "claim": {
-                "request": claim.request,
-                "response": claim.response,
-                "request_hashes": claim.request_hashes,
-                "response_hashes": claim.response_hashes,
-            },
+            "claim": dataclasses.asdict(claim),
         }
         (tmp / EVM_FILE).write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n")
     sizes = {name: c.runtime_bytes for name, c in compiled.items()}
