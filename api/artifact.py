@@ -18,6 +18,7 @@ from zkc.compiler.data.samples import inputs_from_doc
 from zkc.compiler.driver.runtime import CompiledArtifact
 from zkc.compiler.driver.verifier_bundle import VerifierBundle, export_verifier
 from zkc.compiler.errors import ArtifactError, VerificationError
+from zkc.targets import evm_tools
 
 
 @dataclass
@@ -121,13 +122,14 @@ class Artifact:
         the chain contract that checks the pieces in order, their links, the request and the
         response. `solc`: the npm solc package's directory (default: $ZKC_SOLC). Returns the
         written directory, ready to `.verify(proof)` in a local EVM."""
-        from zkc.targets.ezkl.evm.build import build_evm
-
+        build, *_ = evm_tools()
         srs = getattr(self._compiled.target, "srs", None)
         if srs is None:
             raise ArtifactError(f"{self.path}: EVM verifiers are for EZKL artifacts")
         c = self._compiled
-        built = build_evm(c.path, c.key, c.facts, c.spec, srs, resolve_solc(solc), Path(output))
+        built = build.build_evm(
+            c.path, c.key, c.facts, c.spec, srs, resolve_solc(solc), Path(output)
+        )
         return EvmVerifier.load(built.path)
 
     def __repr__(self) -> str:

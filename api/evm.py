@@ -10,6 +10,7 @@ from typing import Any
 
 from zkc.compiler.artifacts.proof import ProofEnvelope, load_proof
 from zkc.compiler.errors import UserInputError
+from zkc.targets import evm_tools
 
 SOLC_ENV = "ZKC_SOLC"
 DEFAULT_GAS_LIMIT = 30_000_000  # Ethereum's block gas limit
@@ -58,9 +59,8 @@ class EvmVerifier:
     @classmethod
     def load(cls, path: str | Path) -> "EvmVerifier":
         """A directory `zkc evm` or `Artifact.export_evm` wrote; UserInputError otherwise."""
-        from zkc.targets.ezkl.evm.build import load_evm
-
-        return cls(Path(path), load_evm(Path(path)))
+        build, *_ = evm_tools()
+        return cls(Path(path), build.load_evm(Path(path)))
 
     @property
     def pieces(self) -> int:
@@ -74,13 +74,11 @@ class EvmVerifier:
     def verify(self, proof: Any, *, gas_limit: int = DEFAULT_GAS_LIMIT) -> EvmResult:
         """Deploy the contracts in a fresh local EVM and verify `proof` (a Proof or a proof
         file) on the chain contract, in as many transactions as `gas_limit` needs."""
-        from zkc.targets.ezkl.evm.local import LocalEvm
-        from zkc.targets.ezkl.evm.verify import deploy, verify_on_evm
-
+        _, local, verify, _ = evm_tools()
         envelope = _envelope(proof)
-        evm = LocalEvm(gas_limit)
-        deployment = deploy(evm, self._doc)
-        result = verify_on_evm(evm, self._doc, deployment, envelope, os.urandom(32))
+        evm = local.LocalEvm(gas_limit)
+        deployment = verify.deploy(evm, self._doc)
+        result = verify.verify_on_evm(evm, self._doc, deployment, envelope, os.urandom(32))
         return EvmResult(
             result.verified,
             result.reason,
@@ -100,11 +98,12 @@ class EvmVerifier:
         """The transactions ({"to", "data"}) verifying `proof` on a deployed chain contract
         (`deployment`: {"chain": address, "verifiers": {name: address}}); without one, the
         bare verifier's call of a whole model's proof."""
-        from zkc.targets.ezkl.evm.calldata import transactions
-
+        *_, calldata = evm_tools()
         if len(nonce) != 32:
             raise UserInputError(f"nonce: {len(nonce)} bytes, not 32")
-        return transactions(self._doc, _envelope(proof), deployment, pieces_per_transaction, nonce)
+        return calldata.transactions(
+            self._doc, _envelope(proof), deployment, pieces_per_transaction, nonce
+        )
 
     def __repr__(self) -> str:
         return f"EvmVerifier({str(self.path)!r}, {self.pieces} piece(s))"

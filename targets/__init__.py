@@ -5,7 +5,7 @@ and one entry in TARGETS (docs/targets.md)."""
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:
     from zkc.compiler.driver.runtime import CompiledArtifact
@@ -59,3 +59,10 @@ def open_artifact(path: Path, srs_dir: Path | None = None) -> "CompiledArtifact"
     manifest = load_verified(Path(path))
     target = make_target(manifest.target, srs_dir)
     return CompiledArtifact(path, target, manifest.key, manifest.io, manifest.circuit, manifest)
+
+
+def evm_tools() -> tuple[Any, Any, Any, Any]:
+    """The EZKL target's EVM modules (build, local EVM, verify, calldata), for the API."""
+    from zkc.targets.ezkl.evm import build, calldata, local, verify
+
+    return build, local, verify, calldata

@@ -4,6 +4,7 @@ tiled proof: tiles exchanged, a piece dropped or duplicated, a tile proved on a 
 window, one halo element changed: each refused."""
 
 import copy
+import dataclasses
 import json
 
 import numpy as np
@@ -17,7 +18,10 @@ from zkc.compiler.config import CompileConfig
 from zkc.compiler.driver.compile import CompileRequest, compile_model
 from zkc.compiler.errors import VerificationError
 from zkc.targets import open_artifact
+from zkc.targets.ezkl import lowering as ezkl_lowering
+from zkc.targets.ezkl import planning as ezkl_planning
 from zkc.targets.ezkl.circuit import MODEL_FILE
+from zkc.targets.ezkl.cost_model import default_cost_model
 
 pytestmark = pytest.mark.slow
 HW = 12
@@ -83,7 +87,10 @@ def tiled(srs_dir, module_tmp):
     return _compile_cnn(srs_dir, module_tmp, "none")
 
 
-def test_lowered_tiles_prove_and_verify(srs_dir, tmp_path):
+def test_lowered_tiles_prove_and_verify(srs_dir, tmp_path, monkeypatch):
+    rows_only = dataclasses.replace(default_cost_model(), freivalds_prove_factor=1.0)  # lower here
+    for module in (ezkl_lowering, ezkl_planning):
+        monkeypatch.setattr(module, "default_cost_model", lambda *_: rows_only)
     artifact = _compile_cnn(srs_dir, tmp_path, "measured")
     facts = artifact.facts
     assert len(facts.pieces) > len({p.slice for p in facts.pieces}) > 1  # tiled
