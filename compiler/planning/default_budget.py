@@ -5,7 +5,6 @@ no more peak memory, and within this machine's memory where the whole circuit is
 Small models stay whole: below AUTO_FROM_LOGROWS a piece's fixed costs (its own setup, keys and
 witness) are not in the cost model and outweigh what a cut saves."""
 
-import dataclasses
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from zkc.compiler.ir.model_io import load_model
 from zkc.compiler.planning.budget import PlanBudget, plan_for_budget
 from zkc.compiler.planning.partition import PartitionPlan
 from zkc.compiler.planning.plan import choose_plan, prove_factor
-from zkc.compiler.planning.report import whole_size
+from zkc.compiler.planning.report import weigh, whole_size
 from zkc.compiler.planning.search import CircuitCost
 
 if TYPE_CHECKING:
@@ -49,10 +48,9 @@ def plan_cost(
     seconds, peak, pieces = 0.0, 0, 0
     for part in plan.slices:
         count = part.tiles.count if part.tiles else 1
-        cost = estimate(part.estimated_logrows or 0)
-        time_factor, memory_factor = part.prove_factor
-        seconds += count * cost.prove_seconds * time_factor
-        peak, pieces = max(peak, int(cost.peak_bytes * memory_factor)), pieces + count
+        cost = weigh(estimate(part.estimated_logrows or 0), part.prove_factor)
+        seconds += count * cost.prove_seconds
+        peak, pieces = max(peak, cost.peak_bytes), pieces + count
     return seconds, peak, pieces, max(p.estimated_logrows or 0 for p in plan.slices)
 
 
@@ -73,13 +71,7 @@ def default_budget(
     logrows = whole_size(model, cost)[1]
     if logrows < AUTO_FROM_LOGROWS:
         return BudgetChoice(budget, "")
-    time_factor, memory_factor = prove_factor(cost, list(model.graph))
-    plain = estimate(logrows)
-    whole_cost = dataclasses.replace(
-        plain,
-        prove_seconds=plain.prove_seconds * time_factor,
-        peak_bytes=int(plain.peak_bytes * memory_factor),
-    )
+    whole_cost = weigh(estimate(logrows), prove_factor(cost, list(model.graph)))
     fits = whole_cost.peak_bytes <= memory_bytes
     limit = whole_cost.peak_bytes if fits else memory_bytes
     best: tuple[float, int, int, int, int] | None = None

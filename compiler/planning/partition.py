@@ -27,7 +27,7 @@ from zkc.compiler.errors import ToolError
 from zkc.compiler.ops.base import static
 from zkc.compiler.planning.units import TilePlan
 
-PLANNER_VERSION = 7  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at window edges, concat units; 5: reduction splits, request read past the first slice; 6: shared circuits calibrated on every piece; 7: convolutions costed and emitted lowered where measured cheaper)
+PLANNER_VERSION = 8  # part of every artifact key: bump when plans change (2: direct links, tiles; 3: tile halos costed; 4: parts cut at window edges, concat units; 5: reduction splits, request read past the first slice; 6: shared circuits calibrated on every piece; 7: convolutions costed and emitted lowered where measured cheaper; 8: lowered only where faster by the measured prove cost, plans weighed by it)
 
 
 @dataclass(frozen=True)

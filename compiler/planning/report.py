@@ -137,7 +137,7 @@ def plan_report(
         )
         circuits[c] = line.model_copy(update={"pieces": line.pieces + 1})
     ks = [s.estimated_logrows or 0 for s in by_slice]
-    runs = [_weighted(target.estimate(s.estimated_logrows or 0), s) for s in by_slice]
+    runs = [weigh(target.estimate(s.estimated_logrows or 0), s.prove_factor) for s in by_slice]
     setups = [target.estimate(c.logrows or 0) for c in circuits.values()]
     return PlanReport(
         cost_key=plan.cost_key,
@@ -157,9 +157,9 @@ def plan_report(
     )
 
 
-def _weighted(estimate: "CircuitEstimate", part: SlicePlan) -> "CircuitEstimate":
-    """A circuit's estimate weighed by its slice's forms (prove time and memory factors)."""
-    time_factor, memory_factor = part.prove_factor
+def weigh(estimate: "CircuitEstimate", factor: tuple[float, float]) -> "CircuitEstimate":
+    """A circuit's estimate weighed by its forms' (prove time, memory) factor."""
+    time_factor, memory_factor = factor
     return dataclasses.replace(
         estimate,
         prove_seconds=estimate.prove_seconds * time_factor,
